@@ -1,0 +1,94 @@
+"""Normalise what clerks type before it is checked.
+
+Clerks type full-width digits, stray spaces, dashes of every width, and paste from
+Word. Each function returns the normalised text; the rules keep the original when
+the normalised value is still invalid, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Look-alikes people type for the middle dot in names (·). U+FF0E and U+FF65 are mapped
+# before NFKC, which would otherwise turn them into "." and "・".
+NAME_DOTS = "\u00b7\u30fb\u2022\u2027\u2219\u22c5\u0387\u16eb\u2e31\uff0e\uff65\u318d\u00b7.\u30fb"
+_NAME_DOT_RE = re.compile(f"[{re.escape(NAME_DOTS)}]")
+MIDDLE_DOT = "\u00b7"
+
+# Dash look-alikes → "-" (hyphen, en/em dash, minus, full-width hyphen-minus, ...).
+_DASHES_RE = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc]")
+
+# Zero-width characters that sneak in from Word and web pages.
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES_RE = re.compile(r"[ \t\u3000\u00a0]+")
+_ALL_WS_RE = re.compile(r"\s+")
+
+# Han characters need no spaces between them: "张 三" → "张三", "湘潭市 市场监督管理局" →
+# "湘潭市市场监督管理局", but "Smith John" keeps its space.
+_CJK = r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\u3000-\u303f\uff00-\uffef（）]"
+_SPACE_NEAR_CJK_RE = re.compile(f"(?<={_CJK}) +|  *(?={_CJK})")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", _ZERO_WIDTH_RE.sub("", text))
+
+
+def single_line(text: str) -> str:
+    """Trim, fold every run of white space to one space, drop spaces next to Han text."""
+    text = nfkc(text)
+    text = _ALL_WS_RE.sub(" ", text).strip()
+    return _SPACE_NEAR_CJK_RE.sub("", text)
+
+
+def multi_line(text: str) -> str:
+    """Keep line breaks; trim each line; at most one blank line in a row."""
+    text = nfkc(text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def person_name(text: str) -> str:
+    """Names: dot look-alikes → U+00B7, no spaces around Han characters or dots."""
+    text = _NAME_DOT_RE.sub(MIDDLE_DOT, _ZERO_WIDTH_RE.sub("", text))
+    text = single_line(text)
+    text = _NAME_DOT_RE.sub(MIDDLE_DOT, text)  # NFKC may produce "." from other forms
+    return re.sub(r" *\u00b7 *", MIDDLE_DOT, text)
+
+
+def code(text: str) -> str:
+    """Identifiers: full-width → ASCII, upper case, no white space, dashes unified."""
+    text = _DASHES_RE.sub("-", nfkc(text))
+    return _ALL_WS_RE.sub("", text).upper()
+
+
+def uscc(text: str) -> str:
+    """Credit codes are printed in groups or with dashes; the code itself has neither."""
+    return code(text).replace("-", "")
+
+
+def phone_input(text: str) -> str:
+    """Phones as people write them; extensions (转8001, 分机8001) for phonenumbers."""
+    text = _DASHES_RE.sub("-", nfkc(text)).strip()
+    return re.sub(r"\s*(转|分机|-?ext\.?|x)\s*(?=\d+$)", " ext. ", text, flags=re.IGNORECASE)
+
+
+def by_type(field_type: str, text: str) -> str:
+    """The normalised form of a scalar value of the given field type."""
+    if field_type == "multiline":
+        return multi_line(text)
+    if field_type == "person_name":
+        return person_name(text)
+    if field_type == "cert_no":
+        return code(text)
+    if field_type == "uscc":
+        return uscc(text)
+    if field_type in ("choice", "uuid", "datetime", "form_id"):
+        return text.strip()
+    return single_line(text)

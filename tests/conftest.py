@@ -1,0 +1,26 @@
+"""Shared fixtures: sample filings and a moment to validate them at."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA = Path(__file__).parent / "data"
+SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture
+def good_filing() -> dict:
+    """A complete, correct prior filing, valid as of ``at`` (2026-11-27 10:00)."""
+    return json.loads((DATA / "good_prior.json").read_text("utf-8"))
+
+
+@pytest.fixture
+def at() -> datetime:
+    return datetime.fromisoformat("2026-11-27T10:00:00+08:00")
