@@ -9,6 +9,7 @@ dropped or guessed. Input that is not a filing at all raises :class:`NotAFiling`
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -184,6 +185,15 @@ def dump(filing: Filing, *, indent: int | None = 2) -> str:
 def canonical_bytes(filing: Filing) -> bytes:
     """A stable byte form of the content, for digests and conflict checks."""
     return json.dumps(filing, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+DIGEST_LENGTH = 16  # hex characters: 64 bits, enough to tell an altered paper copy apart
+
+
+def content_digest(filing: Filing) -> str:
+    """A short digest of a filing's content, printed in the QR code and checked by the
+    office's verification page. Both sides compute it from the same canonical bytes."""
+    return hashlib.sha256(canonical_bytes(filing)).hexdigest()[:DIGEST_LENGTH]
 
 
 def new_filing(form_id: str = DEFAULT_FORM_ID, *, kind: str = "prior") -> Filing:

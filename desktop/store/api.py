@@ -1,0 +1,197 @@
+"""The desk's local store: the interface the windows, the command line and sync use.
+
+This module fixes the contract (names, arguments, results). ``desktop.store.db``
+implements it on one SQLite file through sqlite-utils. No Qt here: windows call
+these methods from worker threads or the UI thread, never the other way round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+# Filing statuses on the desk, in the order of their life.
+DRAFT = "draft"  # 草稿: has errors, or never checked
+READY = "ready"  # 待提交: no errors; printable
+QUEUED = "queued"  # 已排队: in the outbox
+SENT = "sent"  # 已备案: the office's receipt came back
+RETURNED = "returned"  # 被退回: the office returned it with a reason
+STATUSES = (DRAFT, READY, QUEUED, SENT, RETURNED)
+
+# Events in a filing's append-only history (留痕).
+EVENT_KINDS = (
+    "created",
+    "edited",
+    "validated",
+    "printed",
+    "queued",
+    "attempt",
+    "sent",
+    "failed",
+    "returned",
+    "revised",
+    "exported",
+)
+
+
+class StoreError(Exception):
+    """Base class; ``str(exc)`` is a Chinese message a clerk can act on."""
+
+
+class StoreDamaged(StoreError):  # noqa: N818
+    """The SQLite file failed its integrity check at start-up."""
+
+    def __init__(self, message: str, backups: list[Any]):
+        super().__init__(message)
+        self.backups = backups  # list[pathlib.Path], newest first
+
+
+class AlreadySent(StoreError):  # noqa: N818
+    """Queuing or editing a revision the office already has."""
+
+
+class NotEditable(StoreError):  # noqa: N818
+    """Editing a filing whose status does not allow it (queued, sent)."""
+
+
+class StoreFull(StoreError):  # noqa: N818
+    """The disk is full or the data folder is read-only; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class FilingRow:
+    id: str
+    revision: int
+    status: str
+    filing: dict[str, Any]  # interchange format
+    created_at: str  # ISO 8601 with offset
+    updated_at: str
+    receipt: str | None = None
+    return_reason: str | None = None
+    last_error: str | None = None  # last send failure, Chinese
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (DRAFT, READY)
+
+
+@dataclass(frozen=True)
+class FilingSummary:
+    """One row of the filings list."""
+
+    id: str
+    revision: int
+    status: str
+    enterprise: str
+    uscc: str
+    lead_unit: str
+    inspection_start: str
+    receipt: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    text: str = ""  # full-text: enterprise, credit code, officer, unit, any text
+    statuses: tuple[str, ...] = ()  # empty: all
+    date_from: date | None = None  # inspection date, inclusive
+    date_to: date | None = None
+    sort: str = "updated_at"  # updated_at | inspection_start | enterprise | status | receipt
+    descending: bool = True
+    limit: int = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    kind: str
+    revision: int
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: str
+    revision: int
+    filing: dict[str, Any]
+    queued_at: str
+    attempts: int
+    next_try_at: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    name: str
+    uscc: str = ""
+    address: str = ""
+    park: str = ""
+
+
+@dataclass
+class UnitProfile:
+    unit_name: str = ""
+    joint_units: list[str] = field(default_factory=list)  # the usual partners
+    default_leader: dict[str, str] = field(default_factory=dict)  # name/title/phone/cert_no
+
+
+class StoreProtocol(Protocol):
+    """What ``desktop.store.Store`` offers. Every write is one transaction."""
+
+    # --- life -------------------------------------------------------------------------
+    # Store.open(data_dir: Path) -> Store   classmethod; raises StoreDamaged
+    # Store.restore(data_dir: Path, backup: Path) -> None   classmethod; keeps the bad file
+    def close(self) -> None: ...
+    def backup_now(self) -> Any: ...  # -> Path of the new backup
+    def backups(self) -> list[Any]: ...  # -> list[Path], newest first
+
+    # --- filings ----------------------------------------------------------------------
+    def create_filing(self, filing: dict[str, Any]) -> FilingRow: ...  # draft; "created"
+    def save_draft(self, filing_id: str, filing: dict[str, Any], *, has_errors: bool) -> FilingRow:
+        """Autosave. Status becomes READY without errors, DRAFT with. Raises NotEditable.
+        Consecutive saves within a few minutes make one "edited" event, not hundreds."""
+        ...
+
+    def get(self, filing_id: str) -> FilingRow | None: ...
+    def list_filings(self, query: ListQuery) -> list[FilingSummary]: ...
+    def count_filings(self, query: ListQuery) -> int: ...
+    def counts_by_status(self) -> dict[str, int]: ...  # every status present, 0 if none
+    def history(self, filing_id: str) -> list[Event]: ...  # oldest first
+    def record_event(
+        self, filing_id: str, kind: str, detail: dict[str, Any] | None = None
+    ) -> None: ...
+    def new_similar(self, filing_id: str) -> FilingRow: ...  # "新建类似": new id, revision 1
+    def new_revision(self, filing_id: str) -> FilingRow: ...  # returned → revision n+1, draft
+
+    # --- outbox -----------------------------------------------------------------------
+    def queue(self, filing_id: str) -> FilingRow:
+        """READY → QUEUED. An already queued id has its queued revision replaced;
+        a SENT revision raises AlreadySent; a DRAFT raises NotEditable."""
+        ...
+
+    def unqueue(self, filing_id: str) -> FilingRow: ...  # QUEUED → READY, if never attempted
+    def outbox(self, *, due_only: bool = False) -> list[OutboxItem]: ...  # oldest first
+    def mark_attempt(self, filing_id: str, revision: int) -> None: ...  # before it goes out
+    def mark_sent(self, filing_id: str, revision: int, receipt: dict[str, Any]) -> None: ...
+    def mark_failed(
+        self, filing_id: str, revision: int, error: str, *, next_try_at: str | None, permanent: bool
+    ) -> None: ...
+    def mark_returned(self, filing_id: str, revision: int, reason: str, at: str) -> None: ...
+
+    # --- settings and reference data --------------------------------------------------
+    def get_meta(self, key: str, default: Any = None) -> Any: ...  # JSON values
+    def set_meta(self, key: str, value: Any) -> None: ...
+    def profile(self) -> UnitProfile: ...
+    def save_profile(self, profile: UnitProfile) -> None: ...
+    def replace_roster(self, officers: list[Any]) -> None: ...  # list[forms.roster.Officer]
+    def officers(self) -> list[Any]: ...  # list[forms.roster.Officer]
+    def roster(self) -> Any: ...  # forms.roster.Roster
+    def upsert_enterprises(self, enterprises: list[Enterprise]) -> int: ...
+    def find_enterprises(self, text: str, limit: int = 20) -> list[Enterprise]: ...
+    def save_reference(self, reference: dict[str, Any]) -> None: ...  # from the office
+    def reference(self) -> dict[str, Any]: ...
+    def validation_context(self) -> dict[str, Any]:
+        """Keyword arguments for forms.rules.validate: roster, cert_rules, calendar."""
+        ...
