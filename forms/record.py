@@ -32,6 +32,10 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
 MAX_DOCUMENT_BYTES = 5_000_000
 
 
+# Inspections happen in this century; anything else is a typo.
+MIN_YEAR, MAX_YEAR = 2000, 2099
+
+
 class NotAFiling(ValueError):  # noqa: N818 - reads better at call sites than NotAFilingError
     """The input is not a filing at all (not JSON, not an object, unknown form)."""
 
@@ -54,6 +58,8 @@ def parse_timestamp(text: str) -> datetime:
         raise BadTimestamp("bad_timestamp")  # a bare date is not a moment
     if value.tzinfo is None or value.utcoffset() is None:
         raise BadTimestamp("timestamp_no_offset")
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise BadTimestamp("bad_timestamp")  # a typo, and date arithmetic must stay in range
     return value
 
 
@@ -137,7 +143,7 @@ def _check_value(f: FieldDef, value: Any, path: str, out: list[Problem]) -> None
         for i, item in enumerate(value):
             if not isinstance(item, str):
                 out.append(problem(f"{path}[{i}]", "wrong_type", label=f.label, expected="文本"))
-    elif f.type == "datetime":
+    elif f.type == "datetime" and value.strip():  # blank is "missing", for the rules
         try:
             parse_timestamp(value)
         except BadTimestamp as exc:

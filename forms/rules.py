@@ -278,8 +278,11 @@ def _check_officers(run: _Run, norm: Filing, inspection_day: date) -> None:
             lo, hi = run.cert_rules.length_range
             run.add(o.cert_path, "bad_cert_no", label=label, min=lo, max=hi)
     certified = sum(1 for o in officers if o.name and o.cert_no)
-    already = any(p.field == "inspectors" and p.is_error for p in run.problems)
-    if certified < run.definition.min_certified_officers and not already:
+    if certified < run.definition.min_certified_officers:
+        # "at least two certified officers" says more than "please fill in the inspectors"
+        run.problems[:] = [
+            p for p in run.problems if (p.field, p.code) != ("inspectors", "required")
+        ]
         run.add("inspectors", "too_few_officers", count=certified)
 
 

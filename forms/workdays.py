@@ -89,12 +89,21 @@ class WorkCalendar:
         return Deadline(day, bool(estimated_years), tuple(sorted(estimated_years)))
 
     def workdays_between(self, start: date, end: date) -> int:
-        """How many working days lie in (start, end]; 0 if end <= start."""
+        """How many working days lie in (start, end]; 0 if end <= start.
+
+        Exact for the first year; beyond that Monday–Friday are counted, which is
+        precise enough for "how late" and keeps absurd dates cheap.
+        """
         count, day = 0, start
-        # bounded: a filing years late is still counted, but never loops forever
-        end = min(end, start + timedelta(days=3660))
-        while day < end:
+        exact_until = min(end, start + timedelta(days=366))
+        while day < exact_until:
             day += timedelta(days=1)
             if self.is_workday(day)[0]:
                 count += 1
+        if end > exact_until:
+            weeks, rest = divmod((end - exact_until).days, 7)
+            count += weeks * 5
+            count += sum(
+                1 for i in range(1, rest + 1) if (exact_until + timedelta(days=i)).weekday() < 5
+            )
         return count
