@@ -80,7 +80,20 @@ def phone_input(text: str) -> str:
 
 
 def by_type(field_type: str, text: str) -> str:
-    """The normalised form of a scalar value of the given field type."""
+    """The normalised form of a scalar value of the given field type.
+
+    Removing characters after NFKC can leave a sequence that NFKC composes further
+    ("A´" → "A \u0301" → "A\u0301" → "Á"), so apply until nothing changes.
+    """
+    for _ in range(4):
+        once = _by_type_once(field_type, text)
+        if once == text:
+            break
+        text = once
+    return text
+
+
+def _by_type_once(field_type: str, text: str) -> str:
     if field_type == "multiline":
         return multi_line(text)
     if field_type == "person_name":

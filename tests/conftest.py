@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -24,3 +25,10 @@ def good_filing() -> dict:
 @pytest.fixture
 def at() -> datetime:
     return datetime.fromisoformat("2026-11-27T10:00:00+08:00")
+
+
+# CI runs the same examples every time, so a red build is reproducible; locally
+# hypothesis explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

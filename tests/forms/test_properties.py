@@ -117,3 +117,7 @@ def test_normalisation_is_idempotent(text):
     for kind in ("text", "multiline", "person_name", "cert_no", "uscc"):
         once = normalize.by_type(kind, text)
         assert normalize.by_type(kind, once) == once
+
+
+def test_normalisation_settles_compositions():
+    assert normalize.by_type("cert_no", "A\u00b4") == "\u00c1"
