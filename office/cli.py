@@ -1,11 +1,35 @@
-"""``beian-office``: the office's intake service and its administration commands."""
+"""``beian-office``: the office's intake service and its administration commands.
+
+Every subcommand takes ``--db PATH`` (the office's SQLite file) and ``--log-file PATH``
+(JSON lines; ``serve`` logs to stderr without it, the other commands log only with it).
+Messages are in Chinese; exit status 0 means done, 1 refused or failed, 2 bad usage.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
+import sqlite3
 import sys
+from pathlib import Path
+from typing import Any
 
 from forms import __version__
+from office import logs
+from office.errors import OfficeError
+from office.logs import log_event
+from office.store import OfficeStore
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", required=True, type=Path, metavar="PATH", help="办公室数据库文件")
+    common.add_argument(
+        "--log-file", type=Path, metavar="PATH", help="结构化日志（JSON 行）写入的文件"
+    )
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -13,17 +37,330 @@ def build_parser() -> argparse.ArgumentParser:
         prog="beian-office", description="优化营商环境部门备案接收服务"
     )
     parser.add_argument("--version", action="version", version=f"beian-office {__version__}")
-    parser.add_subparsers(dest="command", metavar="子命令")
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+    common = _common()
+
+    p = sub.add_parser("serve", parents=[common], help="启动接收服务（HTTP API 与核验页面）")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8080, help="监听端口（默认 8080）")
+    p.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="每个令牌每分钟最多请求数（默认 600；0 表示不限）",
+    )
+    p.add_argument("--ssl-certfile", metavar="PEM", help="直接提供 HTTPS 时的证书文件")
+    p.add_argument("--ssl-keyfile", metavar="PEM", help="直接提供 HTTPS 时的私钥文件")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="信任其 X-Forwarded-* 请求头的反向代理地址（默认 127.0.0.1）",
+    )
+    p.set_defaults(handler=_serve)
+
+    token = sub.add_parser("token", help="单位令牌：签发、吊销、列出")
+    token_sub = token.add_subparsers(dest="token_command", metavar="操作", required=True)
+    p = token_sub.add_parser("create", parents=[common], help="为单位签发令牌（最后一行为令牌）")
+    p.add_argument("--unit", required=True, metavar="NAME", help="单位名称，与备案表的牵头单位一致")
+    p.set_defaults(handler=_token_create)
+    p = token_sub.add_parser("revoke", parents=[common], help="吊销令牌")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--unit", metavar="NAME", help="吊销该单位的全部有效令牌")
+    which.add_argument("--id", type=int, metavar="N", help="吊销编号为 N 的令牌")
+    p.set_defaults(handler=_token_revoke)
+    p = token_sub.add_parser("list", parents=[common], help="列出令牌（不显示令牌本身）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(handler=_token_list)
+
+    p = sub.add_parser("filings", parents=[common], help="列出办公室收到的每个备案版次")
+    p.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    p.add_argument("--unit", metavar="NAME", help="只列出该单位的备案")
+    p.set_defaults(handler=_filings)
+
+    p = sub.add_parser("return", parents=[common], help="将备案（最新版次）退回检查单位")
+    p.add_argument("id", metavar="ID", help="备案编号")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="退回原因")
+    p.set_defaults(handler=_return)
+
+    ref = sub.add_parser("reference", help="参考数据：载入、查看")
+    ref_sub = ref.add_subparsers(dest="reference_command", metavar="操作", required=True)
+    p = ref_sub.add_parser("load", parents=[common], help="载入参考数据文件（JSON），版本号加一")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(handler=_reference_load)
+    p = ref_sub.add_parser("show", parents=[common], help="显示当前参考数据（JSON）")
+    p.set_defaults(handler=_reference_show)
+
+    p = sub.add_parser("import", parents=[common], help="导入单位送来的离线备案包")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--unit", required=True, metavar="NAME", help="送来备案包的单位")
+    p.add_argument("--json", action="store_true", help="以 JSON 数组输出每份备案的结果")
+    p.set_defaults(handler=_import)
+
+    p = sub.add_parser("export-changes", parents=[common], help="导出单位的回执和退回（离线）")
+    p.add_argument("--unit", required=True, metavar="NAME")
+    p.add_argument("--since", metavar="CURSOR", help="上次导出文件中的同步位置（cursor）")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    p.set_defaults(handler=_export_changes)
+
+    p = sub.add_parser(
+        "notifications", parents=[common], help="列出应抄送司法行政部门和告知园区的记录"
+    )
+    p.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    p.set_defaults(handler=_notifications)
     return parser
 
 
+# --- handlers ------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from office.api import DEFAULT_RATE_LIMIT
+    from office.server import serve
+
+    if not 0 <= args.port <= 65535:
+        raise OfficeError(f"端口 {args.port} 无效。")
+    return serve(
+        args.db,
+        host=args.host,
+        port=args.port,
+        log_file=args.log_file,
+        rate_limit=DEFAULT_RATE_LIMIT if args.rate_limit is None else max(args.rate_limit, 0),
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+    )
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    from office import tokens
+
+    store = OfficeStore.open(args.db)
+    with store.write() as db:
+        token_id, token = tokens.create(db, args.unit)
+    unit = tokens.unit_key(args.unit)
+    log_event("token_created", unit=unit, token_id=token_id)
+    print(f"已为“{unit}”签发令牌（编号 {token_id}）。令牌只显示这一次，请通过安全途径交给该单位：")
+    print(token)
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    from office import tokens
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.write() as db:
+        if args.id is not None:
+            info = tokens.revoke_id(db, args.id)
+            count, unit = (1 if info.active else 0), info.unit
+        else:
+            unit = tokens.unit_key(args.unit)
+            count = tokens.revoke_unit(db, unit)
+    log_event("token_revoked", unit=unit, token_id=args.id, count=count)
+    if count == 0:
+        print(f"“{unit}”没有需要吊销的有效令牌。")
+    else:
+        print(f"已吊销“{unit}”的 {count} 个令牌，使用这些令牌的请求将被拒绝。")
+    return 0
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    from office import tokens
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.read() as db:
+        infos = tokens.all_tokens(db)
+    rows = [
+        {"id": t.id, "unit": t.unit, "created_at": t.created_at, "revoked_at": t.revoked_at}
+        for t in infos
+    ]
+    if args.json:
+        _print_json(rows)
+    elif not rows:
+        print("还没有签发任何令牌。")
+    else:
+        for r in rows:
+            state = f"已吊销（{r['revoked_at']}）" if r["revoked_at"] else "有效"
+            print(f"{r['id']}\t{r['unit']}\t签发于 {r['created_at']}\t{state}")
+    return 0
+
+
+def _filings(args: argparse.Namespace) -> int:
+    from office import filings
+    from office.tokens import unit_key
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.read() as db:
+        rows = [h.summary() for h in filings.all_held(db)]
+    if args.unit:
+        rows = [r for r in rows if r["unit"] == unit_key(args.unit)]
+    if args.json:
+        _print_json(rows)
+    elif not rows:
+        print("还没有收到任何备案。")
+    else:
+        status_text = {filings.FILED: "已备案", filings.RETURNED: "已退回"}
+        for r in rows:
+            print(
+                f"{r['receipt']}\t{r['id']} 第 {r['revision']} 版\t{r['unit']}\t"
+                f"{status_text[r['status']]}"
+            )
+    return 0
+
+
+def _return(args: argparse.Namespace) -> int:
+    from office import filings
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.write() as db:
+        held = filings.return_latest(db, args.id, args.reason)
+    log_event("returned", id=held.id, revision=held.revision, unit=held.unit, receipt=held.receipt)
+    print(f"已将备案 {held.id} 第 {held.revision} 版（{held.receipt}）退回“{held.unit}”。")
+    return 0
+
+
+def _reference_load(args: argparse.Namespace) -> int:
+    from office import reference
+
+    try:
+        given = json.loads(args.file.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise OfficeError(f"找不到文件：{args.file}") from None
+    except OSError as exc:
+        raise OfficeError(f"无法读取文件 {args.file}：{exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise OfficeError(f"{args.file.name} 不是有效的 JSON 文件。") from None
+    store = OfficeStore.open(args.db)
+    with store.write() as db:
+        new = reference.load(db, given, source=args.file.name)
+    sections = [k for k in reference.SECTIONS if k in given]
+    log_event("reference_loaded", version=new.version, sections=sections)
+    print(f"已载入参考数据（{'、'.join(sections) or '无变化'}），当前版本 {new.version}。")
+    return 0
+
+
+def _reference_show(args: argparse.Namespace) -> int:
+    from office import reference
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.read() as db:
+        _print_json(reference.current(db).answer())
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from office import bundles
+
+    store = OfficeStore.open(args.db)
+    outcomes = bundles.import_bundle(store, args.file, args.unit)
+    for i, outcome in enumerate(outcomes, 1):
+        log_event(
+            "import",
+            decision=outcome.decision,
+            status=outcome.status,
+            id=outcome.filing_id,
+            revision=outcome.revision,
+            unit=args.unit,
+            **outcome.extra,
+        )
+        if not args.json:
+            print(bundles.outcome_line(i, outcome))
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": o.filing_id,
+                    "revision": o.revision,
+                    "decision": o.decision,
+                    "status": o.status,
+                    "body": o.body,
+                }
+                for o in outcomes
+            ]
+        )
+    refused = sum(1 for o in outcomes if not o.accepted)
+    print(
+        f"共 {len(outcomes)} 份：受理 {len(outcomes) - refused} 份，不予受理 {refused} 份。",
+        file=sys.stderr,
+    )
+    return 1 if refused else 0
+
+
+def _export_changes(args: argparse.Namespace) -> int:
+    from office import bundles
+
+    store = OfficeStore.open(args.db, create=False)
+    document = bundles.export_changes(store, args.unit, args.since, args.output)
+    log_event(
+        "changes_exported",
+        unit=document["unit"],
+        count=len(document["changes"]),
+        cursor=document["cursor"],
+    )
+    print(
+        f"已导出“{document['unit']}”的 {len(document['changes'])} 条变化到 {args.output}"
+        f"（同步位置 {document['cursor']}）。"
+    )
+    return 0
+
+
+def _notifications(args: argparse.Namespace) -> int:
+    from office import filings
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.read() as db:
+        rows = filings.notifications(db)
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['created_at']}\t{r['id']} 第 {r['revision']} 版\t告知：{r['recipient']}")
+    return 0
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_stdio()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    return int(args.handler(args) or 0)
+    if args.command == "serve" or args.log_file is not None:
+        logs.configure(args.log_file)
+    else:
+        logs.silence()
+    try:
+        return int(args.handler(args) or 0)
+    except OfficeError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as exc:
+        locked = "locked" in str(exc) or "busy" in str(exc)
+        reason = "数据库正被其他程序长时间占用，请稍后重试" if locked else "数据库无法使用"
+        print(f"错误：{reason}（{args.db}）。", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into a pager or `head` that quit early
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter exit quiet
+        return 0
+
+
+def _utf8_stdio() -> None:
+    # Windows consoles default to a legacy code page; Chinese output must not crash.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8", errors="replace")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,110 @@
+"""Shapes of the API's answers, for the OpenAPI document (``/openapi.json``).
+
+The routes build their JSON themselves (status codes and bodies are decided in
+``office.intake`` and friends); these models describe that JSON for clients.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Refused(BaseModel):
+    error: str = Field(description="机器可读的错误代码，如 unauthorized、conflict")
+    message: str = Field(description="给办事人员看的中文说明")
+
+
+class Problem(BaseModel):
+    field: str = Field(description="出问题的项目在交换格式中的路径，如 inspectors[1].cert_no")
+    code: str
+    severity: Literal["error", "warning"]
+    message: str
+
+
+class Invalid(Refused):
+    problems: list[Problem]
+
+
+class Stale(Refused):
+    held_revision: int
+
+
+class Receipt(BaseModel):
+    id: str
+    revision: int
+    receipt: str = Field(description="回执编号，如 潭优备〔2026〕000123号")
+    status: Literal["filed", "returned"]
+    received_at: str = Field(description="ISO 8601，带时区")
+    digest: str = Field(description="forms.record.content_digest of the filing")
+    warnings: list[Problem]
+
+
+class FilingView(BaseModel):
+    id: str
+    revision: int
+    receipt: str
+    status: Literal["filed", "returned"]
+    reason: str | None
+    received_at: str
+
+
+class Change(BaseModel):
+    seq: int
+    type: Literal["receipt", "returned"]
+    id: str
+    revision: int
+    receipt: str
+    reason: str | None = Field(None, description="only for type=returned")
+    at: str
+
+
+class Changes(BaseModel):
+    cursor: str
+    server_time: str
+    changes: list[Change]
+
+
+class Reference(BaseModel):
+    version: int
+    calendar: dict[str, dict[str, list[str]]]
+    white_list: list[dict[str, str]]
+    key_supervision: list[dict[str, str]]
+    parks: list[dict[str, str]]
+    cert_rules: dict[str, Any]
+    forms: list[dict[str, Any]]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    time: str
+    version: str
+
+
+class Officer(BaseModel):
+    role: str
+    name: str
+    cert_no: str
+
+
+class Verification(BaseModel):
+    status: Literal["match", "mismatch", "unknown"]
+    message: str
+    id: str | None = None
+    revision: int | None = None
+    receipt: str | None = None
+    filing_status: Literal["filed", "returned"] | None = None
+    filing_status_text: str | None = None
+    unit: str | None = None
+    joint_units: list[str] | None = None
+    enterprise: str | None = None
+    inspection_date: dict[str, str | None] | None = None
+    inspection_date_text: str | None = None
+    officers: list[Officer] | None = None
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: each status with the refusal body."""
+    models: dict[int, type[BaseModel]] = {422: Invalid}
+    return {s: {"model": models.get(s, Refused)} for s in statuses}

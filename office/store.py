@@ -1,0 +1,185 @@
+"""The office's own SQLite store: one file, WAL, one transaction per change.
+
+Every request or command opens its own connection (cheap for SQLite, and safe across
+uvicorn's worker threads and concurrently running admin commands). Writes take the
+write lock up front (``BEGIN IMMEDIATE``) so that checking what is held and storing
+the answer happen in one transaction: two identical submissions arriving together get
+one receipt, not two.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from office.errors import OfficeError
+
+SCHEMA_VERSION = 1
+
+# Receipts are UNIQUE and their numbers are UNIQUE per year: a number is never reused,
+# whatever the code above does. Rows of filings, changes and notifications are never
+# deleted; a return changes a filing's status and appends a change.
+SCHEMA = """
+CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX tokens_unit ON tokens(unit);
+
+CREATE TABLE filings (
+    id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    unit TEXT NOT NULL,
+    body BLOB NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    receipt TEXT NOT NULL UNIQUE,
+    receipt_year INTEGER NOT NULL,
+    receipt_no INTEGER NOT NULL CHECK (receipt_no >= 1),
+    status TEXT NOT NULL CHECK (status IN ('filed', 'returned')),
+    reason TEXT,
+    returned_at TEXT,
+    warnings TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('api', 'bundle')),
+    PRIMARY KEY (id, revision),
+    UNIQUE (receipt_year, receipt_no)
+);
+CREATE INDEX filings_unit ON filings(unit, id);
+
+CREATE TABLE receipt_series (
+    year INTEGER PRIMARY KEY,
+    last INTEGER NOT NULL
+);
+
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('receipt', 'returned')),
+    id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    receipt TEXT NOT NULL,
+    reason TEXT,
+    at TEXT NOT NULL,
+    FOREIGN KEY (id, revision) REFERENCES filings(id, revision)
+);
+CREATE INDEX changes_unit ON changes(unit, seq);
+
+CREATE TABLE notifications (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('justice_bureau', 'park_committee')),
+    recipient TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    FOREIGN KEY (id, revision) REFERENCES filings(id, revision)
+);
+
+CREATE TABLE reference (
+    version INTEGER PRIMARY KEY,
+    data TEXT NOT NULL,
+    loaded_at TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+"""
+
+
+class OfficeStore:
+    """The office database at ``path``. Create with :meth:`open`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> OfficeStore:
+        """Open (and with ``create``, create) the store; raises OfficeError in Chinese."""
+        path = Path(path).expanduser().resolve()
+        if not path.exists():
+            if not create:
+                raise OfficeError(f"找不到数据库文件：{path}")
+            if not path.parent.is_dir():
+                raise OfficeError(f"数据库所在的文件夹不存在：{path.parent}")
+            try:
+                # Owner-only from the first byte: it holds token hashes and filings.
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise OfficeError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
+        store = cls(path)
+        store._migrate()
+        return store
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=30)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption
+        except sqlite3.DatabaseError as exc:
+            raise OfficeError(f"无法打开数据库 {self.path}：{exc}") from None
+        return conn
+
+    def _migrate(self) -> None:
+        conn = self._connect()
+        db = Database(conn)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise OfficeError(
+                    f"数据库 {self.path} 由更新版本的 beian-office 创建（结构版本 {version}），"
+                    "请升级本程序。"
+                )
+            db.enable_wal()
+            if db.journal_mode != "wal":
+                raise OfficeError(f"数据库 {self.path} 无法启用 WAL 模式。")
+            if version == 0:
+                # A new file: nothing to back up before creating the schema.
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                        for statement in SCHEMA.split(";"):
+                            if statement.strip():
+                                db.execute(statement)
+                        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                except BaseException:
+                    db.rollback()
+                    raise
+                db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise OfficeError(f"数据库 {self.path} 无法使用：{exc}") from None
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Database]:
+        """A connection for reading (each statement sees a committed state)."""
+        conn = self._connect()
+        try:
+            yield Database(conn)
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """One transaction holding the write lock; committed on success, else rolled back."""
+        conn = self._connect()
+        db = Database(conn)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.rollback()
+                raise
+            db.commit()
+        finally:
+            conn.close()
