@@ -1,19 +1,147 @@
-"""Start the window. (Placeholder until the desk's main window exists.)"""
+"""Start the desk's window: the application, the log, the store, the main window.
+
+``run_window`` is what ``beian`` runs without a subcommand. ``start_desk`` does everything
+but the event loop, so a test or a script can drive the real window.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
+
+def make_application():
+    """The QApplication with the desk's name and icon (created once)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.main_window import _icon
+
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName("beian")
+        QCoreApplication.setApplicationName("beian")
+        app = QApplication(sys.argv[:1])
+    app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "涉企行政执法检查备案"))
+    app.setWindowIcon(_icon())
+    return app
+
+
+def open_store(data_dir: Path, parent=None):
+    """Open the store; when the file is damaged, offer the latest backup and restore it.
+
+    Returns the open Store, or None when it cannot be opened (the clerk has been told
+    why and what to do).
+    """
+    from desktop.store import Store, StoreDamaged, StoreError
+    from desktop.ui import recovery
+
+    try:
+        return Store.open(data_dir)
+    except StoreDamaged as damaged:
+        return recovery.recover(data_dir, damaged, parent)
+    except StoreError as exc:
+        log.error("store cannot be opened: %s", exc, exc_info=exc)
+        recovery.tell_cannot_open(str(exc), parent)
+        return None
+
+
+def start_desk(data_dir: Path):
+    """Open the store and show the main window; None if the store cannot be opened.
+
+    The caller runs the event loop and, after it ends, closes ``window.store``.
+    """
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from desktop.paths import ensure_data_dir
+    from desktop.store import StoreError
+    from desktop.ui import i18n
+    from desktop.ui.errors import show_error
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings_dialog import META_LANGUAGE
+
+    make_application()
+    ensure_data_dir(data_dir)
+    store = open_store(data_dir)
+    if store is None:
+        return None
+    try:
+        language = store.get_meta(META_LANGUAGE)
+    except StoreError:
+        language = None
+    i18n.install(language)
+    window = MainWindow(store, data_dir=data_dir)
+    _show_sized(window)
+    if getattr(store, "backup_error", None):
+        show_error(window, store.backup_error)
+    if getattr(store, "read_only", False):
+        show_error(
+            window,
+            QCoreApplication.translate(
+                "App",
+                "数据文件夹现在只能读不能写，新的输入无法保存。"
+                "请检查数据文件夹的权限或磁盘后重新打开程序。",
+            ),
+        )
+    # Font preparation for printing is slow the first time: do it while the clerk types.
+    QTimer.singleShot(0, prepare_printing)
+    return window
+
+
+def _show_sized(window) -> None:
+    """Fill a small screen (1366×768 laptops); a comfortable size on a larger one."""
+    screen = window.screen()
+    available = screen.availableGeometry() if screen is not None else None
+    if available is not None and (available.width() < 1500 or available.height() < 850):
+        window.resize(available.width(), available.height())
+        window.showMaximized()
+    else:
+        window.resize(1400, 860)
+        window.show()
+
+
+def prepare_printing():
+    """Start ``forms.pdf.prepare()`` in the background; its failure is only logged (the
+    preview says what to do if printing really cannot work)."""
+    from desktop.workers import run_in_background
+
+    try:
+        from forms import pdf
+    except ImportError as exc:
+        log.warning("printing is not available: %s", exc)
+        return None
+    prepare = getattr(pdf, "prepare", None)
+    if prepare is None:
+        return None
+    job = run_in_background(prepare)
+    job.failed.connect(lambda _message, details: log.warning("preparing fonts: %s", details))
+    return job
+
 
 def run_window(data_dir: Path) -> int:
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    from desktop.ui.errors import install_excepthook, setup_logging
+    from desktop.workers import running_jobs
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle(QCoreApplication.translate("MainWindow", "涉企行政执法检查备案"))
-    window.setCentralWidget(QLabel(str(data_dir)))
-    window.resize(1000, 700)
-    window.show()
-    return app.exec()
+    app = make_application()
+    try:
+        setup_logging(data_dir)
+    except OSError as exc:
+        print(f"beian: 无法写入日志文件夹：{exc}", file=sys.stderr)
+    install_excepthook()
+    log.info("starting with data folder %s", data_dir)
+    window = start_desk(data_dir)
+    if window is None:
+        return 1
+    try:
+        code = app.exec()
+    finally:
+        from PySide6.QtCore import QThreadPool
+
+        if running_jobs():
+            QThreadPool.globalInstance().waitForDone(5000)
+        window.store.close()
+    log.info("exit %s", code)
+    return code

@@ -1,0 +1,109 @@
+"""The line above the editor: which filing, its status, and what the clerk can do with it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, FilingRow
+from desktop.ui.labels import revision_label, status_label
+
+_BANNER_STYLE = {
+    QUEUED: ("#e8f0fb", "#1f5fa8"),
+    SENT: ("#e9f5ea", "#2e7d32"),
+    RETURNED: ("#fdecea", "#b3261e"),
+}
+
+
+class FilingHeader(QWidget):
+    reviseRequested = Signal()  # noqa: N815 - Qt signal naming
+    unqueueRequested = Signal()  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("filingTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("filingBanner")
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.message = QLabel()
+        self.message.setObjectName("bannerMessage")
+        self.message.setWordWrap(True)
+        self.revise_button = QPushButton()
+        self.revise_button.setObjectName("reviseButton")
+        self.revise_button.setAutoDefault(False)
+        self.revise_button.clicked.connect(self.reviseRequested)
+        self.unqueue_button = QPushButton(self.tr("撤回提交"))
+        self.unqueue_button.setObjectName("unqueueButton")
+        self.unqueue_button.setAutoDefault(False)
+        self.unqueue_button.clicked.connect(self.unqueueRequested)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.message, 1)
+        banner_layout.addWidget(self.revise_button)
+        banner_layout.addWidget(self.unqueue_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.banner)
+        self.show_row(None)
+
+    def show_row(self, row: FilingRow | None) -> None:
+        self.banner.setVisible(False)
+        self.revise_button.setVisible(False)
+        self.unqueue_button.setVisible(False)
+        if row is None:
+            self.title.setText("")
+            return
+        enterprise = ""
+        if isinstance(row.filing.get("enterprise"), dict):
+            enterprise = str(row.filing["enterprise"].get("name") or "")
+        parts = [
+            enterprise or self.tr("新备案"),
+            status_label(row.status),
+            revision_label(row.revision),
+        ]
+        self.title.setText(" · ".join(parts))
+        text = self._banner_text(row)
+        if text:
+            background, foreground = _BANNER_STYLE.get(row.status, ("#fff8e1", "#6d4c00"))
+            self.banner.setStyleSheet(
+                f"#filingBanner {{ background: {background}; border: 1px solid {foreground};"
+                f" border-radius: 4px; }} #bannerMessage {{ color: {foreground}; }}"
+            )
+            self.message.setText(text)
+            self.banner.setVisible(True)
+        if row.status == RETURNED:
+            self.revise_button.setText(
+                self.tr("修改（生成%1）").replace("%1", revision_label(row.revision + 1))
+            )
+            self.revise_button.setVisible(True)
+        if row.status == QUEUED:
+            self.unqueue_button.setVisible(True)
+
+    def _banner_text(self, row: FilingRow) -> str:
+        if row.status == QUEUED:
+            text = self.tr("已提交，在发件箱中等待发送。发送前如需修改，可以撤回提交。")
+            if row.last_error:
+                text += "\n" + self.tr("上次发送没有成功：") + row.last_error
+            return text
+        if row.status == SENT:
+            receipt = row.receipt or ""
+            return self.tr("已备案，回执号 %1。已备案的备案表不能再修改。").replace("%1", receipt)
+        if row.status == RETURNED:
+            reason = row.return_reason or self.tr("（未说明）")
+            return (
+                self.tr("被优化营商环境部门退回。退回理由：")
+                + reason
+                + "\n"
+                + self.tr("请点“修改”生成新的版本，改正后重新提交。")
+            )
+        if row.status in (DRAFT, READY):
+            return ""
+        return ""

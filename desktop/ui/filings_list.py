@@ -1,0 +1,300 @@
+"""The filings list with its search box and filters (layout and wiring only)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store.api import STATUSES, ListQuery
+from desktop.ui.filings_model import COLUMN_IDS, FILING_ID_ROLE, FilingsModel
+from desktop.ui.labels import status_label
+from forms.record import now
+
+SEARCH_DEBOUNCE_MS = 250
+
+# Date filter presets (by inspection date).
+ANY_DATE, TODAY, NEXT_7, LAST_30, THIS_MONTH, CUSTOM = range(6)
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class FilingsListPanel(QWidget):
+    """Search box, status and date filters above the paged table of filings."""
+
+    currentFilingChanged = Signal(str)  # noqa: N815 - Qt signal naming
+    activated = Signal(str)  # Enter or double-click on a row
+
+    def __init__(self, model: FilingsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setAccessibleName(self.tr("搜索"))
+        self.search.setPlaceholderText(self.tr("搜索企业、信用代码、人员、单位或任意文字"))
+        self.search.setClearButtonEnabled(True)
+        search_label = QLabel(self.tr("搜索"))
+        search_label.setBuddy(self.search)
+
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.setAccessibleName(self.tr("状态"))
+        self.status_filter.addItem(self.tr("全部状态"), ())
+        for status in STATUSES:
+            self.status_filter.addItem(status_label(status), (status,))
+        status_label_widget = QLabel(self.tr("状态"))
+        status_label_widget.setBuddy(self.status_filter)
+
+        self.date_filter = QComboBox()
+        self.date_filter.setObjectName("dateFilter")
+        self.date_filter.setAccessibleName(self.tr("检查日期"))
+        for text in (
+            self.tr("全部日期"),
+            self.tr("今天"),
+            self.tr("今后 7 天"),
+            self.tr("最近 30 天"),
+            self.tr("本月"),
+            self.tr("自定义…"),
+        ):
+            self.date_filter.addItem(text)
+        date_label = QLabel(self.tr("检查日期"))
+        date_label.setBuddy(self.date_filter)
+
+        today = now().date()
+        self.date_from = QDateEdit(_qdate(today - timedelta(days=30)))
+        self.date_from.setObjectName("dateFrom")
+        self.date_from.setAccessibleName(self.tr("从"))
+        self.date_to = QDateEdit(_qdate(today))
+        self.date_to.setObjectName("dateTo")
+        self.date_to.setAccessibleName(self.tr("到"))
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self._from_label = QLabel(self.tr("从"))
+        self._from_label.setBuddy(self.date_from)
+        self._to_label = QLabel(self.tr("到"))
+        self._to_label.setBuddy(self.date_to)
+
+        self.table = QTableView()
+        self.table.setObjectName("filingsTable")
+        self.table.setAccessibleName(self.tr("备案列表"))
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, arrows move in it
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The first columns say what a filing is; receipt and last change may scroll into view.
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("中中中"))
+        for column, width in self._column_widths().items():
+            self.table.setColumnWidth(COLUMN_IDS.index(column), width)
+        model_query = model.query()
+        self._sort = (COLUMN_IDS.index(model_query.sort), model_query.descending)
+        header.setSortIndicator(
+            self._sort[0],
+            Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder,
+        )
+        self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._keep_sortable_indicator)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("listCount")
+
+        filters = QHBoxLayout()
+        filters.addWidget(status_label_widget)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(date_label)
+        filters.addWidget(self.date_filter, 1)
+        custom = QHBoxLayout()
+        custom.addWidget(self._from_label)
+        custom.addWidget(self.date_from, 1)
+        custom.addWidget(self._to_label)
+        custom.addWidget(self.date_to, 1)
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(search_row)
+        layout.addLayout(filters)
+        layout.addLayout(custom)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self._show_custom_dates(False)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_filters)
+        self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.date_filter.currentIndexChanged.connect(self._date_preset_changed)
+        self.date_from.dateChanged.connect(self.apply_filters)
+        self.date_to.dateChanged.connect(self.apply_filters)
+
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.table.activated.connect(self._row_activated)
+        model.modelReset.connect(self._update_count)
+        model.rowsInserted.connect(self._update_count)
+        self._update_count()
+
+    def _column_widths(self) -> dict[str, int]:
+        """Widths that fit typical values (and their headers) in the current font."""
+        metrics = self.table.fontMetrics()
+        pad = metrics.horizontalAdvance("中") + 8
+        samples = {
+            "status": [status_label(s) for s in STATUSES] + [self.tr("状态") + "▲"],
+            "enterprise": ["湘潭某某新材料科技有限公司"],
+            "lead_unit": ["湘潭市应急管理局"],
+            "inspection_start": ["2026-12-03 09:00"],
+            "receipt": ["潭优备〔2026〕000123号"],
+            "updated_at": ["2026-12-03 09:00"],
+        }
+        return {
+            column: max(metrics.horizontalAdvance(t) for t in texts) + pad
+            for column, texts in samples.items()
+        }
+
+    def preferred_width(self) -> int:
+        """Wide enough for every column with a readable enterprise name."""
+        widths = self._column_widths()
+        shown = ("status", "enterprise", "lead_unit", "inspection_start")
+        return sum(widths[c] for c in shown) + self.table.verticalScrollBar().sizeHint().width() + 8
+
+    # --- filters --------------------------------------------------------------------
+    def build_query(self) -> ListQuery:
+        date_from, date_to = self._date_range()
+        current = self.model.query()
+        return ListQuery(
+            text=self.search.text().strip(),
+            statuses=tuple(self.status_filter.currentData() or ()),
+            date_from=date_from,
+            date_to=date_to,
+            sort=current.sort,
+            descending=current.descending,
+        )
+
+    def _date_range(self) -> tuple[date | None, date | None]:
+        preset = self.date_filter.currentIndex()
+        today = now().date()
+        if preset == TODAY:
+            return today, today
+        if preset == NEXT_7:
+            return today, today + timedelta(days=7)
+        if preset == LAST_30:
+            return today - timedelta(days=30), today
+        if preset == THIS_MONTH:
+            first = today.replace(day=1)
+            following = (first + timedelta(days=32)).replace(day=1)
+            return first, following - timedelta(days=1)
+        if preset == CUSTOM:
+            start, end = _pydate(self.date_from.date()), _pydate(self.date_to.date())
+            return (start, end) if start <= end else (end, start)
+        return None, None
+
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        query = self.build_query()
+        current = self.model.query()
+        if dataclasses.replace(query, limit=current.limit, offset=0) == dataclasses.replace(
+            current, offset=0
+        ):
+            return
+        selected = self.current_filing_id()
+        self.model.set_query(query)
+        if selected:
+            self.select_filing(selected, emit=False)
+
+    def _date_preset_changed(self) -> None:
+        self._show_custom_dates(self.date_filter.currentIndex() == CUSTOM)
+        self.apply_filters()
+
+    def _show_custom_dates(self, visible: bool) -> None:
+        for widget in (self._from_label, self.date_from, self._to_label, self.date_to):
+            widget.setVisible(visible)
+
+    # --- selection ------------------------------------------------------------------
+    def current_filing_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return index.data(FILING_ID_ROLE) if index.isValid() else None
+
+    def select_filing(self, filing_id: str, *, emit: bool = True) -> bool:
+        """Make ``filing_id`` the current row if it is loaded; return whether it is."""
+        row = self.model.row_of(filing_id)
+        if row is None:
+            self.table.clearSelection()
+            return False
+        index = self.model.index(row, 0)
+        selection = self.table.selectionModel()
+        if not emit:
+            selection.blockSignals(True)
+        try:
+            self.table.setCurrentIndex(index)
+            self.table.selectRow(row)
+        finally:
+            if not emit:
+                selection.blockSignals(False)
+        self.table.scrollTo(index)
+        return True
+
+    def reload(self, keep: str | None = None) -> None:
+        """Reload from the store and keep ``keep`` (or the current filing) selected."""
+        keep = keep or self.current_filing_id()
+        self.model.reload()
+        if keep:
+            self.select_filing(keep, emit=False)
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.currentFilingChanged.emit(current.data(FILING_ID_ROLE))
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.activated.emit(index.data(FILING_ID_ROLE))
+
+    def _keep_sortable_indicator(self, column: int, order: Qt.SortOrder) -> None:
+        header = self.table.horizontalHeader()
+        if not self.model.sortable(column):
+            previous, descending = self._sort
+            header.blockSignals(True)
+            header.setSortIndicator(
+                previous,
+                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+            )
+            header.blockSignals(False)
+            return
+        self._sort = (column, order == Qt.SortOrder.DescendingOrder)
+
+    def _update_count(self, *_args) -> None:
+        total = self.model.total()
+        self.count_label.setText(self.tr("共 %n 份", "", total))

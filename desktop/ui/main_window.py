@@ -1,0 +1,748 @@
+"""The desk's main window: the filings list, the editor, the history, and the actions.
+
+The window owns the store it is given, autosave, menus and shortcuts, the status bar,
+submitting, and recording printed copies. The editor (``desktop.ui.editor``) and the
+preview (``desktop.ui.preview``) are separate widgets it wires together.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store.api import (
+    QUEUED,
+    RETURNED,
+    STATUSES,
+    FilingRow,
+    StoreError,
+)
+from desktop.ui.autosave import Autosaver
+from desktop.ui.errors import log_file, show_error
+from desktop.ui.filing_header import FilingHeader
+from desktop.ui.filings_list import FilingsListPanel
+from desktop.ui.filings_model import FilingsModel
+from desktop.ui.history import HistoryPanel
+from desktop.ui.labels import status_label
+from forms.definition import FormDefinition, load_definition
+from forms.problems import Problem
+from forms.record import new_filing
+
+log = logging.getLogger(__name__)
+
+META_GEOMETRY = "ui_window_geometry"
+META_STATE = "ui_window_state"
+META_SPLITTERS = "ui_splitters"
+
+
+def _icon() -> QIcon:
+    from desktop.paths import resource
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        png = resource("icons", f"beian-{size}.png")
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
+
+
+class MainWindow(QMainWindow):
+    """``MainWindow(store, data_dir=…)``; the caller opens and finally closes the store."""
+
+    filingShown = Signal(str)  # noqa: N815 - the id now in the editor
+
+    def __init__(
+        self,
+        store,
+        *,
+        data_dir: Path,
+        definition: FormDefinition | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        from desktop.ui.editor import CompletionSource, FilingEditor
+
+        self.store = store
+        self.data_dir = Path(data_dir)
+        self.definition = definition or load_definition()
+        self._row: FilingRow | None = None
+        self._context: dict = {}
+        self._first_show_done = False
+
+        self.setWindowTitle(self.tr("涉企行政执法检查备案"))
+        self.setWindowIcon(_icon())
+        self.setObjectName("mainWindow")
+
+        # --- widgets ----------------------------------------------------------------
+        self.model = FilingsModel(store, self)
+        self.list_panel = FilingsListPanel(self.model)
+        self.history = HistoryPanel()
+        self.header = FilingHeader()
+        self.editor = FilingEditor(self.definition, CompletionSource(store))
+        self.editor.setObjectName("filingEditor")
+
+        self.empty_page = self._build_empty_page()
+        editor_page = QWidget()
+        editor_layout = QVBoxLayout(editor_page)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.header)
+        editor_layout.addWidget(self.editor, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_page)
+        self.stack.addWidget(editor_page)
+
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.setObjectName("leftSplitter")
+        self.left_splitter.addWidget(self.list_panel)
+        self.left_splitter.addWidget(self.history)
+        self.left_splitter.setStretchFactor(0, 3)
+        self.left_splitter.setStretchFactor(1, 1)
+        self.left_splitter.setChildrenCollapsible(False)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.left_splitter)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.addWidget(self.splitter)
+        self.setCentralWidget(central)
+
+        self.save_state_label = QLabel()
+        self.save_state_label.setObjectName("saveState")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("statusCounts")
+        self.statusBar().addPermanentWidget(self.save_state_label)
+        self.statusBar().addPermanentWidget(self.counts_label)
+
+        self.autosave = Autosaver(store, self.editor, self)
+        self._build_actions()
+        self._wire()
+        self.refresh_context()
+        self.update_counts()
+        self._restore_layout()
+        self.list_panel.reload()
+        self._show_first_filing()
+
+    # --- construction -------------------------------------------------------------------
+    def _build_empty_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("emptyPage")
+        text = QLabel(
+            self.tr("还没有打开备案表。\n\n按 Ctrl+N 新建一份备案，或在左侧列表中选择一份。")
+        )
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
+        self.empty_new_button = QPushButton(self.tr("新建备案"))
+        self.empty_new_button.setObjectName("emptyNewButton")
+        self.empty_new_button.setAutoDefault(False)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addWidget(self.empty_new_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _action(self, text: str, slot, shortcut=None, name: str = "", tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{text}（{action.shortcut().toString()}）" if shortcut else text)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        tr = self.tr
+        self.act_new = self._action(
+            tr("新建"),
+            self.new_filing,
+            QKeySequence.StandardKey.New,
+            "actNew",
+            tr("新建一份备案，按本单位设置预先填好单位和带队人员"),
+        )
+        self.act_new_similar = self._action(
+            tr("新建类似"),
+            self.new_similar,
+            "Ctrl+Shift+N",
+            "actNewSimilar",
+            tr("以当前备案为样子新建一份"),
+        )
+        self.act_save = self._action(
+            tr("保存并检查"),
+            self.save_and_check,
+            QKeySequence.StandardKey.Save,
+            "actSave",
+            tr("保存并检查整张备案表，显示所有问题"),
+        )
+        self.act_preview = self._action(
+            tr("预览/打印"),
+            self.preview,
+            QKeySequence.StandardKey.Print,
+            "actPreview",
+            tr("预览一式三份的备案表，打印或存为 PDF"),
+        )
+        self.act_submit = self._action(
+            tr("提交"),
+            self.submit,
+            None,
+            "actSubmit",
+            tr("检查无误后放入发件箱，联网时发送给优化营商环境部门"),
+        )
+        self.act_revise = self._action(
+            tr("修改退回的备案"),
+            self.revise,
+            None,
+            "actRevise",
+            tr("为被退回的备案生成新的版本，改正后重新提交"),
+        )
+        self.act_unqueue = self._action(
+            tr("撤回提交"),
+            self.unqueue,
+            None,
+            "actUnqueue",
+            tr("把尚未发送的备案从发件箱取回，继续修改"),
+        )
+        self.act_sync = self._action(
+            tr("立即同步"),
+            self.sync_now,
+            "F5",
+            "actSync",
+            tr("立即发送发件箱中的备案并取回回执"),
+        )
+        self.act_settings = self._action(
+            tr("设置…"),
+            self.open_settings,
+            "Ctrl+,",
+            "actSettings",
+            tr("本单位信息、连接、执法证规则、导入"),
+        )
+        self.act_import_roster = self._action(
+            tr("导入执法人员名单…"),
+            lambda: self.open_import("roster"),
+            None,
+            "actImportRoster",
+            tr("从 CSV 或 Excel 文件导入本单位的执法人员名单"),
+        )
+        self.act_import_enterprises = self._action(
+            tr("导入企业名录…"),
+            lambda: self.open_import("enterprises"),
+            None,
+            "actImportEnterprises",
+            tr("从 CSV 或 Excel 文件导入企业名录"),
+        )
+        self.act_open_logs = self._action(
+            tr("打开日志文件夹"),
+            self.open_log_folder,
+            None,
+            "actOpenLogs",
+            tr("出错时把日志发给技术支持"),
+        )
+        self.act_quit = self._action(
+            tr("退出"), self.close, QKeySequence.StandardKey.Quit, "actQuit"
+        )
+        self.act_about = self._action(tr("关于"), self.about, None, "actAbout")
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu(tr("文件(&F)"))
+        for action in (self.act_new, self.act_new_similar, self.act_save, self.act_preview):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        filing_menu = menu.addMenu(tr("备案(&B)"))
+        for action in (self.act_submit, self.act_unqueue, self.act_revise):
+            filing_menu.addAction(action)
+        filing_menu.addSeparator()
+        filing_menu.addAction(self.act_sync)
+        settings_menu = menu.addMenu(tr("设置(&S)"))
+        for action in (self.act_settings, self.act_import_roster, self.act_import_enterprises):
+            settings_menu.addAction(action)
+        help_menu = menu.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self.act_open_logs)
+        help_menu.addAction(self.act_about)
+
+        toolbar = QToolBar(tr("常用操作"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (
+            self.act_new,
+            self.act_new_similar,
+            self.act_save,
+            self.act_preview,
+            self.act_submit,
+        ):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_sync)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _wire(self) -> None:
+        self.list_panel.currentFilingChanged.connect(self.show_filing)
+        self.list_panel.activated.connect(lambda _id: self.editor.setFocus())
+        self.editor.changed.connect(self.autosave.note_change)
+        self.autosave.saved.connect(self._after_autosave)
+        self.autosave.failed.connect(self._autosave_failed)
+        self.header.reviseRequested.connect(self.revise)
+        self.header.unqueueRequested.connect(self.unqueue)
+        self.empty_new_button.clicked.connect(self.new_filing)
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._focus_changed)
+
+    # --- showing filings ----------------------------------------------------------------
+    def current_row(self) -> FilingRow | None:
+        return self._row
+
+    def current_id(self) -> str | None:
+        return self._row.id if self._row is not None else None
+
+    def _show_first_filing(self) -> None:
+        if self.model.rowCount() > 0:
+            first = self.model.summary(0).id
+            self.list_panel.select_filing(first, emit=False)
+            self.show_filing(first)
+        else:
+            self._show_row(None)
+
+    def show_filing(self, filing_id: str) -> None:
+        """Put a stored filing in the editor (saving the one being edited first)."""
+        if self._row is not None and filing_id == self._row.id:
+            return
+        self.autosave.flush()
+        row = self._get(filing_id)
+        self._show_row(row)
+
+    def _get(self, filing_id: str) -> FilingRow | None:
+        try:
+            return self.store.get(filing_id)
+        except StoreError as exc:
+            show_error(self, str(exc))
+            return None
+
+    def _show_row(self, row: FilingRow | None) -> None:
+        self._row = row
+        self.autosave.track(row)
+        self.header.show_row(row)
+        if row is None:
+            self.stack.setCurrentWidget(self.empty_page)
+            self.history.clear()
+        else:
+            self.editor.set_filing(row.filing, read_only=not row.editable)
+            self.stack.setCurrentIndex(1)
+            self._refresh_history()
+            self.list_panel.select_filing(row.id, emit=False)
+            self.filingShown.emit(row.id)
+        self._update_actions()
+
+    def _reload_row(self) -> None:
+        """After a status change: show the stored filing again and refresh around it."""
+        if self._row is None:
+            return
+        row = self._get(self._row.id)
+        self.list_panel.reload(keep=self._row.id)
+        self._row = None
+        self._show_row(row)
+        self.update_counts()
+
+    def _refresh_history(self) -> None:
+        if self._row is None:
+            self.history.clear()
+            return
+        try:
+            self.history.show_events(self.store.history(self._row.id))
+        except StoreError as exc:
+            log.error("history of %s: %s", self._row.id, exc)
+
+    def _update_actions(self) -> None:
+        row = self._row
+        has = row is not None
+        editable = has and row.editable
+        self.act_new_similar.setEnabled(has)
+        self.act_save.setEnabled(editable)
+        self.act_preview.setEnabled(has)
+        self.act_submit.setEnabled(editable)
+        self.act_revise.setEnabled(has and row.status == RETURNED)
+        self.act_unqueue.setEnabled(has and row.status == QUEUED)
+
+    # --- autosave -----------------------------------------------------------------------
+    def _focus_changed(self, _old, _new) -> None:
+        # Leaving a field is a natural moment to save (besides the debounce timer).
+        if self.autosave.is_dirty():
+            self.autosave.flush()
+
+    def _after_autosave(self, row: FilingRow) -> None:
+        previous = self._row
+        self._row = row
+        self.model.refresh_filing(row)
+        self.header.show_row(row)
+        self.save_state_label.setText(self.tr("已自动保存 %1").replace("%1", row.updated_at[11:19]))
+        self.save_state_label.setStyleSheet("")
+        if previous is None or previous.status != row.status:
+            self.update_counts()
+            self._update_actions()
+        self._refresh_history()
+
+    def _autosave_failed(self, message: str) -> None:
+        self.save_state_label.setText(self.tr("没有保存！"))
+        self.save_state_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        show_error(self, message)
+
+    # --- actions --------------------------------------------------------------------------
+    def new_filing(self) -> None:
+        """新建: a blank filing, prefilled from the unit profile."""
+        self.autosave.flush()
+        filing = new_filing(self.definition.id)
+        try:
+            profile = self.store.profile()
+            if profile.unit_name:
+                filing["lead_unit"] = profile.unit_name
+            if profile.joint_units:
+                filing["joint_units"] = list(profile.joint_units)
+            leader = filing.get("leader")
+            if isinstance(leader, dict):
+                for key in leader:
+                    value = (profile.default_leader or {}).get(key)
+                    if value:
+                        leader[key] = str(value)
+            row = self.store.create_filing(filing)
+        except StoreError as exc:
+            show_error(self, str(exc))
+            return
+        self._start_editing(row)
+
+    def new_similar(self) -> None:
+        """新建类似: a new filing that starts from the current one."""
+        if self._row is None:
+            return
+        self.autosave.flush()
+        try:
+            row = self.store.new_similar(self._row.id)
+        except StoreError as exc:
+            show_error(self, str(exc))
+            return
+        self._start_editing(row)
+
+    def _start_editing(self, row: FilingRow) -> None:
+        self._row = None
+        self.list_panel.reload(keep=row.id)
+        self._show_row(row)
+        self.update_counts()
+        self.editor.setFocus()
+        self.statusBar().showMessage(self.tr("已新建备案。"), 5000)
+
+    def save_and_check(self):
+        """保存并检查: show every problem and save; returns the report (None: nothing open)."""
+        if self._row is None or not self._row.editable:
+            return None
+        report = self.editor.validate_now()
+        row = self.autosave.save_now(report=report)
+        if row is None:
+            return report
+        errors, warnings = len(report.errors), len(report.warnings)
+        try:
+            self.store.record_event(row.id, "validated", {"errors": errors, "warnings": warnings})
+        except StoreError as exc:
+            log.error("recording a check: %s", exc)
+        self._refresh_history()
+        if errors or warnings:
+            text = (
+                self.tr("已保存。发现 %1 个错误、%2 个提醒，请查看表中标出的地方。")
+                .replace("%1", str(errors))
+                .replace("%2", str(warnings))
+            )
+        else:
+            text = self.tr("已保存，检查通过，可以打印和提交。")
+        self.statusBar().showMessage(text, 8000)
+        return report
+
+    def preview(self):
+        """预览/打印: the triplicate in a dialog; printing records an event."""
+        if self._row is None:
+            return None
+        from desktop.ui.preview import PreviewDialog
+
+        self.autosave.flush()
+        row = self._row
+        filing = self.editor.filing() if row.editable else row.filing
+        dialog = PreviewDialog(
+            filing,
+            receipt=row.receipt,
+            office_url=self.store.get_meta("office_url") or None,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        filing_id = row.id
+        dialog.printed.connect(lambda copies: self._record_printed(filing_id, copies))
+        dialog.saved.connect(lambda path: self._record_exported(filing_id, path))
+        dialog.open()
+        self.preview_dialog = dialog
+        return dialog
+
+    def _record_printed(self, filing_id: str, copies) -> None:
+        self._record(filing_id, "printed", {"copies": [int(c) for c in copies]})
+        self.statusBar().showMessage(self.tr("已打印。"), 5000)
+
+    def _record_exported(self, filing_id: str, path: str) -> None:
+        self._record(filing_id, "exported", {"path": str(path)})
+        self.statusBar().showMessage(self.tr("已存为 PDF：%1").replace("%1", str(path)), 8000)
+
+    def _record(self, filing_id: str, kind: str, detail: dict) -> None:
+        try:
+            self.store.record_event(filing_id, kind, detail)
+        except StoreError as exc:
+            show_error(self, str(exc))
+            return
+        if self.current_id() == filing_id:
+            self._refresh_history()
+
+    def submit(self) -> bool:
+        """提交: a filing without errors goes to the outbox (已排队)."""
+        row = self._row
+        if row is None or not row.editable:
+            return False
+        report = self.editor.validate_now()
+        if self.autosave.save_now(report=report) is None:
+            return False
+        if report.has_errors:
+            self._explain_errors(report.errors)
+            return False
+        if not self._confirm_submit(report.warnings):
+            return False
+        try:
+            self.store.queue(row.id)
+        except StoreError as exc:
+            show_error(self, str(exc))
+            return False
+        self._reload_row()
+        self.statusBar().showMessage(
+            self.tr("已提交，已放入发件箱（已排队），联网时发送给优化营商环境部门。"), 8000
+        )
+        return True
+
+    def _problem_line(self, p: Problem) -> str:
+        try:
+            label = self.definition.label(p.field)
+        except KeyError:
+            label = ""
+        return f"• {label}：{p.message}" if label else f"• {p.message}"
+
+    def _explain_errors(self, errors: list[Problem]) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("submitErrors")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("还不能提交"))
+        box.setText(self.tr("备案表还有 %n 个错误，改正后才能提交。", "", len(errors)))
+        box.setInformativeText("\n".join(self._problem_line(p) for p in errors[:8]))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("去改正"))
+        box.exec()
+        self.editor.focus_field(errors[0].field)
+
+    def _confirm_submit(self, warnings: list[Problem]) -> bool:
+        box = QMessageBox(self)
+        box.setObjectName("confirmSubmit")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("提交备案"))
+        box.setText(
+            self.tr(
+                "提交后，备案表放入发件箱，联网时发送给优化营商环境部门。"
+                "发送前可以撤回，发送后不能再修改。"
+            )
+        )
+        if warnings:
+            box.setInformativeText(
+                self.tr("请留意以下提醒：")
+                + "\n"
+                + "\n".join(self._problem_line(p) for p in warnings[:8])
+            )
+        submit = box.addButton(self.tr("提交"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        submit.setObjectName("confirmSubmitButton")
+        # Enter must not submit by accident: the default is to go back.
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is submit
+
+    def revise(self) -> None:
+        """退回的备案 → 修改: a new revision, editable, with the same id."""
+        row = self._row
+        if row is None or row.status != RETURNED:
+            return
+        try:
+            new = self.store.new_revision(row.id)
+        except StoreError as exc:
+            show_error(self, str(exc))
+            return
+        self._row = None
+        self.list_panel.reload(keep=new.id)
+        self._show_row(new)
+        self.update_counts()
+        self.statusBar().showMessage(
+            self.tr("已生成%1，改正后重新提交。").replace(
+                "%1", self.tr("第 %n 版", "", new.revision)
+            ),
+            8000,
+        )
+
+    def unqueue(self) -> None:
+        row = self._row
+        if row is None or row.status != QUEUED:
+            return
+        try:
+            self.store.unqueue(row.id)
+        except StoreError as exc:
+            show_error(self, str(exc))
+            return
+        self._reload_row()
+        self.statusBar().showMessage(self.tr("已撤回提交，可以继续修改。"), 5000)
+
+    def sync_now(self) -> None:
+        """立即同步 (F5). Sending to the office is not part of this version of the desk:
+        queued filings stay safely in the outbox until it is."""
+        self.statusBar().showMessage(
+            self.tr("此版本尚不能发送：已提交的备案保存在发件箱中（已排队），不会丢失。"),
+            8000,
+        )
+
+    def open_settings(self) -> None:
+        from desktop.ui.settings_dialog import SettingsDialog
+
+        self.autosave.flush()
+        dialog = SettingsDialog(self.store, parent=self)
+        dialog.importRequested.connect(self.open_import)
+        if dialog.exec():
+            self.refresh_context()
+            self.statusBar().showMessage(self.tr("设置已保存。"), 5000)
+
+    def open_import(self, kind: str) -> None:
+        from desktop.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.store, kind, parent=self)
+        if dialog.exec():
+            self.refresh_context()
+
+    def open_log_folder(self) -> None:
+        path = log_file()
+        folder = path.parent if path is not None else self.data_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def about(self) -> None:
+        from forms import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("关于"),
+            self.tr("涉企行政执法检查备案 %1\n\n数据文件夹：%2")
+            .replace("%1", __version__)
+            .replace("%2", str(self.data_dir)),
+        )
+
+    # --- context, counts ----------------------------------------------------------------
+    def refresh_context(self) -> None:
+        """Roster, certificate rules and calendar changed (settings, imports, office)."""
+        try:
+            self._context = self.store.validation_context()
+        except StoreError as exc:
+            log.error("validation context: %s", exc)
+            self._context = {}
+        self.editor.set_context(self._context)
+        self.autosave.set_context(self._context)
+
+    def update_counts(self) -> None:
+        try:
+            counts = self.store.counts_by_status()
+        except StoreError as exc:
+            log.error("counts: %s", exc)
+            return
+        parts = [f"{status_label(s)} {counts.get(s, 0)}" for s in STATUSES]
+        self.counts_label.setText("　".join(parts))
+        self.counts_label.setAccessibleName(self.tr("各状态份数"))
+
+    # --- layout memory and closing ------------------------------------------------------
+    def _restore_layout(self) -> None:
+        try:
+            geometry = self.store.get_meta(META_GEOMETRY)
+            splitters = self.store.get_meta(META_SPLITTERS)
+        except StoreError:
+            return
+        if geometry:
+            self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
+        if isinstance(splitters, list) and len(splitters) == 2:
+            self.splitter.restoreState(QByteArray(base64.b64decode(splitters[0])))
+            self.left_splitter.restoreState(QByteArray(base64.b64decode(splitters[1])))
+
+    def _save_layout(self) -> None:
+        def encode(data: QByteArray) -> str:
+            return base64.b64encode(bytes(data.data())).decode("ascii")
+
+        try:
+            self.store.set_meta(META_GEOMETRY, encode(self.saveGeometry()))
+            self.store.set_meta(
+                META_SPLITTERS,
+                [encode(self.splitter.saveState()), encode(self.left_splitter.saveState())],
+            )
+        except StoreError as exc:
+            log.warning("window layout not saved: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.autosave.flush()
+        if self.autosave.is_dirty():
+            answer = QMessageBox.warning(
+                self,
+                self.tr("还有内容没有保存"),
+                self.tr("刚才的修改没能保存（见之前的提示）。仍要退出吗？退出后这些修改会丢失。"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._save_layout()
+        app = QApplication.instance()
+        if app is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.focusChanged.disconnect(self._focus_changed)
+        super().closeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self._adjust_first_show)
+
+    def _adjust_first_show(self) -> None:
+        # Without a remembered layout, give the list what it needs and the editor the rest.
+        if self._first_show_done:
+            return
+        self._first_show_done = True
+        total = sum(self.splitter.sizes())
+        if total <= 0 or self.store.get_meta(META_SPLITTERS) is not None:
+            return
+        left = min(self.list_panel.preferred_width(), int(total * 0.5))
+        self.splitter.setSizes([left, total - left])
