@@ -1,5 +1,5 @@
 """Subcommands of ``beian``; each module has ``register(subparsers)``."""
 
-from desktop.commands import validate
+from desktop.commands import sync, validate
 
-ALL = [validate]
+ALL = [validate, sync]

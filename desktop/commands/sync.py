@@ -1,0 +1,370 @@
+"""Office connection and the outbox from the command line (docs/sync.md).
+
+``beian connect --url URL --token-stdin [--ca-file FILE] [--timeout S]``
+``beian queue FILE``         validate and queue one filing
+``beian sync [--json]``      one full pass
+``beian status [--json]``
+``beian export-bundle -o FILE`` / ``beian import-changes FILE``   offline bundles
+
+Exit codes: 0 done (for ``sync``: nothing left queued); 1 refused, or something is still
+queued; 2 bad input (not a filing, unreadable file, bad setting); 3 the clerk must act
+first (no office set, no token or the token was refused, no usable keyring).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop import secrets
+from desktop.paths import ensure_data_dir
+from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, STATUSES, StoreError
+from forms import record, rules
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_NEEDS_CLERK = 0, 1, 2, 3
+MAX_TOKEN_INPUT = 8192
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("connect", help="设置备案办公室地址并保存本单位令牌")
+    p.add_argument("--url", required=True, help="办公室地址，如 https://beian.example.gov.cn")
+    p.add_argument(
+        "--token-stdin", action="store_true", help="从标准输入读取令牌（令牌只存入系统密钥环）"
+    )
+    p.add_argument("--ca-file", metavar="FILE", help="单位内网的根证书文件（PEM）")
+    p.add_argument("--timeout", type=float, metavar="秒", help="等待办公室答复的秒数（默认 30）")
+    p.set_defaults(handler=run_connect)
+
+    p = sub.add_parser("queue", help="检查一份备案表并放入待发送队列")
+    p.add_argument("file", help="备案表 JSON 文件；- 表示标准输入")
+    p.set_defaults(handler=run_queue)
+
+    p = sub.add_parser("sync", help="立即与备案办公室同步一次（发送、取回回执和退回）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.set_defaults(handler=run_sync)
+
+    p = sub.add_parser("status", help="各状态的备案数量与上次同步情况")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=run_status)
+
+    p = sub.add_parser("export-bundle", help="把待发送的备案导出为离线文件，带到办公室导入")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="导出的文件")
+    p.set_defaults(handler=run_export_bundle)
+
+    p = sub.add_parser("import-changes", help="导入办公室导出的回执与退回文件")
+    p.add_argument("file", help="办公室用 beian-office export-changes 导出的文件")
+    p.set_defaults(handler=run_import_changes)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def open_store(data_dir: Path) -> Any:
+    from desktop.store import Store
+
+    return Store.open(ensure_data_dir(data_dir))
+
+
+def _with_store(args: argparse.Namespace, fn) -> int:
+    try:
+        store = open_store(args.data_dir)
+    except StoreError as exc:
+        _err(f"beian {args.command}: {exc}")
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        _err(f"beian {args.command}: 无法打开数据文件夹：{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    try:
+        return fn(store)
+    except StoreError as exc:
+        _err(f"beian {args.command}: {exc}")
+        return EXIT_REFUSED
+    finally:
+        store.close()
+
+
+def _label(filing: dict[str, Any]) -> str:
+    enterprise = filing.get("enterprise")
+    name = enterprise.get("name") if isinstance(enterprise, dict) else None
+    short_id = str(filing.get("id", ""))[:8]
+    return f"{name or '（未填企业名称）'}（{short_id}，第 {filing.get('revision')} 版）"
+
+
+def _row_label(store: Any, filing_id: str, revision: int) -> str:
+    row = store.get(filing_id)
+    filing = dict(row.filing) if row else {"id": filing_id}
+    filing["revision"] = revision
+    return _label(filing)
+
+
+# --- connect ------------------------------------------------------------------------------
+
+
+def run_connect(args: argparse.Namespace) -> int:
+    from desktop.sync.config import ConfigError
+    from desktop.sync.connect import OK, UNREACHABLE, check_connection, save_settings
+
+    token = sys.stdin.read(MAX_TOKEN_INPUT) if args.token_stdin else None
+
+    def connect(store: Any) -> int:
+        try:
+            config = save_settings(
+                store, args.url, token=token, ca_file=args.ca_file, timeout_s=args.timeout
+            )
+        except (ConfigError, secrets.BadToken) as exc:
+            _err(f"beian connect: {exc}")
+            return EXIT_BAD_INPUT
+        except secrets.NoKeyring as exc:
+            _err(f"beian connect: {exc}")
+            return EXIT_NEEDS_CLERK
+        print(f"办公室地址已保存：{config.url}")
+        if config.encrypted:
+            print("连接方式：HTTPS 加密连接，证书经过验证。")
+        else:
+            print("注意：这是未加密的 http:// 连接，只应在单位内网中使用。")
+        try:
+            check = check_connection(store)
+        except secrets.NoKeyring as exc:
+            _err(f"beian connect: {exc}")
+            return EXIT_NEEDS_CLERK
+        if check.state == UNREACHABLE:
+            print(f"设置已保存，但现在无法确认。{check.message}")
+            return EXIT_REFUSED
+        print(check.message)
+        if check.state == OK:
+            return EXIT_OK
+        return EXIT_REFUSED if check.state != "token_rejected" else EXIT_NEEDS_CLERK
+
+    return _with_store(args, connect)
+
+
+# --- queue --------------------------------------------------------------------------------
+
+
+def run_queue(args: argparse.Namespace) -> int:
+    from desktop.commands.validate import print_report, read_input
+
+    try:
+        filing = record.parse(read_input(args.file))
+    except OSError as exc:
+        _err(f"beian queue: 无法读取文件：{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    except record.NotAFiling as exc:
+        _err(f"beian queue: {exc}")
+        return EXIT_BAD_INPUT
+
+    def queue(store: Any) -> int:
+        report = rules.validate(filing, **store.validation_context())
+        if report.has_errors:
+            print_report(report)
+            print("有错误，未放入待发送队列。请修改后重试。")
+            return EXIT_REFUSED
+        message = queue_filing(store, filing)
+        if message:
+            _err(f"beian queue: {message}")
+            return EXIT_REFUSED
+        if report.warnings:
+            print_report(report)
+        print(f"已放入待发送队列：{_label(filing)}")
+        return EXIT_OK
+
+    return _with_store(args, queue)
+
+
+def queue_filing(store: Any, filing: dict[str, Any]) -> str | None:
+    """Create or update the filing and queue it; a Chinese refusal, or None when queued.
+
+    Never lets a second copy of a revision the office may hold come into being: a sent
+    revision is refused, and a queued revision that has already been attempted (the
+    office may have committed it) can only be queued again unchanged.
+    """
+    fid, rev = filing.get("id"), filing.get("revision")
+    if not isinstance(fid, str) or not isinstance(rev, int) or isinstance(rev, bool):
+        return "备案缺少有效的编号（id）或修订号（revision）。"
+    row = store.get(fid)
+    if row is None:
+        store.create_filing(filing)
+    elif row.status == SENT:
+        receipt = f"，回执号 {row.receipt}" if row.receipt else ""
+        return (
+            f"此备案第 {row.revision} 版已由办公室受理{receipt}，不能再次提交，也不会重复备案。"
+            "如需更正，请等办公室退回后提交新的修订版。"
+        )
+    elif row.status == RETURNED:
+        if rev != row.revision + 1:
+            return (
+                f"此备案第 {row.revision} 版已被办公室退回。"
+                f"修改后请以修订号 {row.revision + 1} 重新提交（文件中为 {rev}）。"
+            )
+        store.new_revision(fid)
+    elif rev != row.revision:
+        return f"本机记录中此备案为第 {row.revision} 版，文件中为第 {rev} 版，请核对修订号。"
+    elif row.status == QUEUED:
+        if record.canonical_bytes(row.filing) == record.canonical_bytes(filing):
+            return None  # already queued exactly as given
+        if _attempted(store, fid, rev):
+            return (
+                "此备案已尝试发送，办公室可能已经收到，不能再替换内容。"
+                "请先运行 beian sync 等待回执；如被退回，再提交新的修订版。"
+            )
+        store.unqueue(fid)
+    elif row.status not in (DRAFT, READY):
+        return f"此备案当前状态（{row.status}）不能放入队列。"
+    store.save_draft(fid, filing, has_errors=False)
+    store.queue(fid)
+    return None
+
+
+def _attempted(store: Any, filing_id: str, revision: int) -> bool:
+    for item in store.outbox():
+        if item.id == filing_id and item.revision == revision:
+            return item.attempts > 0
+    return False
+
+
+# --- sync ---------------------------------------------------------------------------------
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from desktop.sync import engine
+    from desktop.sync.service import sync_once
+
+    def sync(store: Any) -> int:
+        result = sync_once(store, args.data_dir)
+        if args.json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print_result(store, result)
+        if result.state in (engine.NEEDS_TOKEN, engine.NOT_CONFIGURED):
+            return EXIT_NEEDS_CLERK
+        return EXIT_REFUSED if result.remaining else EXIT_OK
+
+    return _with_store(args, sync)
+
+
+def print_result(store: Any, result: Any) -> None:
+    for fid, rev, receipt in result.sent:
+        print(f"已备案：{_row_label(store, fid, rev)}，回执号 {receipt}")
+    for fid, rev, reason in result.returned:
+        print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{reason}")
+    for f in result.failed:
+        kind = "被拒收（需修改后重新提交）" if f.permanent else "未发送（稍后自动重试）"
+        print(f"{kind}：{_row_label(store, f.id, f.revision)}")
+        for line in f.message.splitlines():
+            print(f"  {line}")
+    for text in result.errors:
+        print(text)
+    for text in result.warnings:
+        print(f"提醒：{text}")
+    if result.reference_updated:
+        print("已更新办公室下发的基础数据（节假日安排、执法证号规则等）。")
+    if result.remaining:
+        print(f"仍在待发送队列中：{result.remaining} 份。")
+    elif not result.errors:
+        print("同步完成，没有待发送的备案。")
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+def status_dict(store: Any) -> dict[str, Any]:
+    counts = store.counts_by_status()
+    url = store.get_meta("office_url")
+    out: dict[str, Any] = {s: int(counts.get(s, 0)) for s in STATUSES}
+    out.update(
+        last_sync=store.get_meta("last_sync"),
+        last_error=store.get_meta("last_error"),
+        office_url=url,
+        encrypted=bool(url and str(url).startswith("https://")),
+        clock_skew_s=store.get_meta("clock_skew_s"),
+    )
+    return out
+
+
+def run_status(args: argparse.Namespace) -> int:
+    def status(store: Any) -> int:
+        data = status_dict(store)
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        names = {
+            DRAFT: "草稿",
+            READY: "待提交",
+            QUEUED: "待发送",
+            SENT: "已备案",
+            RETURNED: "被退回",
+        }
+        print("　".join(f"{names[s]} {data[s]}" for s in STATUSES))
+        if data["office_url"]:
+            secure = "加密连接" if data["encrypted"] else "未加密连接（仅限单位内网）"
+            print(f"办公室：{data['office_url']}（{secure}）")
+        else:
+            print("尚未设置备案办公室（beian connect）。")
+        print(f"上次同步：{data['last_sync'] or '从未'}")
+        if data["last_error"]:
+            print(f"上次问题：{data['last_error']}")
+        skew = data["clock_skew_s"]
+        if isinstance(skew, int | float) and abs(skew) > 300:
+            print(f"提醒：本机时钟与办公室相差约 {round(abs(skew) / 60)} 分钟，请校准。")
+        return EXIT_OK
+
+    return _with_store(args, status)
+
+
+# --- offline bundles ----------------------------------------------------------------------
+
+
+def run_export_bundle(args: argparse.Namespace) -> int:
+    from desktop.sync.bundle import export_bundle
+
+    out = Path(args.output).expanduser()
+
+    def export(store: Any) -> int:
+        if not store.outbox():
+            print("待发送队列是空的，没有要导出的备案。")
+            return EXIT_OK
+        try:
+            bundle = export_bundle(store, out)
+        except OSError as exc:
+            _err(f"beian export-bundle: 无法写入 {out}：{exc.strerror or exc}")
+            return EXIT_BAD_INPUT
+        n = len(bundle["filings"])
+        print(f"已导出 {n} 份备案到 {out}。")
+        print("这些备案仍在待发送队列中；办公室导入后，请带回回执文件并运行 beian import-changes。")
+        return EXIT_OK
+
+    return _with_store(args, export)
+
+
+def run_import_changes(args: argparse.Namespace) -> int:
+    from desktop.sync.bundle import BundleError, import_changes, read_changes_file
+
+    try:
+        data = read_changes_file(Path(args.file).expanduser())
+    except BundleError as exc:
+        _err(f"beian import-changes: {exc}")
+        return EXIT_BAD_INPUT
+
+    def apply(store: Any) -> int:
+        applied = import_changes(store, data)
+        for fid, rev, receipt in applied.sent:
+            print(f"已备案：{_row_label(store, fid, rev)}，回执号 {receipt}")
+        for fid, rev, reason in applied.returned:
+            print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{reason}")
+        if applied.bad:
+            print(f"有 {applied.bad} 条记录无法识别，已跳过。")
+        if not applied.sent and not applied.returned:
+            print("没有新的回执或退回（文件中的记录本机都已处理过）。")
+        remaining = store.counts_by_status().get(QUEUED, 0)
+        if remaining:
+            print(f"仍在待发送队列中：{remaining} 份。")
+        return EXIT_OK
+
+    return _with_store(args, apply)

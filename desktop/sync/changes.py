@@ -1,0 +1,90 @@
+"""Apply the office's changes feed (receipts and returns) to the desk's store.
+
+Used by the online pull and by ``beian import-changes``. Applying is idempotent: a change
+seen twice (a cursor stored late, a bundle imported twice) finds the filing already in
+the state it describes and does nothing. Changes for filings this desk does not hold
+(another PC of the same unit) are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.store.api import QUEUED, RETURNED, SENT, StoreError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Applied:
+    sent: list[tuple[str, int, str]] = field(default_factory=list)  # id, revision, receipt
+    returned: list[tuple[str, int, str]] = field(default_factory=list)  # id, revision, reason
+    skipped: int = 0
+    bad: int = 0  # malformed entries, ignored
+
+
+def _valid(change: Any) -> bool:
+    return (
+        isinstance(change, dict)
+        and change.get("type") in ("receipt", "returned")
+        and isinstance(change.get("id"), str)
+        and isinstance(change.get("revision"), int)
+        and not isinstance(change.get("revision"), bool)
+        and isinstance(change.get("receipt"), str)
+        and bool(change.get("receipt"))
+    )
+
+
+def receipt_from_change(change: dict[str, Any]) -> dict[str, Any]:
+    """A receipt record (shaped like the POST answer) built from a feed entry."""
+    return {
+        "id": change["id"],
+        "revision": change["revision"],
+        "receipt": change["receipt"],
+        "status": "filed",
+        "received_at": change.get("at") if isinstance(change.get("at"), str) else None,
+        "source": "changes",
+    }
+
+
+def apply_changes(store: Any, changes: list[Any], *, now_text: str) -> Applied:
+    out = Applied()
+    for change in changes:
+        if not _valid(change):
+            out.bad += 1
+            continue
+        fid, rev = change["id"], change["revision"]
+        row = store.get(fid)
+        if row is None or row.revision != rev:
+            out.skipped += 1
+            continue
+        try:
+            if change["type"] == "receipt":
+                if row.status == QUEUED:
+                    # The receipt arrived through the feed: the office committed a send
+                    # whose answer this desk never heard. No resend needed.
+                    store.mark_sent(fid, rev, receipt_from_change(change))
+                    out.sent.append((fid, rev, change["receipt"]))
+                else:
+                    out.skipped += 1
+            else:
+                reason = change.get("reason")
+                reason = reason.strip() if isinstance(reason, str) and reason.strip() else ""
+                reason = reason or "办公室未说明原因。"
+                at = change.get("at") if isinstance(change.get("at"), str) else now_text
+                if row.status == QUEUED:
+                    store.mark_sent(fid, rev, receipt_from_change(change))
+                    row = store.get(fid)
+                if row is not None and row.status == SENT:
+                    store.mark_returned(fid, rev, reason[:2000], at)
+                    out.returned.append((fid, rev, reason))
+                elif row is not None and row.status == RETURNED:
+                    out.skipped += 1
+                else:
+                    out.skipped += 1
+        except StoreError as exc:
+            log.warning("change for %s revision %s not applied: %s", fid, rev, exc)
+            out.skipped += 1
+    return out

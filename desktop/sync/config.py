@@ -1,0 +1,102 @@
+"""Where the office is and how to reach it: URL, CA file, timeouts (kept in the store's meta).
+
+The token is not here: it lives only in the OS keyring (``desktop.secrets``).
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import certifi
+
+from desktop.sync import messages
+
+# Meta keys in the desk's store.
+META_URL = "office_url"
+META_CA_FILE = "ca_file"
+META_TIMEOUT = "office_timeout_s"
+
+DEFAULT_TIMEOUT_S = 30.0
+MAX_CONNECT_TIMEOUT_S = 10.0
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; ``str(exc)`` is Chinese for the clerk."""
+
+
+def normalize_url(text: str) -> str:
+    """The office's base URL without the API path: ``https://host[:port][/prefix]``.
+
+    Raises ConfigError for anything that is not a plain http(s) address.
+    """
+    raw = (text or "").strip()
+    if not raw or len(raw) > 500:
+        raise ConfigError("请填写备案办公室的地址，如 https://beian.example.gov.cn")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port  # raises ValueError for a bad port
+    except ValueError:
+        raise ConfigError(f"办公室地址无效：{raw[:100]}") from None
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError("办公室地址应以 https:// 或 http:// 开头。")
+    if not parts.hostname:
+        raise ConfigError(f"办公室地址缺少主机名：{raw[:100]}")
+    if parts.username or parts.password:
+        # A password in the URL would end up in meta and logs; the token goes to the keyring.
+        raise ConfigError("办公室地址中不能包含用户名或密码；令牌请用 --token-stdin 输入。")
+    if parts.query or parts.fragment:
+        raise ConfigError("办公室地址不应包含“?”或“#”后面的部分。")
+    path = parts.path.rstrip("/")
+    for suffix in ("/api/v1", "/api"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    netloc = parts.hostname if port is None else f"{parts.hostname}:{port}"
+    if ":" in parts.hostname:  # IPv6 literal
+        netloc = f"[{parts.hostname}]" + ("" if port is None else f":{port}")
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    url: str  # normalised base URL
+    ca_file: str | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+
+    @property
+    def encrypted(self) -> bool:
+        return self.url.startswith("https://")
+
+    def api(self, path: str) -> str:
+        return f"{self.url}/api/v1/{path.lstrip('/')}"
+
+    @classmethod
+    def from_store(cls, store: Any) -> OfficeConfig | None:
+        """The configuration saved in the store, or None when no office is set."""
+        url = store.get_meta(META_URL)
+        if not url:
+            return None
+        ca_file = store.get_meta(META_CA_FILE) or None
+        try:
+            timeout = float(store.get_meta(META_TIMEOUT) or DEFAULT_TIMEOUT_S)
+        except (TypeError, ValueError):
+            timeout = DEFAULT_TIMEOUT_S
+        timeout = min(max(timeout, 0.1), 600.0)
+        return cls(url=normalize_url(url), ca_file=ca_file, timeout_s=timeout)
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Certificates are always verified: the public CAs, the system's own store (where
+    Windows keeps a government CA installed by the IT department), and ``ca_file``."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_default_certs()
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            detail = getattr(exc, "strerror", None) or str(exc)
+            raise ConfigError(messages.CA_FILE_BAD.format(path=ca_file, detail=detail)) from None
+    return context

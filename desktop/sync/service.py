@@ -1,0 +1,56 @@
+"""Run one pass for a data folder: settings from the store, token from the keyring, the lock.
+
+This is what ``beian sync`` and the window's worker call; ``engine`` holds the pass itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desktop import secrets
+from desktop.sync import engine, messages
+from desktop.sync.client import OfficeClient
+from desktop.sync.config import ConfigError, OfficeConfig
+from desktop.sync.lock import SyncBusy, SyncLock
+
+BUSY = "busy"
+
+
+def _stopped(state: str, message: str, store: Any | None = None) -> engine.PassResult:
+    result = engine.PassResult(state=state, errors=[message])
+    if store is not None:
+        result.remaining = store.counts_by_status().get(engine.QUEUED, 0)
+        if state != BUSY:
+            store.set_meta(engine.META_LAST_ERROR, message)
+    return result
+
+
+def sync_once(store: Any, data_dir: Path, **pass_options: Any) -> engine.PassResult:
+    """One full pass; never raises for network, keyring or settings trouble."""
+    try:
+        config = OfficeConfig.from_store(store)
+    except ConfigError as exc:
+        return _stopped(engine.NOT_CONFIGURED, str(exc), store)
+    if config is None:
+        return _stopped(engine.NOT_CONFIGURED, messages.NO_OFFICE, store)
+    try:
+        token = secrets.load_token(config.url)
+    except secrets.NoKeyring as exc:
+        return _stopped(engine.NOT_CONFIGURED, str(exc), store)
+    if not token:
+        return _stopped(engine.NEEDS_TOKEN, messages.NO_TOKEN, store)
+    lock = SyncLock(data_dir)
+    try:
+        lock.acquire()
+    except SyncBusy:
+        return _stopped(BUSY, messages.SYNC_BUSY, store)
+    try:
+        try:
+            client = OfficeClient(config, token)
+        except ConfigError as exc:
+            return _stopped(engine.NOT_CONFIGURED, str(exc), store)
+        with client:
+            return engine.run_pass(store, client, **pass_options)
+    finally:
+        lock.release()
