@@ -32,6 +32,7 @@ EVENT_KINDS = (
     "returned",
     "revised",
     "exported",
+    "unqueued",  # taken back out of the outbox before any attempt
 )
 
 
@@ -120,6 +121,7 @@ class OutboxItem:
     attempts: int
     next_try_at: str | None
     last_error: str | None
+    permanent: bool = False  # refused by the office: not retried until queued again
 
 
 @dataclass(frozen=True)

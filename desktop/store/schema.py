@@ -1,0 +1,195 @@
+"""The store's schema, as an ordered list of migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied. Each migration runs in
+its own transaction together with the version bump, so a crash leaves the file at the
+previous version, never half-way. The caller backs the file up before the first one.
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from desktop.store.api import EVENT_KINDS, STATUSES
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    """The first schema: filings, revisions, events, outbox, settings, reference data."""
+    statuses = _quoted(STATUSES)
+    kinds = _quoted(EVENT_KINDS)
+    _run_script(
+        conn,
+        f"""
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL              -- JSON
+        );
+
+        -- Current state of each filing, one row per id. The summary columns are copies
+        -- of fields in the JSON so the list can sort and filter with indexes.
+        CREATE TABLE filings (
+            id               TEXT PRIMARY KEY,
+            revision         INTEGER NOT NULL CHECK (revision >= 1),
+            status           TEXT NOT NULL CHECK (status IN ({statuses})),
+            filing           TEXT NOT NULL,  -- JSON, interchange format
+            created_at       TEXT NOT NULL,
+            updated_at       TEXT NOT NULL,
+            seq              INTEGER NOT NULL UNIQUE,  -- change order; immune to clock jumps
+            kind             TEXT NOT NULL DEFAULT '',
+            enterprise       TEXT NOT NULL DEFAULT '',
+            uscc             TEXT NOT NULL DEFAULT '',
+            lead_unit        TEXT NOT NULL DEFAULT '',
+            inspection_start TEXT NOT NULL DEFAULT '',
+            inspection_date  TEXT,           -- YYYY-MM-DD in Shanghai time, NULL if unknown
+            receipt          TEXT,
+            return_reason    TEXT,
+            last_error       TEXT,
+            search_text      TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX filings_by_status ON filings (status, seq);
+        CREATE INDEX filings_by_inspection ON filings (inspection_start, seq);
+        CREATE INDEX filings_by_enterprise ON filings (enterprise, seq);
+        CREATE INDEX filings_by_receipt ON filings (receipt, seq);
+        CREATE INDEX filings_by_date ON filings (inspection_date, seq);
+
+        -- Full-text search over search_text (trigram: works for Chinese, needs 3+ chars;
+        -- shorter queries use LIKE). External content: the text lives once, in filings.
+        CREATE VIRTUAL TABLE filings_fts USING fts5 (
+            search_text, content='filings', content_rowid='rowid', tokenize='trigram'
+        );
+        CREATE TRIGGER filings_fts_insert AFTER INSERT ON filings BEGIN
+            INSERT INTO filings_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+        END;
+        CREATE TRIGGER filings_fts_delete AFTER DELETE ON filings BEGIN
+            INSERT INTO filings_fts (filings_fts, rowid, search_text)
+                VALUES ('delete', old.rowid, old.search_text);
+        END;
+        CREATE TRIGGER filings_fts_update AFTER UPDATE OF search_text ON filings
+        WHEN old.search_text IS NOT new.search_text BEGIN
+            INSERT INTO filings_fts (filings_fts, rowid, search_text)
+                VALUES ('delete', old.rowid, old.search_text);
+            INSERT INTO filings_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+        END;
+
+        -- The content of each revision as queued. Once the office has a revision
+        -- (sent_at set) its row can never change or go away.
+        CREATE TABLE revisions (
+            filing_id  TEXT NOT NULL REFERENCES filings (id),
+            revision   INTEGER NOT NULL CHECK (revision >= 1),
+            filing     TEXT NOT NULL,        -- JSON
+            digest     TEXT NOT NULL,        -- forms.record.content_digest
+            queued_at  TEXT NOT NULL,
+            sent_at    TEXT,
+            receipt    TEXT,                 -- JSON: the office's receipt
+            PRIMARY KEY (filing_id, revision)
+        );
+        CREATE TRIGGER revisions_sent_immutable BEFORE UPDATE ON revisions
+        WHEN old.sent_at IS NOT NULL BEGIN
+            SELECT RAISE(ABORT, 'a sent revision cannot be changed');
+        END;
+        CREATE TRIGGER revisions_sent_kept BEFORE DELETE ON revisions
+        WHEN old.sent_at IS NOT NULL BEGIN
+            SELECT RAISE(ABORT, 'a sent revision cannot be deleted');
+        END;
+
+        -- Append-only history (留痕).
+        CREATE TABLE events (
+            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+            filing_id TEXT NOT NULL REFERENCES filings (id),
+            revision  INTEGER NOT NULL,
+            at        TEXT NOT NULL,
+            kind      TEXT NOT NULL CHECK (kind IN ({kinds})),
+            detail    TEXT NOT NULL DEFAULT '{{}}'  -- JSON
+        );
+        CREATE INDEX events_by_filing ON events (filing_id, seq);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
+            SELECT RAISE(ABORT, 'events are append-only');
+        END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
+            SELECT RAISE(ABORT, 'events are append-only');
+        END;
+
+        -- What waits to be sent: at most one revision per filing.
+        CREATE TABLE outbox (
+            filing_id       TEXT PRIMARY KEY REFERENCES filings (id),
+            revision        INTEGER NOT NULL,
+            queued_at       TEXT NOT NULL,
+            position        INTEGER NOT NULL UNIQUE,  -- oldest first
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_attempt_at TEXT,
+            next_try_at     TEXT,
+            last_error      TEXT,
+            permanent       INTEGER NOT NULL DEFAULT 0,  -- refused: wait for the clerk
+            FOREIGN KEY (filing_id, revision) REFERENCES revisions (filing_id, revision)
+        );
+
+        CREATE TABLE officers (
+            cert_no  TEXT PRIMARY KEY,
+            name     TEXT NOT NULL,
+            title    TEXT NOT NULL DEFAULT '',
+            unit     TEXT NOT NULL DEFAULT '',
+            kind     TEXT NOT NULL DEFAULT '',
+            expires  TEXT,                   -- YYYY-MM-DD
+            position INTEGER NOT NULL
+        );
+        CREATE INDEX officers_by_name ON officers (name);
+
+        CREATE TABLE enterprises (
+            key        TEXT PRIMARY KEY,     -- the credit code, or 'name:' + name without one
+            name       TEXT NOT NULL,
+            uscc       TEXT NOT NULL DEFAULT '',
+            address    TEXT NOT NULL DEFAULT '',
+            park       TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX enterprises_by_name ON enterprises (name);
+        CREATE INDEX enterprises_by_uscc ON enterprises (uscc);
+
+        CREATE TABLE profile (
+            id   INTEGER PRIMARY KEY CHECK (id = 1),
+            data TEXT NOT NULL               -- JSON of UnitProfile
+        );
+        """,
+    )
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: ``executescript`` would commit the open transaction."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                conn.execute(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        raise ValueError("incomplete SQL statement in a migration")
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+# MIGRATIONS[i] brings the file from version i to version i + 1.
+MIGRATIONS: list[Migration] = [_v1]
+LATEST = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply(conn: sqlite3.Connection, version: int) -> None:
+    """Apply migration ``version`` (1-based) and record it, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        MIGRATIONS[version - 1](conn)
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
