@@ -1,0 +1,75 @@
+"""The identity printed on every copy: the QR payload and the QR code's modules.
+
+With an office address the payload is the office's public verification link
+(docs/office-api.md): ``{office_url}/verify/{id}?r={revision}&d={digest}``. Without
+one it is a compact text that still carries the same identity:
+``BEIAN1|{id}|{revision}|{digest}``. ``digest`` is ``forms.record.content_digest``
+of the filing, so a paper copy whose content was altered can be told apart.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+
+from forms.record import content_digest
+
+PAYLOAD_PREFIX = "BEIAN1"
+
+
+def identity(filing: dict[str, Any]) -> tuple[str, str, str]:
+    """(id, revision, digest) as printed."""
+    return str(filing.get("id", "")), str(filing.get("revision", "")), content_digest(filing)
+
+
+def qr_payload(filing: dict[str, Any], office_url: str | None = None) -> str:
+    filing_id, revision, digest = identity(filing)
+    if office_url:
+        base = office_url.strip().rstrip("/")
+        return f"{base}/verify/{quote(filing_id, safe='')}?r={quote(revision)}&d={digest}"
+    return "|".join((PAYLOAD_PREFIX, filing_id, revision, digest))
+
+
+def parse_payload(payload: str) -> dict[str, str] | None:
+    """The identity in a compact payload, or None if it is not one."""
+    parts = payload.split("|")
+    if len(parts) != 4 or parts[0] != PAYLOAD_PREFIX:
+        return None
+    return {"id": parts[1], "revision": parts[2], "digest": parts[3]}
+
+
+@lru_cache(maxsize=64)
+def modules(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's dark modules, without the quiet zone (callers leave it white)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(payload)
+    code.make(fit=True)
+    return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
+
+
+def draw(canvas, payload: str, x: float, y: float, size: float) -> None:
+    """Draw the code with its lower-left corner at (x, y), ``size`` points wide."""
+    matrix = modules(payload)
+    n = len(matrix)
+    unit = size / n
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        top = y + size - (r + 1) * unit
+        c = 0
+        while c < n:
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < n and row[c]:
+                c += 1
+            # A hair of overlap keeps viewers from drawing seams between modules.
+            path.rect(x + start * unit, top - 0.05, (c - start) * unit, unit + 0.1)
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
