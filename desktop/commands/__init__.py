@@ -1,5 +1,5 @@
 """Subcommands of ``beian``; each module has ``register(subparsers)``."""
 
-from desktop.commands import sync, validate
+from desktop.commands import imports, sync, validate
 
-ALL = [validate, sync]
+ALL = [validate, sync, imports]
