@@ -59,9 +59,9 @@ class FilingsListPanel(QWidget):
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.setAccessibleName(self.tr("状态"))
-        self.status_filter.addItem(self.tr("全部状态"), ())
+        self.status_filter.addItem(self.tr("全部状态"), "")
         for status in STATUSES:
-            self.status_filter.addItem(status_label(status), (status,))
+            self.status_filter.addItem(status_label(status), status)
         status_label_widget = QLabel(self.tr("状态"))
         status_label_widget.setBuddy(self.status_filter)
 
@@ -197,7 +197,9 @@ class FilingsListPanel(QWidget):
         current = self.model.query()
         return ListQuery(
             text=self.search.text().strip(),
-            statuses=tuple(self.status_filter.currentData() or ()),
+            statuses=(self.status_filter.currentData(),)
+            if self.status_filter.currentData()
+            else (),
             date_from=date_from,
             date_to=date_to,
             sort=current.sort,
