@@ -167,12 +167,14 @@ class Store:
         conn = cls._connect(path, read_only)
         try:
             cls._check(conn, data_dir)
+            cls._configure(conn)
             if not read_only:
                 try:
                     conn.execute("PRAGMA journal_mode = WAL")
                 except sqlite3.OperationalError:
                     conn.close()
                     conn = cls._connect(path, True)
+                    cls._configure(conn)
                     read_only = True
             store = cls(data_dir, conn, clock, read_only)
             store._migrate()
@@ -204,14 +206,17 @@ class Store:
                     check_same_thread=False,
                     isolation_level=None,
                 )
-            # FULL: a commit that returned is on disk even if the power fails a moment
-            # later ("nothing acknowledged is lost"); NORMAL would only keep the file sound.
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         except sqlite3.Error as exc:
             raise translate(exc) from exc
         return conn
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection) -> None:
+        # FULL: a commit that returned is on disk even if the power fails a moment
+        # later ("nothing acknowledged is lost"); NORMAL would only keep the file sound.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
     @staticmethod
     def _check(conn: sqlite3.Connection, data_dir: Path) -> None:
