@@ -1,0 +1,1 @@
+"""Helpers shared by tests: real processes and edges the tests cannot otherwise have."""

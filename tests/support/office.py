@@ -1,0 +1,338 @@
+"""The real office intake service (``beian-office serve``) for tests, as a subprocess.
+
+Start one, issue unit tokens through the real command line, talk to it over HTTP, stop
+it cleanly::
+
+    from tests.support.office import OfficeServer, valid_filing
+
+    def test_something(tmp_path):
+        with OfficeServer.start(tmp_path) as office:          # waits until /health answers
+            token = office.create_token("湘潭市市场监督管理局")  # `beian-office token create`
+            with office.client(token) as http:                 # httpx.Client on office.url
+                r = http.post("/api/v1/filings", json=valid_filing())
+                assert r.status_code == 201
+            office.cli("return", r.json()["id"], "--reason", "请补充检查依据。")
+
+Or use a fixture (import it into your test module or conftest.py)::
+
+    from tests.support.office import office  # noqa: F401  (one server per test module)
+
+What an ``OfficeServer`` offers:
+
+- ``url`` (``http://127.0.0.1:PORT``), ``api_url`` (``url + "/api/v1"``), ``host``, ``port``
+  (e.g. for a proxy in front of it), ``db`` (its SQLite file), ``log_path`` (JSON lines:
+  the server's and every ``cli()`` command's), ``workdir``;
+- ``create_token(unit) -> str`` and ``revoke_tokens(unit)``: through the real CLI;
+- ``cli(*args, check=True) -> CompletedProcess``: any ``beian-office`` subcommand on this
+  server's database (``--db`` and ``--log-file`` are added), e.g.
+  ``office.cli("filings", "--json")``; ``filings()`` parses that JSON for you;
+- ``client(token=None, **httpx_kwargs) -> httpx.Client``: with ``base_url`` and the bearer
+  header set;
+- ``log_text()``, ``log_events()`` and ``wait_for_log(predicate, timeout=)``;
+- ``stop()`` (SIGTERM, then kill after a deadline; returns the exit status) and
+  ``restart()`` (same database, same port).
+
+``office_cli(db, *args)`` runs a ``beian-office`` command on any database without a
+server. ``valid_filing(unit, ...)`` builds a filing the office accepts now (a prior
+filing for an inspection ``days_ahead`` days from now, with a fresh id).
+
+Nothing here sleeps for a fixed time: start-up polls ``/api/v1/health`` until a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+OFFICE_COMMAND = [sys.executable, "-m", "office"]
+SHANGHAI = timezone(timedelta(hours=8))
+DEFAULT_UNIT = "湘潭市市场监督管理局"
+OTHER_UNIT = "湘潭市应急管理局"
+
+
+def office_cli(
+    db: Path,
+    *args: str,
+    log_file: Path | None = None,
+    check: bool = True,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``beian-office <args> --db DB [--log-file LOG]`` and capture its output.
+
+    With ``check`` a non-zero exit raises AssertionError showing stdout and stderr."""
+    command = [*OFFICE_COMMAND, *args, "--db", str(db)]
+    if log_file is not None:
+        command += ["--log-file", str(log_file)]
+    result = subprocess.run(
+        command,
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"beian-office {' '.join(args)} exited {result.returncode}\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+    return result
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+class OfficeServer:
+    """A ``beian-office serve`` process on 127.0.0.1 with its own database in ``workdir``."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, workdir: Path, *, extra_args: Sequence[str] = (), port: int | None = None):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.db = self.workdir / "office.db"
+        self.log_path = self.workdir / "office-log.jsonl"
+        self.stderr_path = self.workdir / "office-stderr.txt"
+        self.extra_args = list(extra_args)
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    # --- life -------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        workdir: Path,
+        *,
+        extra_args: Sequence[str] = (),
+        startup_timeout: float = 30,
+    ) -> OfficeServer:
+        """Start a server (retrying on another port if the chosen one was taken meanwhile)
+        and return once ``/api/v1/health`` answers 200."""
+        for attempt in range(3):
+            server = cls(workdir, extra_args=extra_args)
+            try:
+                server._launch(startup_timeout)
+                return server
+            except _PortTakenError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _launch(self, startup_timeout: float) -> None:
+        command = [
+            *OFFICE_COMMAND,
+            "serve",
+            "--db",
+            str(self.db),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--log-file",
+            str(self.log_path),
+            *self.extra_args,
+        ]
+        with self.stderr_path.open("ab") as stderr:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=stderr
+            )
+        deadline = time.monotonic() + startup_timeout
+        with httpx.Client(timeout=2) as http:
+            while True:
+                if self.process.poll() is not None:
+                    err = self.stderr_path.read_text("utf-8", errors="replace")
+                    if "端口可能已被占用" in err:
+                        raise _PortTakenError(err)
+                    raise AssertionError(
+                        f"beian-office serve exited {self.process.returncode} on start\n{err}"
+                    )
+                try:
+                    if http.get(f"{self.url}/api/v1/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise AssertionError(
+                        f"beian-office serve did not answer within {startup_timeout} s\n"
+                        + self.stderr_path.read_text("utf-8", errors="replace")
+                    )
+                time.sleep(0.05)  # poll interval, not a wait for a result
+
+    def stop(self, timeout: float = 15) -> int | None:
+        """SIGTERM (uvicorn shuts down gracefully), kill after ``timeout``; the exit status."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout)
+        code = self.process.returncode
+        self.process = None
+        return code
+
+    def restart(self, startup_timeout: float = 30) -> None:
+        """Stop and start again on the same database and port."""
+        self.stop()
+        self._launch(startup_timeout)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def __enter__(self) -> OfficeServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- addresses --------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/v1"
+
+    # --- the command line -------------------------------------------------------------
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """``beian-office <args>`` on this server's database, logging to its log file."""
+        return office_cli(self.db, *args, log_file=self.log_path, check=check)
+
+    def create_token(self, unit: str = DEFAULT_UNIT) -> str:
+        """A new token for ``unit`` (the last line ``token create`` prints)."""
+        return self.cli("token", "create", "--unit", unit).stdout.strip().splitlines()[-1]
+
+    def revoke_tokens(self, unit: str) -> None:
+        self.cli("token", "revoke", "--unit", unit)
+
+    def filings(self) -> list[dict[str, Any]]:
+        """``beian-office filings --json``, parsed."""
+        return json.loads(self.cli("filings", "--json").stdout)
+
+    # --- HTTP -------------------------------------------------------------------------
+
+    def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        headers = dict(kwargs.pop("headers", {}))
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        kwargs.setdefault("timeout", 30)
+        return httpx.Client(base_url=self.url, headers=headers, **kwargs)
+
+    # --- logs -------------------------------------------------------------------------
+
+    def log_text(self) -> str:
+        return self.log_path.read_text("utf-8") if self.log_path.exists() else ""
+
+    def log_events(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.log_text().splitlines() if line.strip()]
+
+    def wait_for_log(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10
+    ) -> dict[str, Any]:
+        """The first log event matching ``predicate``, polling until ``timeout``.
+
+        The server logs a request after its answer has gone out, so a test that just
+        got a response may have to wait a moment for that request's line."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for event in self.log_events():
+                if predicate(event):
+                    return event
+            if time.monotonic() > deadline:
+                raise AssertionError("no matching log event within the deadline")
+            time.sleep(0.02)  # poll interval
+
+
+class _PortTakenError(AssertionError):
+    pass
+
+
+def valid_filing(
+    unit: str = DEFAULT_UNIT,
+    *,
+    days_ahead: int = 7,
+    revision: int = 1,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A prior filing the office accepts now: fresh id, inspection ``days_ahead`` from now.
+
+    ``overrides`` replace top-level keys (e.g. ``enterprise={...}``, ``items="..."``)."""
+    start = (datetime.now(SHANGHAI) + timedelta(days=days_ahead)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    filing: dict[str, Any] = {
+        "form": "xiangtan-beian/2024",
+        "id": str(uuid.uuid4()),
+        "revision": revision,
+        "kind": "prior",
+        "lead_unit": unit,
+        "joint_units": [],
+        "inspection_start": start.isoformat(),
+        "inspection_end": start.replace(hour=17).isoformat(),
+        "leader": {
+            "name": "熊平华",
+            "title": "四级主任科员",
+            "phone": "13807321234",
+            "cert_no": "43031119004",
+        },
+        "inspectors": [{"name": "易桐", "cert_no": "43031121002"}],
+        "enterprise": {
+            "name": "湘潭顺阳新材料科技股份有限公司",
+            "uscc": "91430304MA4YG57FJC",
+            "address": "湘潭市岳塘区科技路45号",
+            "park": "",
+        },
+        "items": "食品生产许可条件保持情况",
+        "basis": "《中华人民共和国食品安全法》第一百一十条",
+        "content": "查看生产场所、设备设施和原料进货查验记录。",
+        "plan_ref": "",
+        "head_opinion": "",
+    }
+    filing.update(overrides)
+    return filing
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeServer]:
+    """One running office per test module (fresh database, free port)."""
+    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
+        yield server
+
+
+@pytest.fixture
+def office_server(tmp_path: Path) -> Iterator[OfficeServer]:
+    """A running office of its own for one test (when a test must change global state)."""
+    with OfficeServer.start(tmp_path / "office") as server:
+        yield server
