@@ -53,6 +53,19 @@ def _line(field: ScalarField | None) -> QLineEdit | None:
     return field.input if field is not None and isinstance(field.input, QLineEdit) else None
 
 
+def _passed_through(field: ScalarField) -> bool:
+    """The clerk only tabbed through a value filled for them: nothing new to look up."""
+    return field.autofilled is not None and field.value() == field.autofilled
+
+
+def _set_completer(field: ScalarField, edit: QLineEdit, completer: QCompleter) -> None:
+    edit.setCompleter(completer)
+    # A completer eats the focus-out of its input while its list is open. The field's own
+    # filter goes in again, so it runs first and still sees the clerk leave.
+    edit.removeEventFilter(field)
+    edit.installEventFilter(field)
+
+
 class Autofill(QObject):
     """Owns the completion models and does the filling for one editor."""
 
@@ -98,7 +111,7 @@ class Autofill(QObject):
     def attach_unit(self, field: ScalarField) -> None:
         edit = _line(field)
         if edit is not None:
-            edit.setCompleter(_completer(self.units, edit))
+            _set_completer(field, edit, _completer(self.units, edit))
 
     # --- officers -------------------------------------------------------------------------
 
@@ -114,8 +127,8 @@ class Autofill(QObject):
             return
         by_name = _completer(self.names, name_edit)
         by_cert = _completer(self.certs, cert_edit)
-        name_edit.setCompleter(by_name)
-        cert_edit.setCompleter(by_cert)
+        _set_completer(name, name_edit, by_name)
+        _set_completer(cert, cert_edit, by_cert)
 
         def picked(index: QModelIndex) -> None:
             officer = index.data(RECORD_ROLE)
@@ -128,6 +141,8 @@ class Autofill(QObject):
                 self._officer_chosen(officer, name, cert, title, phone, chose_name=False)
 
         def name_done() -> None:
+            if _passed_through(name):
+                return
             found = self.source.officers_named(name.value())
             if len(found) == 1:  # two officers of one name: the clerk must pick
                 self._officer_chosen(found[0], name, cert, title, phone, chose_name=True)
@@ -135,14 +150,17 @@ class Autofill(QObject):
                 self._default_leader(name, title, phone, cert)
 
         def cert_done() -> None:
+            if _passed_through(cert):
+                return
             officer = self.source.officer_by_cert(cert.value())
             if officer is not None:
                 self._officer_chosen(officer, name, cert, title, phone, chose_name=False)
 
         by_name.activated[QModelIndex].connect(picked)
         by_cert.activated[QModelIndex].connect(picked_cert)
-        name_edit.editingFinished.connect(name_done)
-        cert_edit.editingFinished.connect(cert_done)
+        # On leaving the field (not on each key: half a name must not fill anything).
+        name.left.connect(name_done)
+        cert.left.connect(cert_done)
 
     def _officer_chosen(self, officer, name, cert, title, phone, *, chose_name: bool) -> None:
         if chose_name:
@@ -197,7 +215,7 @@ class Autofill(QObject):
                 continue
             model = QStandardItemModel(self)
             completer = _completer(model, edit, unfiltered=True)
-            edit.setCompleter(completer)
+            _set_completer(field, edit, completer)
 
             def search(text: str, model=model, completer=completer, key=key, n=min_chars):
                 model.clear()
@@ -220,6 +238,8 @@ class Autofill(QObject):
                     chosen(enterprise, key)
 
             def done(key=key, field=field) -> None:
+                if _passed_through(field):
+                    return
                 value = field.value()
                 if key == "name":
                     enterprise = self.source.enterprise_named(value)
@@ -230,4 +250,4 @@ class Autofill(QObject):
 
             edit.textEdited.connect(search)
             completer.activated[QModelIndex].connect(picked)
-            edit.editingFinished.connect(done)
+            field.left.connect(done)
