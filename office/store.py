@@ -183,3 +183,32 @@ class OfficeStore:
             db.commit()
         finally:
             conn.close()
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the live database (SQLite's online backup), checked whole.
+
+        Safe while the server runs; the copy is owner-only and never overwrites a file."""
+        target = Path(target).expanduser()
+        if not target.parent.is_dir():
+            raise OfficeError(f"文件夹不存在：{target.parent}")
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            raise OfficeError(f"备份文件已存在，不会覆盖：{target}") from None
+        except OSError as exc:
+            raise OfficeError(f"无法创建备份文件 {target}：{exc.strerror}") from None
+        source = self._connect()
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            copy.close()
+            target.unlink(missing_ok=True)
+            raise OfficeError(f"备份失败：{exc}") from None
+        finally:
+            source.close()
+        copy.close()
+        if verdict != "ok":
+            target.unlink(missing_ok=True)
+            raise OfficeError(f"备份副本未通过完整性检查（{verdict}），已删除。")

@@ -17,6 +17,7 @@ from tests.support.office import (
     OTHER_UNIT,
     OfficeServer,
     office,  # noqa: F401 - the module's server
+    office_cli,
     valid_filing,
 )
 
@@ -623,3 +624,18 @@ def test_logs_hold_requests_and_decisions_but_no_tokens_or_phones(
     assert ("accepted", filing["id"]) in decisions and ("invalid", bad["id"]) in decisions
     assert any(e.get("event") == "request" and e.get("status") == 401 for e in events)
     assert any(e.get("event") == "token_created" for e in events)  # the CLI's decisions too
+
+
+def test_an_online_backup_holds_what_the_office_holds(
+    office: OfficeServer,  # noqa: F811
+    http: httpx.Client,
+    tmp_path,
+) -> None:
+    assert submit(http, valid_filing()).status_code == 201
+    copy = tmp_path / "backup.db"
+    assert "完整性检查" in office.cli("backup", "-o", str(copy)).stdout
+    assert (copy.stat().st_mode & 0o777) == 0o600
+    backed_up = json.loads(office_cli(copy, "filings", "--json").stdout)
+    assert backed_up == office.filings()
+    again = office.cli("backup", "-o", str(copy), check=False)
+    assert again.returncode == 1 and "不会覆盖" in again.stderr
