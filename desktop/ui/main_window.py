@@ -636,9 +636,10 @@ class MainWindow(QMainWindow):
 
         self.autosave.flush()
         dialog = SettingsDialog(self.store, parent=self)
-        dialog.importRequested.connect(self.open_import)
-        if dialog.exec():
-            self.refresh_context()
+        saved = dialog.exec()
+        # Imports from the dialog apply at once, so the context may change either way.
+        self.refresh_context()
+        if saved:
             self.statusBar().showMessage(self.tr("设置已保存。"), 5000)
 
     def open_import(self, kind: str) -> None:
@@ -647,6 +648,7 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.store, kind, parent=self)
         if dialog.exec():
             self.refresh_context()
+            self.statusBar().showMessage(dialog.outcome, 10000)
 
     def open_log_folder(self) -> None:
         path = log_file()

@@ -40,8 +40,11 @@ log = logging.getLogger(__name__)
 # Meta keys in the store (the sync client reads the office's address and CA file too).
 META_OFFICE_URL = "office_url"
 META_CA_FILE = "ca_file"
-META_CERT_RULES = "cert_rules"
 META_LANGUAGE = "ui_language"
+# Certificate rules live in the store's reference data, where the office's rules arrive
+# too: the rules edited here apply everywhere (window and ``beian validate``) until the
+# office sends newer ones.
+REFERENCE_CERT_RULES = "cert_rules"
 
 LEADER_FIELDS = ("name", "title", "phone", "cert_no")
 
@@ -271,7 +274,7 @@ class SettingsDialog(QDialog):
             edit.setText(str((profile.default_leader or {}).get(key, "")))
         self.office_url.setText(self.store.get_meta(META_OFFICE_URL) or "")
         self.ca_file.setText(self.store.get_meta(META_CA_FILE) or "")
-        rules = self.store.get_meta(META_CERT_RULES) or default_cert_rules().to_dict()
+        rules = self.store.reference().get(REFERENCE_CERT_RULES) or default_cert_rules().to_dict()
         self.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False, indent=2))
         language = self.store.get_meta(META_LANGUAGE) or i18n.SOURCE_LANGUAGE
         index = self.language.findData(language)
@@ -316,7 +319,13 @@ class SettingsDialog(QDialog):
             self.store.save_profile(profile)
             self.store.set_meta(META_OFFICE_URL, url or None)
             self.store.set_meta(META_CA_FILE, self.ca_file.text().strip() or None)
-            self.store.set_meta(META_CERT_RULES, None if rules == default_rules else rules)
+            reference = dict(self.store.reference())
+            if rules == default_rules:
+                reference.pop(REFERENCE_CERT_RULES, None)
+            else:
+                reference[REFERENCE_CERT_RULES] = rules
+            if reference != self.store.reference():
+                self.store.save_reference(reference)
             self.store.set_meta(META_LANGUAGE, self.language.currentData())
         except StoreError as exc:
             show_error(self, str(exc))

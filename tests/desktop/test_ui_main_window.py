@@ -1,0 +1,333 @@
+"""The main window on a real store with the real editor: new, new-similar, autosave,
+save and check, submit, a returned filing fixed as revision 2, counts, keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from desktop.store import DRAFT, QUEUED, READY, RETURNED, SENT, Store, UnitProfile
+from desktop.ui.main_window import MainWindow
+from tests.desktop.ui_helpers import (
+    button_named,
+    button_text,
+    click_in_next_dialog,
+    fill_store,
+    good_filing,
+    type_text,
+)
+
+PROFILE = UnitProfile(
+    unit_name="湘潭市市场监督管理局",
+    joint_units=["湘潭市应急管理局", "湘潭市生态环境局"],
+    default_leader={
+        "name": "熊平华",
+        "title": "四级主任科员",
+        "phone": "13807321234",
+        "cert_no": "43031119004",
+    },
+)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir):
+    s = Store.open(data_dir)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_window(qtbot, store, data_dir):
+    def make() -> MainWindow:
+        window = MainWindow(store, data_dir=data_dir)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        window.activateWindow()  # shortcuts work in the active window only
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+        return window
+
+    return make
+
+
+def field(window: MainWindow, name: str) -> QWidget:
+    """The editor's input whose accessible name is ``name`` (its label)."""
+    for widget in window.editor.findChildren(QWidget):
+        if widget.accessibleName() == name and widget.isVisible():
+            return widget
+    raise AssertionError(f"no visible input named {name!r}")
+
+
+def test_title_and_an_empty_store(make_window, store):
+    window = make_window()
+    assert window.windowTitle() == "涉企行政执法检查备案"
+    assert window.stack.currentWidget() is window.empty_page
+    assert window.counts_label.text() == "草稿 0　待提交 0　已排队 0　已备案 0　被退回 0"
+    assert not window.act_submit.isEnabled()
+    assert not window.act_new_similar.isEnabled()
+
+
+def test_new_filing_is_prefilled_from_the_unit_profile(qtbot, make_window, store):
+    store.save_profile(PROFILE)
+    window = make_window()
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_row() is not None, timeout=3000)
+
+    filing = window.editor.filing()
+    assert filing["lead_unit"] == PROFILE.unit_name
+    assert filing["joint_units"] == PROFILE.joint_units
+    assert filing["leader"] == PROFILE.default_leader
+    stored = store.get(window.current_id())
+    assert stored.status == DRAFT and stored.revision == 1
+    assert window.model.rowCount() == 1
+    assert window.list_panel.current_filing_id() == window.current_id()
+    assert "草稿 1" in window.counts_label.text()
+    assert window.history.tree.topLevelItem(0).text(1) == "创建"
+
+
+def test_new_similar_starts_from_the_current_filing(qtbot, make_window, store):
+    first = store.create_filing(good_filing())
+    window = make_window()
+    assert window.current_id() == first.id
+    window.act_new_similar.trigger()
+    assert window.current_id() != first.id
+    similar = window.editor.filing()
+    assert similar["enterprise"]["name"] == first.filing["enterprise"]["name"]
+    assert similar["leader"] == first.filing["leader"]
+    assert window.model.rowCount() == 2
+    assert store.counts_by_status()[DRAFT] == 2
+
+
+def test_typing_is_autosaved_without_any_action(qtbot, make_window, store):
+    row = store.create_filing(good_filing())
+    window = make_window()
+    items = field(window, "检查项目")
+    items.setFocus()
+    QTest.keyClick(items, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(items, "；消防通道")
+    qtbot.waitUntil(lambda: store.get(row.id).filing["items"].endswith("；消防通道"), timeout=5000)
+    assert "已自动保存" in window.save_state_label.text()
+    assert window.model.summary(0).id == row.id
+
+
+def test_switching_filings_saves_the_one_being_edited(qtbot, make_window, store):
+    a = store.create_filing(good_filing())
+    b = store.create_filing(good_filing())
+    window = make_window()
+    window.show_filing(a.id)
+    content = field(window, "检查内容")
+    content.setFocus()
+    QTest.keyClick(content, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(content, "补充")
+    window.show_filing(b.id)  # immediately: before the debounce timer fires
+    assert store.get(a.id).filing["content"].endswith("补充")
+    assert window.current_id() == b.id
+
+
+def test_save_and_check_marks_a_valid_filing_ready(qtbot, make_window, store):
+    row = store.create_filing(good_filing())
+    window = make_window()
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert store.get(row.id).status == READY
+    assert "检查通过" in window.statusBar().currentMessage()
+    kinds = [window.history.tree.topLevelItem(i).text(1) for i in range(2)]
+    assert kinds[0] == "检查"
+    assert "待提交 1" in window.counts_label.text()
+
+
+def test_save_and_check_reports_problems(qtbot, make_window, store):
+    filing = good_filing()
+    filing["enterprise"]["uscc"] = "91430304MA4YG57FJX"  # wrong check digit
+    filing["items"] = ""
+    row = store.create_filing(filing)
+    window = make_window()
+    report = window.save_and_check()
+    assert report.has_errors
+    assert store.get(row.id).status == DRAFT
+    assert "错误" in window.statusBar().currentMessage()
+    assert store.history(row.id)[-1].detail["errors"] == len(report.errors)
+
+
+def test_submit_after_confirming_queues_the_filing(qtbot, make_window, store):
+    row = store.create_filing(good_filing())
+    window = make_window()
+    seen: list = []
+    timer = click_in_next_dialog(button_named("confirmSubmitButton"), seen=seen)
+    assert window.submit()
+    timer.stop()
+    assert seen[0]["name"] == "confirmSubmit"
+    stored = store.get(row.id)
+    assert stored.status == QUEUED
+    assert window.current_row().status == QUEUED
+    assert window.editor.is_read_only()
+    assert not window.act_submit.isEnabled()
+    assert window.act_unqueue.isEnabled()
+    assert window.header.banner.isVisibleTo(window)
+    assert "已排队 1" in window.counts_label.text()
+    assert window.model.summary(0).status == QUEUED
+
+
+def test_enter_in_the_confirmation_does_not_submit(qtbot, make_window, store):
+    row = store.create_filing(good_filing())
+    window = make_window()
+    pressed = []
+
+    def press_enter(dialog):
+        if not pressed:
+            pressed.append(dialog.objectName())
+            QTest.keyClick(dialog, Qt.Key.Key_Return)
+        return None  # never click: Enter alone must close it without submitting
+
+    timer = click_in_next_dialog(press_enter)
+    assert not window.submit()
+    timer.stop()
+    assert pressed == ["confirmSubmit"]
+    assert store.get(row.id).status == READY
+
+
+def test_a_filing_with_errors_is_not_submitted(qtbot, make_window, store):
+    filing = good_filing()
+    filing["basis"] = ""
+    row = store.create_filing(filing)
+    window = make_window()
+    seen: list = []
+    timer = click_in_next_dialog(button_text("去改正"), seen=seen)
+    assert not window.submit()
+    timer.stop()
+    assert seen[0]["name"] == "submitErrors"
+    assert "检查依据" in seen[0]["info"]
+    assert store.get(row.id).status == DRAFT
+    assert window.focusWidget() is field(window, "检查依据")
+
+
+def test_unqueue_brings_a_queued_filing_back(qtbot, make_window, store):
+    filing = good_filing()
+    store.queue(filing["id"], filing)
+    window = make_window()
+    window.header.unqueue_button.click()
+    assert store.get(filing["id"]).status == READY
+    assert not window.editor.is_read_only()
+
+
+def test_a_returned_filing_is_fixed_as_revision_2(qtbot, make_window, store):
+    filing = good_filing()
+    queued = store.queue(filing["id"], filing)
+    store.mark_returned(
+        queued.id, 1, "检查依据条款不全，请补充具体条款", "2026-11-27T10:00:00+08:00"
+    )
+    window = make_window()
+    assert window.current_row().status == RETURNED
+    assert window.editor.is_read_only()
+    assert "检查依据条款不全" in window.header.message.text()
+    assert window.header.revise_button.text() == "修改（生成第 2 版）"
+
+    window.header.revise_button.click()
+    row = store.get(filing["id"])
+    assert (row.revision, row.status) == (2, DRAFT)
+    assert not window.editor.is_read_only()
+    assert window.editor.filing()["revision"] == 2
+
+    basis = field(window, "检查依据")
+    basis.setFocus()
+    QTest.keyClick(basis, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(basis, "第一百一十条第二款")
+    timer = click_in_next_dialog(button_named("confirmSubmitButton"))
+    assert window.submit()
+    timer.stop()
+    row = store.get(filing["id"])
+    assert (row.revision, row.status) == (2, QUEUED)
+    assert row.filing["basis"].endswith("第一百一十条第二款")
+    assert store.outbox()[0].revision == 2
+    assert "生成新版本" in [
+        window.history.tree.topLevelItem(i).text(1).split("（")[0]
+        for i in range(window.history.tree.topLevelItemCount())
+    ]
+
+
+def test_a_sent_filing_is_read_only(qtbot, make_window, store):
+    filing = good_filing()
+    store.queue(filing["id"], filing)
+    store.mark_sent(filing["id"], 1, {"receipt": "潭优备〔2026〕000123号"})
+    window = make_window()
+    assert window.current_row().status == SENT
+    assert window.editor.is_read_only()
+    assert not window.act_save.isEnabled()
+    assert not window.act_submit.isEnabled()
+    assert window.act_preview.isEnabled()
+    assert "潭优备〔2026〕000123号" in window.header.message.text()
+    assert window.save_and_check() is None
+
+
+def test_status_bar_counts_by_status(qtbot, make_window, store):
+    made = fill_store(store, 40)
+    window = make_window()
+    text = window.counts_label.text()
+    assert f"草稿 {made['draft']}" in text
+    assert f"已排队 {made['queued']}" in text
+    assert f"已备案 {made['sent']}" in text
+    assert f"被退回 {made['returned']}" in text
+
+
+def test_sync_now_says_queued_filings_are_kept(qtbot, make_window):
+    window = make_window()
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    assert "发件箱" in window.statusBar().currentMessage()
+
+
+def test_enter_in_the_list_does_not_submit(qtbot, make_window, store):
+    row = store.create_filing(good_filing())
+    window = make_window()
+    window.list_panel.table.setFocus()
+    QTest.keyClick(window.list_panel.table, Qt.Key.Key_Return)
+    QTest.keyClick(window.list_panel.search, Qt.Key.Key_Return)
+    assert store.get(row.id).status == DRAFT
+    assert store.outbox() == []
+
+
+def test_every_input_outside_the_editor_has_its_label_as_name(qtbot, make_window, store):
+    store.create_filing(good_filing())
+    window = make_window()
+    inputs = (QLineEdit, QComboBox, QDateEdit, QPlainTextEdit, QAbstractItemView)
+    for widget in window.findChildren(QWidget):
+        if window.editor.isAncestorOf(widget) or not isinstance(widget, inputs):
+            continue
+        if isinstance(widget, QHeaderView):
+            continue  # part of its table
+        if widget.parent() is not None and isinstance(widget.parent(), (QComboBox, QDateEdit)):
+            continue  # the line edit inside a combo box or date edit
+        if isinstance(widget, QAbstractItemView) and not widget.isVisibleTo(window):
+            continue  # popups of combo boxes
+        assert widget.accessibleName(), widget.objectName() or type(widget).__name__
+    panel = window.list_panel
+    assert panel.search.accessibleName() == "搜索"
+    assert panel.status_filter.accessibleName() == "状态"
+    assert panel.date_filter.accessibleName() == "检查日期"
+
+
+def test_tab_goes_from_the_list_into_the_form(qtbot, make_window, store):
+    store.create_filing(good_filing())
+    window = make_window()
+    window.activateWindow()
+    window.list_panel.search.setFocus()
+    visited = []
+    for _ in range(12):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    assert window.list_panel.table in visited
+    assert any(window.editor.isAncestorOf(w) for w in visited if w is not None)

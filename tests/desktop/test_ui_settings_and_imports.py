@@ -1,0 +1,208 @@
+"""Settings saved to the store, and importing a roster with bad rows through the dialog."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from PySide6.QtWidgets import QFormLayout, QLabel
+
+from desktop.store import Store, UnitProfile
+from desktop.ui.import_dialog import ImportDialog
+from desktop.ui.settings_dialog import (
+    META_CA_FILE,
+    META_OFFICE_URL,
+    SettingsDialog,
+    check_cert_rules,
+    check_office_url,
+)
+from forms.certificates import default_cert_rules
+from forms.roster import Officer
+from tests.desktop.ui_helpers import DATA, button_text, click_in_next_dialog
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def settings(qtbot, store):
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_settings_are_saved_and_shown_again(qtbot, store, settings):
+    settings.unit_name.setText("湘潭市市场监督管理局")
+    settings.joint_units.setPlainText("湘潭市应急管理局\n\n 湘潭市生态环境局 \n")
+    settings.leader["name"].setText("熊平华")
+    settings.leader["cert_no"].setText("43031119004")
+    settings.office_url.setText("https://beian.example.gov.cn/")
+    settings.ca_file.setText("/etc/ssl/unit-ca.pem")
+    assert settings.save()
+    assert store.profile() == UnitProfile(
+        unit_name="湘潭市市场监督管理局",
+        joint_units=["湘潭市应急管理局", "湘潭市生态环境局"],
+        default_leader={"name": "熊平华", "cert_no": "43031119004"},
+    )
+    assert store.get_meta(META_OFFICE_URL) == "https://beian.example.gov.cn"
+    assert store.get_meta(META_CA_FILE) == "/etc/ssl/unit-ca.pem"
+
+    again = SettingsDialog(store)
+    qtbot.addWidget(again)
+    assert again.unit_name.text() == "湘潭市市场监督管理局"
+    assert again.joint_units.toPlainText() == "湘潭市应急管理局\n湘潭市生态环境局"
+    assert again.leader["name"].text() == "熊平华"
+    assert again.office_url.text() == "https://beian.example.gov.cn"
+
+
+def test_plain_http_is_marked_unencrypted(settings):
+    settings.office_url.setText("http://10.1.2.3:8080")
+    assert "未加密" in settings.url_note.text()
+    settings.office_url.setText("https://beian.example.gov.cn")
+    assert "未加密" not in settings.url_note.text()
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://beian.example.gov.cn", "beian.example.gov.cn", "https://user:pw@host", "http://"]
+)
+def test_a_bad_office_address_is_not_saved(qtbot, store, settings, url):
+    settings.office_url.setText(url)
+    assert not settings.save()
+    assert settings.problem.isVisibleTo(settings)
+    assert "备案办公室地址" in settings.problem.text()
+    assert settings.tabs.currentIndex() == 1
+    assert store.get_meta(META_OFFICE_URL) is None
+    assert check_office_url(url)[1]
+
+
+def test_certificate_rules_are_checked_before_saving(qtbot, store, settings):
+    settings.rules_edit.setPlainText('{"rules": [{"kind": "x", "pattern": "[", ')
+    assert not settings.save()
+    assert "执法证规则" in settings.problem.text()
+    settings.rules_edit.setPlainText(
+        json.dumps({"rules": [{"kind": "x", "pattern": "[0-9", "min_length": 4, "max_length": 9}]})
+    )
+    assert not settings.save()
+    assert "pattern" in settings.problem.text()
+    assert "cert_rules" not in store.reference()
+
+
+def test_edited_certificate_rules_reach_validation(qtbot, store, settings):
+    rules = default_cert_rules().to_dict()
+    rules["rules"].append(
+        {
+            "kind": "traffic",
+            "label": "交通运输执法证",
+            "pattern": "^JT[0-9]{8}$",
+            "min_length": 10,
+            "max_length": 10,
+        }
+    )
+    settings.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False))
+    settings.findChild(type(settings.save_button), "checkRules").click()
+    assert "有效" in settings.rules_note.text()
+    assert settings.save()
+    context = store.validation_context()
+    assert context["cert_rules"].rule_for("traffic") is not None
+    assert check_cert_rules(json.dumps(rules))[0] == store.reference()["cert_rules"]
+
+
+def test_settings_inputs_are_named_by_their_labels(settings):
+    checked = 0
+    for form in settings.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label is None or field is None or not isinstance(label.widget(), QLabel):
+                continue
+            text = label.widget().text()
+            widget = field.widget() or label.widget().buddy()
+            if not text or widget is None:
+                continue
+            assert widget.accessibleName() == text, text
+            checked += 1
+    assert checked >= 9
+    assert settings.rules_edit.accessibleName() == "执法证规则"
+
+
+def test_enter_does_not_close_the_settings(qtbot, settings):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    settings.unit_name.setFocus()
+    QTest.keyClick(settings.unit_name, Qt.Key.Key_Return)
+    assert settings.isVisible()
+
+
+def test_roster_import_with_bad_rows(qtbot, store, tmp_path):
+    store.replace_roster([Officer("旧名单", "43031100001")])
+    source = tmp_path / "名单.csv"
+    shutil.copy(DATA / "import_bad_roster_gb18030.csv", source)
+    dialog = ImportDialog(store, "roster")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.import_button.isEnabled()
+
+    job = dialog.load(str(source))
+    with qtbot.waitSignal(job.finished, timeout=10000):
+        pass
+    result = dialog.result
+    assert len(result.officers) == 4 and len(result.rejected) == 7
+    assert dialog.accepted_table.rowCount() == 4
+    assert dialog.rejected_table.rowCount() == 7
+    assert dialog.tabs.currentWidget() is dialog.rejected_table
+    assert dialog.tabs.tabText(1) == "拒绝的行（7）"
+    rows = [dialog.rejected_table.item(r, 0).text() for r in range(7)]
+    reasons = [dialog.rejected_table.item(r, 1).text() for r in range(7)]
+    assert rows[0] == "5" and reasons[0] == "缺少姓名"
+    assert any("证号待补" in r for r in reasons)
+    assert "拒绝 7 行" in dialog.summary.text()
+    assert "GB18030" in dialog.summary.text()
+    assert store.officers()[0].name == "旧名单"  # nothing written before the clerk applies
+
+    timer = click_in_next_dialog(button_text("替换名单"))
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.import_button.click()
+    timer.stop()
+    names = sorted(o.name for o in store.officers())
+    assert names == sorted(o.name for o in result.officers)
+    assert "旧名单" not in names
+    assert "已导入 4 名执法人员" in dialog.outcome
+    assert "7 行" in dialog.outcome
+
+
+def test_an_unreadable_file_says_so(qtbot, store, tmp_path):
+    bad = tmp_path / "名单.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    dialog = ImportDialog(store, "roster")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    timer = click_in_next_dialog(button_text("知道了"))
+    job = dialog.load(str(bad))
+    with qtbot.waitSignal(job.failed, timeout=10000) as blocker:
+        pass
+    timer.stop()
+    assert blocker.args[0] and "Traceback" not in blocker.args[0]
+    assert dialog.summary.text() == blocker.args[0]
+    assert not dialog.import_button.isEnabled()
+    assert store.officers() == []
+
+
+def test_enterprise_import_adds_to_the_directory(qtbot, store):
+    dialog = ImportDialog(store, "enterprises")
+    qtbot.addWidget(dialog)
+    job = dialog.load(str(DATA / "import_sample_enterprises.csv"))
+    with qtbot.waitSignal(job.finished, timeout=10000):
+        pass
+    count = len(dialog.result.enterprises)
+    assert count > 50 and not dialog.result.rejected
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.import_button.click()
+    assert dialog.applied == count
+    assert store.find_enterprises("顺阳")[0].uscc == "91430304MA4YG57FJC"
