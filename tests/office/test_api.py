@@ -532,7 +532,8 @@ def test_bundle_import_is_idempotent_and_matches_the_api(
 ) -> None:
     unit = "湘潭市文化旅游广电体育局"
     good, bad, sent_before = valid_filing(unit), valid_filing(unit, items=""), valid_filing(unit)
-    with office.client(office.create_token(unit)) as http:
+    unit_token = office.create_token(unit)
+    with office.client(unit_token) as http:
         earlier = submit(http, sent_before).json()["receipt"]
     bundle = tmp_path / "bundle.json"
     bundle.write_text(
@@ -563,7 +564,7 @@ def test_bundle_import_is_idempotent_and_matches_the_api(
     assert office.filings() == receipts_before  # nothing held twice, no new receipt
 
     # The same revision through the API: the receipt of the import.
-    with office.client(office.create_token(unit)) as http:
+    with office.client(unit_token) as http:
         again = submit(http, good)
     assert again.status_code == 200 and again.json()["receipt"] in second.stdout
 
