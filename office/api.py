@@ -231,7 +231,11 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         summary="提交一份备案表（一个版次）",
     )
     async def submit_filing(request: Request, token: UnitToken) -> JSONResponse:
-        body = await _read_body(request)
+        try:
+            body = await _read_body(request)
+        except Refusal as exc:
+            log_event("submit", decision=exc.error, status=exc.status, unit=token.unit)
+            raise
         outcome = await run_in_threadpool(intake.submit, store, token.unit, body)
         log_event(
             "submit",
