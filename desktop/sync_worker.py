@@ -51,7 +51,8 @@ MIN_DELAY_MS = 1_000
 def _default_opener(data_dir: Path) -> Any:
     from desktop.store import Store
 
-    return Store.open(data_dir)
+    # The window's own connection takes the daily backup; a pass only syncs.
+    return Store.open(data_dir, daily_backup=False)
 
 
 class SyncWorker(QObject):

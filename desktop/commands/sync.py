@@ -181,52 +181,25 @@ def run_queue(args: argparse.Namespace) -> int:
 def queue_filing(store: Any, filing: dict[str, Any]) -> str | None:
     """Create or update the filing and queue it; a Chinese refusal, or None when queued.
 
-    Never lets a second copy of a revision the office may hold come into being: a sent
-    revision is refused, and a queued revision that has already been attempted (the
-    office may have committed it) can only be queued again unchanged.
+    The store does it in one transaction and never lets a second copy of a revision the
+    office may hold come into being: a sent revision is refused (AlreadySent), a queued
+    revision that has already been attempted can only be queued again unchanged, and a
+    returned filing takes only revision n+1.
     """
     fid, rev = filing.get("id"), filing.get("revision")
     if not isinstance(fid, str) or not isinstance(rev, int) or isinstance(rev, bool):
         return "备案缺少有效的编号（id）或修订号（revision）。"
     row = store.get(fid)
-    if row is None:
-        store.create_filing(filing)
-    elif row.status == SENT:
-        receipt = f"，回执号 {row.receipt}" if row.receipt else ""
+    if row is not None and row.status == RETURNED and rev != row.revision + 1:
         return (
-            f"此备案第 {row.revision} 版已由办公室受理{receipt}，不能再次提交，也不会重复备案。"
-            "如需更正，请等办公室退回后提交新的修订版。"
+            f"此备案第 {row.revision} 版已被办公室退回。"
+            f"修改后请以修订号 {row.revision + 1} 重新提交（文件中为 {rev}）。"
         )
-    elif row.status == RETURNED:
-        if rev != row.revision + 1:
-            return (
-                f"此备案第 {row.revision} 版已被办公室退回。"
-                f"修改后请以修订号 {row.revision + 1} 重新提交（文件中为 {rev}）。"
-            )
-        store.new_revision(fid)
-    elif rev != row.revision:
-        return f"本机记录中此备案为第 {row.revision} 版，文件中为第 {rev} 版，请核对修订号。"
-    elif row.status == QUEUED:
-        if record.canonical_bytes(row.filing) == record.canonical_bytes(filing):
-            return None  # already queued exactly as given
-        if _attempted(store, fid, rev):
-            return (
-                "此备案已尝试发送，办公室可能已经收到，不能再替换内容。"
-                "请先运行 beian sync 等待回执；如被退回，再提交新的修订版。"
-            )
-        store.unqueue(fid)
-    elif row.status not in (DRAFT, READY):
-        return f"此备案当前状态（{row.status}）不能放入队列。"
-    store.save_draft(fid, filing, has_errors=False)
-    store.queue(fid)
+    try:
+        store.queue(fid, filing)
+    except StoreError as exc:
+        return str(exc)
     return None
-
-
-def _attempted(store: Any, filing_id: str, revision: int) -> bool:
-    for item in store.outbox():
-        if item.id == filing_id and item.revision == revision:
-            return item.attempts > 0
-    return False
 
 
 # --- sync ---------------------------------------------------------------------------------
@@ -327,8 +300,8 @@ def run_export_bundle(args: argparse.Namespace) -> int:
     out = Path(args.output).expanduser()
 
     def export(store: Any) -> int:
-        if not store.outbox():
-            print("待发送队列是空的，没有要导出的备案。")
+        if not any(not getattr(i, "permanent", False) for i in store.outbox()):
+            print("待发送队列中没有可以导出的备案。")
             return EXIT_OK
         try:
             bundle = export_bundle(store, out)

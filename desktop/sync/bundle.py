@@ -27,7 +27,8 @@ class BundleError(ValueError):
 
 
 def build_bundle(store: Any, *, at_text: str | None = None) -> dict[str, Any]:
-    items = store.outbox()
+    # Refused filings would only be refused again; they wait for the clerk.
+    items = [i for i in store.outbox() if not getattr(i, "permanent", False)]
     unit = ""
     try:
         unit = store.profile().unit_name or ""

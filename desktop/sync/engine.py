@@ -276,7 +276,11 @@ class SyncPass:
         if problem:
             self.result.warnings.append(messages.BAD_REFERENCE.format(detail=problem))
             return
-        self.store.save_reference(reply.body)
+        try:
+            self.store.save_reference(reply.body)
+        except StoreError as exc:
+            self.result.warnings.append(str(exc))
+            return
         new_etag = reply.headers.get("etag")
         self.store.set_meta(META_ETAG, new_etag[:200] if new_etag else None)
         self.result.reference_updated = True

@@ -12,7 +12,7 @@ TOKEN_REJECTED = (
     "请向优化营商环境办公室索取新的令牌，再运行 beian connect 重新保存；待发送的备案会继续保留。"
 )
 UNREACHABLE = "暂时联系不上备案办公室（{detail}）。备案已保留在待发送队列中，网络恢复后会自动发送。"
-NO_ANSWER = "备案办公室没有及时答复（{detail}）。稍后会用同一修订号重新发送，不会重复备案。"
+NO_ANSWER = "没有收到备案办公室的完整答复（{detail}）。稍后会用同一修订号重新发送，不会重复备案。"
 BAD_ANSWER = "备案办公室的答复无法识别（HTTP {status}）。稍后会自动重试，不会重复备案。"
 SERVER_BUSY = "备案办公室暂时无法处理（HTTP {status}）。稍后会自动重试。"
 NOT_AN_OFFICE = "该地址的答复不像备案办公室（{detail}），请核对办公室地址。"
