@@ -87,7 +87,8 @@ def start_desk(data_dir: Path):
             ),
         )
     # Font preparation for printing is slow the first time: do it while the clerk types.
-    QTimer.singleShot(0, prepare_printing)
+    window.prepare_job = None
+    QTimer.singleShot(0, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window
 
 

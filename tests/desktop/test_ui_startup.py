@@ -1,0 +1,147 @@
+"""Start-up: a damaged store is recovered from its latest backup, and the clerk is told."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from desktop.app import open_store, start_desk
+from desktop.store import DB_NAME, Store
+from tests.desktop.ui_helpers import good_filing
+
+T0 = datetime.fromisoformat("2026-11-20T09:00:00+08:00")
+
+
+class Clock:
+    def __init__(self):
+        self.now = T0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def font_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("BEIAN_FONT_CACHE", str(tmp_path / "fonts"))
+
+
+def damaged_store_with_backup(data_dir):
+    """A store with one filing in its backup and one made after it; then garbage."""
+    clock = Clock()
+    with Store.open(data_dir, clock=clock, daily_backup=False) as store:
+        kept = store.create_filing(good_filing())
+        store.backup_now()
+        clock.now += timedelta(hours=2)
+        lost = store.create_filing(good_filing())
+    with (data_dir / DB_NAME).open("r+b") as fh:
+        fh.write(b"garbage, not a database any more" * 4)
+    return kept.id, lost.id
+
+
+class Dialogs:
+    """Answers each modal dialog by its object name and remembers what it said."""
+
+    def __init__(self, answers: dict[str, str]):
+        self.answers = answers
+        self.seen: list[dict] = []
+
+    def __call__(self, dialog):
+        from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
+        name = dialog.objectName()
+        if name not in self.answers:
+            return None
+        if any(s["dialog"] is dialog for s in self.seen):
+            return None
+        wanted = self.answers[name]
+        for button in dialog.findChildren(QAbstractButton):
+            if wanted in (button.objectName(), button.text()):
+                self.seen.append(
+                    {
+                        "dialog": dialog,
+                        "name": name,
+                        "text": dialog.text() if isinstance(dialog, QMessageBox) else "",
+                        "info": dialog.informativeText() if isinstance(dialog, QMessageBox) else "",
+                    }
+                )
+                return button
+        return None
+
+
+def keep_answering(dialogs: Dialogs):
+    """Like click_in_next_dialog, but for a sequence of dialogs."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            return
+        button = dialogs(dialog)
+        if button is not None:
+            button.click()
+
+    timer.timeout.connect(poll)
+    timer.start()
+    return timer
+
+
+def test_damaged_store_is_restored_from_the_latest_backup(qtbot, tmp_path):
+    data_dir = tmp_path / "data"
+    kept, lost = damaged_store_with_backup(data_dir)
+    dialogs = Dialogs({"askRestore": "restoreButton", "restored": "知道了"})
+    timer = keep_answering(dialogs)
+    window = start_desk(data_dir)
+    timer.stop()
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert [s["name"] for s in dialogs.seen] == ["askRestore", "restored"]
+        ask, told = dialogs.seen
+        assert "数据文件已损坏" in ask["text"]
+        assert "2026年11月20日 09:00" in ask["info"]
+        assert "2026年11月20日 09:00" in told["text"]
+        assert "damaged" in told["text"]
+        assert "重新录入" in told["text"]
+
+        assert window.current_id() == kept
+        assert window.store.get(lost) is None
+        assert list((data_dir / "damaged").iterdir())
+        if window.prepare_job is None:
+            qtbot.waitUntil(lambda: window.prepare_job is not None, timeout=5000)
+        if not window.prepare_job.is_done():
+            with qtbot.waitSignal(window.prepare_job.finished, timeout=60000):
+                pass
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_declining_the_restore_changes_nothing(qtbot, tmp_path):
+    data_dir = tmp_path / "data"
+    damaged_store_with_backup(data_dir)
+    before = (data_dir / DB_NAME).read_bytes()
+    dialogs = Dialogs({"askRestore": "quitButton", "notRestored": "知道了"})
+    timer = keep_answering(dialogs)
+    assert open_store(data_dir) is None
+    timer.stop()
+    assert [s["name"] for s in dialogs.seen] == ["askRestore", "notRestored"]
+    assert (data_dir / DB_NAME).read_bytes() == before
+    assert not (data_dir / "damaged").exists()
+
+
+def test_damaged_without_a_backup_says_what_to_do(qtbot, tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / DB_NAME).write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    dialogs = Dialogs({"cannotOpen": "知道了"})
+    timer = keep_answering(dialogs)
+    assert open_store(data_dir) is None
+    timer.stop()
+    [told] = dialogs.seen
+    assert "没有找到可用的备份" in told["text"]
+    assert "技术支持" in told["text"]
