@@ -78,20 +78,20 @@ def bundled_sources() -> list[FontSource]:
     """The fonts installed with the program, best first."""
     import pylopdf_fonts_zh_cn as noto_sc
 
-    sources = [FontSource("serif-sc", "BeianNotoSerifSC-Regular", Path(noto_sc.serif_path()))]
+    sources = [FontSource("serif-sc", "NotoSerifSC-Regular", Path(noto_sc.serif_path()))]
     try:
         import noto_cjk_sans_otc
 
         sources.append(
             FontSource(
                 "sans-cjk-sc",
-                "BeianNotoSansCJKSC-Regular",
+                "NotoSansCJKSC-Regular",
                 Path(str(noto_cjk_sans_otc.FONT_PATH)),
                 face_name="Noto Sans CJK SC",
             )
         )
     except ImportError:  # the program still works, with fewer rare characters
-        sources.append(FontSource("sans-sc", "BeianNotoSansSC-Regular", Path(noto_sc.sans_path())))
+        sources.append(FontSource("sans-sc", "NotoSansSC-Regular", Path(noto_sc.sans_path())))
     return sources
 
 
@@ -311,9 +311,11 @@ class WorkingFont:
     Call every method with ``LOCK`` held.
     """
 
-    def __init__(self, source: FontSource, name: str):
+    def __init__(self, source: FontSource, name: str, face_name: str):
         self.source = source
         self.name = name  # reportlab font name, stable across rebuilds
+        # reportlab also keys fonts by face name: it must be ours alone.
+        self.face_name = face_name
         self._open: _OpenSource | None = None
         self._coverage: frozenset[int] | None = None
         self._glyphs: dict[int, Glyph] | None = None  # None: not read from the cache yet
@@ -402,6 +404,7 @@ class WorkingFont:
 
     def _register(self, ttf: bytes) -> None:
         font = UnicodeTTFont(self.name, io.BytesIO(ttf))
+        font.face.name = self.face_name.encode("ascii")
         # reportlab ignores a second registration under a known name: drop the
         # previous, smaller font first.
         if self._font is not None:
@@ -433,7 +436,13 @@ class FontChain:
     """Fonts in order of preference; each character is drawn by the first that has it."""
 
     def __init__(self, sources: list[FontSource], prefix: str = "Beian"):
-        self.fonts = [WorkingFont(s, f"{prefix}{i}") for i, s in enumerate(sources)]
+        # The process's chain names its faces after the sources; others add the prefix.
+        self.fonts = [
+            WorkingFont(
+                s, f"{prefix}{i}", s.ps_name if prefix == "Beian" else f"{s.ps_name}-{prefix}"
+            )
+            for i, s in enumerate(sources)
+        ]
 
     @property
     def primary(self) -> str:

@@ -42,6 +42,7 @@ PAD_X = 1.2 * MM
 PAD_Y = 1.5 * MM
 MIN_ROW = 9 * MM
 QR_SIZE = 23 * MM
+QR_FORM = "BeianQR"
 BAND = 29 * MM  # title band: QR code with its caption
 SIGNATURE_LINE = 8 * MM  # room between the signature lines, for pen and seal
 FOOT_GAP = 1.5 * MM
@@ -74,9 +75,7 @@ class _Cell:
         return self.w - 2 * PAD_X - (HANG if self.kind == "text" else 0.0)
 
     def content_height(self) -> float:
-        if self.para is None:
-            return 0.0
-        return self.para.wrap(self.inner, 10_000)[1]
+        return 0.0 if self.para is None else _height(self.para, self.inner)
 
 
 @dataclass
@@ -214,7 +213,7 @@ def _table_blocks(doc: _Doc, styles) -> tuple[list[_Block], list[Paragraph]]:
     ncols = len(doc.cols) - 2  # content columns, after the section label column
     for si, section in enumerate(doc.paper.sections):
         label = Paragraph(doc.fonts.markup(section.label), styles["label"])
-        label.wrap(doc.cols[1] - doc.cols[0] - 2 * PAD_X, 10_000)
+        _height(label, doc.cols[1] - doc.cols[0] - 2 * PAD_X)
         labels.append(label)
         for row in section.rows:
             cells: list[_Cell] = []
@@ -386,7 +385,10 @@ def _draw_header(c: Canvas, doc: _Doc, copy: layout.CopySpec, continuation: bool
     f.draw(c, mid, top - 15 * MM, doc.paper.title, TITLE_SIZE, "center", heavy=True)
     c.restoreState()
     qx = doc.right - QR_SIZE
-    qr.draw(c, doc.payload, qx, top - QR_SIZE, QR_SIZE)
+    c.saveState()
+    c.translate(qx, top - QR_SIZE)
+    c.doForm(QR_FORM)
+    c.restoreState()
     f.draw(c, qx + QR_SIZE / 2, top - QR_SIZE - 4 * MM, doc.mark("scan"), 7, "center")
     y = top - BAND - 3.6 * MM
     f.draw(c, doc.left, y, doc.identity, SMALL_SIZE)
@@ -412,8 +414,17 @@ def _draw_watermark(c: Canvas, doc: _Doc) -> None:
     c.restoreState()
 
 
+def _height(para: Paragraph, width: float) -> float:
+    """The paragraph's height at ``width``, wrapping it only once: every paragraph is
+    laid out at one width, and the same table is drawn on every copy."""
+    if getattr(para, "_beian_width", None) != width:
+        para._beian_height = para.wrap(width, 10_000)[1]
+        para._beian_width = width
+    return para._beian_height
+
+
 def _draw_para(c: Canvas, para: Paragraph, x: float, y_top: float, w: float) -> float:
-    _, h = para.wrap(w, 10_000)
+    h = _height(para, w)
     para.drawOn(c, x, y_top - h)
     return h
 
@@ -440,7 +451,7 @@ def _draw_table(
         lw = doc.cols[1] - doc.cols[0]
         c.setLineWidth(INNER_RULE)
         c.rect(doc.cols[0], y - seg_h, lw, seg_h)
-        _, lh = label.wrap(lw - 2 * PAD_X, 10_000)
+        lh = _height(label, lw - 2 * PAD_X)
         label.drawOn(c, doc.cols[0] + PAD_X, y - (seg_h - lh) / 2 - lh)
         for k in range(i, j + 1):
             _draw_row(c, doc, page.blocks[k], y, page.heights[k])
@@ -457,7 +468,7 @@ def _draw_row(c: Canvas, doc: _Doc, block: _Block, y: float, h: float) -> None:
         c.setLineWidth(INNER_RULE)
         c.rect(cell.x, y - h, cell.w, h)
         if cell.para is not None:
-            _, ch = cell.para.wrap(cell.inner, 10_000)
+            ch = _height(cell.para, cell.inner)
             if cell.top:
                 cell.para.drawOn(c, cell.x + PAD_X, y - PAD_Y - ch)
             else:
@@ -466,8 +477,9 @@ def _draw_row(c: Canvas, doc: _Doc, block: _Block, y: float, h: float) -> None:
             # Bottom-right of the cell, lines apart for the pen and the seal.
             sx = cell.x + cell.w - 8 * MM
             sy = y - h + PAD_Y + 2.5 * MM
-            for k, line in enumerate(reversed(cell.signature)):
-                doc.fonts.draw(c, sx, sy + k * SIGNATURE_LINE, line, BODY_SIZE, "right")
+            last = len(cell.signature) - 1
+            for k, line in enumerate(cell.signature):  # top line first: reads in order
+                doc.fonts.draw(c, sx, sy + (last - k) * SIGNATURE_LINE, line, BODY_SIZE, "right")
 
 
 @dataclass
@@ -480,10 +492,10 @@ class _Foot:
 
     @property
     def height(self) -> float:
-        h = FOOT_GAP + sum(p.wrap(self.width, 10_000)[1] + FOOT_GAP for p in self.note)
+        h = FOOT_GAP + sum(_height(p, self.width) + FOOT_GAP for p in self.note)
         if self.notice:
             h += 2 * NOTICE_PAD + FOOT_GAP
-            h += sum(p.wrap(self.width - 2 * NOTICE_PAD, 10_000)[1] for p in self.notice)
+            h += sum(_height(p, self.width - 2 * NOTICE_PAD) for p in self.notice)
         return h
 
     def draw(self, c: Canvas, x: float, y: float) -> None:
@@ -493,7 +505,7 @@ class _Foot:
         if not self.notice:
             return
         inner = self.width - 2 * NOTICE_PAD
-        h = 2 * NOTICE_PAD + sum(p.wrap(inner, 10_000)[1] for p in self.notice)
+        h = 2 * NOTICE_PAD + sum(_height(p, inner) for p in self.notice)
         y -= FOOT_GAP
         c.setLineWidth(INNER_RULE)
         c.roundRect(x, y - h, self.width, h, 1.5 * MM)
@@ -589,16 +601,21 @@ def _render(doc: _Doc, chosen: list[layout.CopySpec], title: str) -> bytes:
 
     styles = _styles(doc.fonts.primary)
     blocks, labels = _table_blocks(doc, styles)
-    label_heights = [p.height + 2 * PAD_Y for p in labels]
+    label_heights = [p._beian_height + 2 * PAD_Y for p in labels]
     table_top = doc.top - _header_height(doc)
     cap = table_top - (doc.bottom + 5 * MM)
 
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, pageCompression=1)
+    # Starting in our own font keeps reportlab from adding an unembedded Helvetica.
+    c = Canvas(buf, pagesize=A4, pageCompression=1, initialFontName=doc.fonts.primary)
     c.setTitle(title)
     c.setAuthor("")
     c.setCreator("beian")
     c.setProducer("beian")
+    # The code is the same on every sheet: draw it once, place it on each.
+    c.beginForm(QR_FORM, 0, 0, QR_SIZE, QR_SIZE)
+    qr.draw(c, doc.payload, 0, 0, QR_SIZE)
+    c.endForm()
     for copy in chosen:
         foot = _foot(doc, copy, styles)
         foot_h = foot.height
