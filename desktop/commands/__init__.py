@@ -1,5 +1,5 @@
 """Subcommands of ``beian``; each module has ``register(subparsers)``."""
 
-from desktop.commands import imports, sync, validate
+from desktop.commands import imports, pdf, sync, validate
 
-ALL = [validate, sync, imports]
+ALL = [validate, sync, imports, pdf]
