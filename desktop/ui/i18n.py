@@ -35,10 +35,10 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:] if name else code
 
 
-def available_languages() -> dict[str, str]:
+def available_languages(folder: Path | None = None) -> dict[str, str]:
     """Codes the desk can speak, mapped to display names; Chinese always first."""
     found = {SOURCE_LANGUAGE: language_name(SOURCE_LANGUAGE)}
-    folder = translations_dir()
+    folder = folder or translations_dir()
     if folder.is_dir():
         for qm in sorted(folder.glob(f"{APP_CATALOG}_*.qm")):
             code = qm.stem[len(APP_CATALOG) + 1 :]
@@ -47,12 +47,14 @@ def available_languages() -> dict[str, str]:
     return found
 
 
-def install(language: str | None) -> str:
+def install(language: str | None, folder: Path | None = None) -> str:
     """Install translators for ``language`` (None: Chinese); return the language in use.
 
     Unknown languages fall back to Chinese. Translators installed by an earlier call
     are removed first, so calling again switches language for windows built afterwards.
+    ``folder`` holds the desk's .qm files (default: ``resources/translations``).
     """
+    folder = folder or translations_dir()
     app = QCoreApplication.instance()
     if app is None:
         raise RuntimeError("install translators after the QApplication exists")
@@ -61,19 +63,17 @@ def install(language: str | None) -> str:
     _installed.clear()
 
     code = language or SOURCE_LANGUAGE
-    if code not in available_languages():
+    if code not in available_languages(folder):
         log.warning("no translation for %r; using Chinese", code)
         code = SOURCE_LANGUAGE
 
-    qt_folders = [
-        translations_dir(),
-        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-    ]
-    for folder in qt_folders:
-        if _load(app, f"qtbase_{code}", folder):
+    # Qt's own strings: a bundled copy first (frozen builds), then Qt's installation.
+    qt_folders = [folder, Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    for qt_folder in qt_folders:
+        if _load(app, f"qtbase_{code}", qt_folder):
             break
     if code != SOURCE_LANGUAGE:
-        _load(app, f"{APP_CATALOG}_{code}", translations_dir())
+        _load(app, f"{APP_CATALOG}_{code}", folder)
     return code
 
 

@@ -177,115 +177,114 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        tr = self.tr
         self.act_new = self._action(
-            tr("新建"),
+            self.tr("新建"),
             self.new_filing,
             QKeySequence.StandardKey.New,
             "actNew",
-            tr("新建一份备案，按本单位设置预先填好单位和带队人员"),
+            self.tr("新建一份备案，按本单位设置预先填好单位和带队人员"),
         )
         self.act_new_similar = self._action(
-            tr("新建类似"),
+            self.tr("新建类似"),
             self.new_similar,
             "Ctrl+Shift+N",
             "actNewSimilar",
-            tr("以当前备案为样子新建一份"),
+            self.tr("以当前备案为样子新建一份"),
         )
         self.act_save = self._action(
-            tr("保存并检查"),
+            self.tr("保存并检查"),
             self.save_and_check,
             QKeySequence.StandardKey.Save,
             "actSave",
-            tr("保存并检查整张备案表，显示所有问题"),
+            self.tr("保存并检查整张备案表，显示所有问题"),
         )
         self.act_preview = self._action(
-            tr("预览/打印"),
+            self.tr("预览/打印"),
             self.preview,
             QKeySequence.StandardKey.Print,
             "actPreview",
-            tr("预览一式三份的备案表，打印或存为 PDF"),
+            self.tr("预览一式三份的备案表，打印或存为 PDF"),
         )
         self.act_submit = self._action(
-            tr("提交"),
+            self.tr("提交"),
             self.submit,
             None,
             "actSubmit",
-            tr("检查无误后放入发件箱，联网时发送给优化营商环境部门"),
+            self.tr("检查无误后放入发件箱，联网时发送给优化营商环境部门"),
         )
         self.act_revise = self._action(
-            tr("修改退回的备案"),
+            self.tr("修改退回的备案"),
             self.revise,
             None,
             "actRevise",
-            tr("为被退回的备案生成新的版本，改正后重新提交"),
+            self.tr("为被退回的备案生成新的版本，改正后重新提交"),
         )
         self.act_unqueue = self._action(
-            tr("撤回提交"),
+            self.tr("撤回提交"),
             self.unqueue,
             None,
             "actUnqueue",
-            tr("把尚未发送的备案从发件箱取回，继续修改"),
+            self.tr("把尚未发送的备案从发件箱取回，继续修改"),
         )
         self.act_sync = self._action(
-            tr("立即同步"),
+            self.tr("立即同步"),
             self.sync_now,
             "F5",
             "actSync",
-            tr("立即发送发件箱中的备案并取回回执"),
+            self.tr("立即发送发件箱中的备案并取回回执"),
         )
         self.act_settings = self._action(
-            tr("设置…"),
+            self.tr("设置…"),
             self.open_settings,
             "Ctrl+,",
             "actSettings",
-            tr("本单位信息、连接、执法证规则、导入"),
+            self.tr("本单位信息、连接、执法证规则、导入"),
         )
         self.act_import_roster = self._action(
-            tr("导入执法人员名单…"),
+            self.tr("导入执法人员名单…"),
             lambda: self.open_import("roster"),
             None,
             "actImportRoster",
-            tr("从 CSV 或 Excel 文件导入本单位的执法人员名单"),
+            self.tr("从 CSV 或 Excel 文件导入本单位的执法人员名单"),
         )
         self.act_import_enterprises = self._action(
-            tr("导入企业名录…"),
+            self.tr("导入企业名录…"),
             lambda: self.open_import("enterprises"),
             None,
             "actImportEnterprises",
-            tr("从 CSV 或 Excel 文件导入企业名录"),
+            self.tr("从 CSV 或 Excel 文件导入企业名录"),
         )
         self.act_open_logs = self._action(
-            tr("打开日志文件夹"),
+            self.tr("打开日志文件夹"),
             self.open_log_folder,
             None,
             "actOpenLogs",
-            tr("出错时把日志发给技术支持"),
+            self.tr("出错时把日志发给技术支持"),
         )
         self.act_quit = self._action(
-            tr("退出"), self.close, QKeySequence.StandardKey.Quit, "actQuit"
+            self.tr("退出"), self.close, QKeySequence.StandardKey.Quit, "actQuit"
         )
-        self.act_about = self._action(tr("关于"), self.about, None, "actAbout")
+        self.act_about = self._action(self.tr("关于"), self.about, None, "actAbout")
 
         menu = self.menuBar()
-        file_menu = menu.addMenu(tr("文件(&F)"))
+        file_menu = menu.addMenu(self.tr("文件(&F)"))
         for action in (self.act_new, self.act_new_similar, self.act_save, self.act_preview):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        filing_menu = menu.addMenu(tr("备案(&B)"))
+        filing_menu = menu.addMenu(self.tr("备案(&B)"))
         for action in (self.act_submit, self.act_unqueue, self.act_revise):
             filing_menu.addAction(action)
         filing_menu.addSeparator()
         filing_menu.addAction(self.act_sync)
-        settings_menu = menu.addMenu(tr("设置(&S)"))
+        settings_menu = menu.addMenu(self.tr("设置(&S)"))
         for action in (self.act_settings, self.act_import_roster, self.act_import_enterprises):
             settings_menu.addAction(action)
-        help_menu = menu.addMenu(tr("帮助(&H)"))
+        help_menu = menu.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.act_open_logs)
         help_menu.addAction(self.act_about)
 
-        toolbar = QToolBar(tr("常用操作"))
+        toolbar = QToolBar(self.tr("常用操作"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
