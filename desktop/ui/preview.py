@@ -341,9 +341,9 @@ class PreviewDialog(QDialog):
             )
         if self._missing:
             lines.append(
-                self.tr("以下字符打印字体中没有，纸面上会显示为“〓”：%1。").replace(
-                    "%1", "、".join(sorted(self._missing))
-                )
+                self.tr("以下字符打印字体中没有，纸面上会显示为“%2”：%1。")
+                .replace("%1", "、".join(sorted(self._missing)))
+                .replace("%2", self._missing_mark())
             )
         self.notice.setText("\n".join(lines))
         self.notice.setStyleSheet("color: #8a5300;" if lines else "")
@@ -364,6 +364,9 @@ class PreviewDialog(QDialog):
             return
         self.print_to(printer)
 
+    def _missing_mark(self) -> str:
+        return self._definition.paper.get("marks", {}).get("missing_glyph", "〓")
+
     def confirm_missing_characters(self) -> bool:
         """Ask before printing characters the fonts lack; True to go on."""
         if not self._missing:
@@ -372,9 +375,11 @@ class PreviewDialog(QDialog):
             self,
             self.tr("有字符无法打印"),
             self.tr(
-                "以下字符打印字体中没有，纸面上会显示为“〓”：%1\n\n"
+                "以下字符打印字体中没有，纸面上会显示为“%2”：%1\n\n"
                 "可以先在表中改用常用写法，或打印后在纸面上手写补正。仍要打印吗？"
-            ).replace("%1", "、".join(sorted(self._missing))),
+            )
+            .replace("%1", "、".join(sorted(self._missing)))
+            .replace("%2", self._missing_mark()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -31,12 +31,12 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 _STEP = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FilingEditor", text)
-
-
 def severity_prefix(p: Problem) -> str:
-    return _tr("错误：") if p.is_error else _tr("提醒：")
+    return (
+        QCoreApplication.translate("FilingEditor", "错误：")
+        if p.is_error
+        else QCoreApplication.translate("FilingEditor", "提醒：")
+    )
 
 
 def location_text(definition: FormDefinition, path: str) -> str:
@@ -55,7 +55,11 @@ def location_text(definition: FormDefinition, path: str) -> str:
             return path
         if index is not None:
             f = definition.field(prefix)
-            row = _tr("第%1行") if f.is_repeat else _tr("第%1项")
+            row = (
+                QCoreApplication.translate("FilingEditor", "第%1行")
+                if f.is_repeat
+                else QCoreApplication.translate("FilingEditor", "第%1项")
+            )
             label = f"{label} {row.replace('%1', str(int(index) + 1))}"
         parts.append(label)
         if index is not None:

@@ -31,10 +31,6 @@ from forms.definition import FieldDef, FormDefinition
 Target = tuple[Any, QWidget]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FilingEditor", text)
-
-
 def _button(text: str, parent: QWidget) -> QPushButton:
     button = QPushButton(text, parent)
     button.setAutoDefault(False)
@@ -88,7 +84,10 @@ class RowsField(QWidget):
         self.hint.setEnabled(False)  # reads as a hint, like a placeholder
         self.rows_box = QVBoxLayout()
         self.rows_box.setContentsMargins(0, 0, 0, 0)
-        self.add_button = _button(_tr("添加%1").replace("%1", self._item_name()), self)
+        self.add_button = _button(
+            QCoreApplication.translate("FilingEditor", "添加%1").replace("%1", self._item_name()),
+            self,
+        )
         self.add_button.setAccessibleName(self.add_button.text())
         self.add_button.clicked.connect(self._add_clicked)
         self.message = MessageLine(self)
@@ -226,7 +225,9 @@ class _TextRow(_Row):
         self.owner = owner
         self.widget = QWidget(owner)
         self.edit = LineField(owner.field, "", "", self.widget)
-        self.remove_button = _button(_tr("删除"), self.widget)
+        self.remove_button = _button(
+            QCoreApplication.translate("FilingEditor", "删除"), self.widget
+        )
         self.scalars = [self.edit]
         layout = QHBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -236,10 +237,12 @@ class _TextRow(_Row):
 
     def reindex(self, index: int) -> None:
         label = self.owner.field.label
-        number = _tr("第%1项").replace("%1", str(index + 1))
+        number = QCoreApplication.translate("FilingEditor", "第%1项").replace("%1", str(index + 1))
         self.edit.path = f"{self.owner.path}[{index}]"
         self.edit.input.setAccessibleName(f"{label} {number}")
-        self.remove_button.setAccessibleName(_tr("删除%1").replace("%1", f"{label} {number}"))
+        self.remove_button.setAccessibleName(
+            QCoreApplication.translate("FilingEditor", "删除%1").replace("%1", f"{label} {number}")
+        )
 
     def value(self) -> str:
         return self.edit.value()
@@ -263,7 +266,9 @@ class _GroupRow(_Row):
         self.widget = QFrame(owner)
         self.widget.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(self.widget)
-        self.remove_button = _button(_tr("删除本行"), self.widget)
+        self.remove_button = _button(
+            QCoreApplication.translate("FilingEditor", "删除本行"), self.widget
+        )
         self.message = MessageLine(self.widget)
         grid = QGridLayout(self.widget)
         grid.addWidget(self.title, 0, 0, Qt.AlignmentFlag.AlignTop)
@@ -293,12 +298,14 @@ class _GroupRow(_Row):
     def reindex(self, index: int) -> None:
         self.index = index
         label = self.owner.field.label
-        number = _tr("第%1行").replace("%1", str(index + 1))
+        number = QCoreApplication.translate("FilingEditor", "第%1行").replace("%1", str(index + 1))
         self.title.setText(number)
         for child_id, field in self.fields.items():
             field.path = f"{self.path}.{child_id}"
             field.input.setAccessibleName(f"{label} {number} {field.field.label}")
-        self.remove_button.setAccessibleName(_tr("删除%1").replace("%1", f"{label} {number}"))
+        self.remove_button.setAccessibleName(
+            QCoreApplication.translate("FilingEditor", "删除%1").replace("%1", f"{label} {number}")
+        )
 
     def value(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
