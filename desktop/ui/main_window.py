@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.list_panel.currentFilingChanged.connect(self.show_filing)
-        self.list_panel.activated.connect(lambda _id: self.editor.setFocus())
+        self.list_panel.activated.connect(lambda _id: self.editor.focus_field(self._first_field()))
         self.editor.changed.connect(self.autosave.note_change)
         self.autosave.saved.connect(self._after_autosave)
         self.autosave.failed.connect(self._autosave_failed)
@@ -452,8 +452,15 @@ class MainWindow(QMainWindow):
         self.list_panel.reload(keep=row.id)
         self._show_row(row)
         self.update_counts()
-        self.editor.setFocus()
+        # The clerk starts typing at once, at the top of the paper.
+        self.editor.focus_field(self._first_field())
         self.statusBar().showMessage(self.tr("已新建备案。"), 5000)
+
+    def _first_field(self) -> str:
+        for f in self.definition.walk():
+            if not f.meta and not f.is_group and not f.only_for_kind:
+                return f.path
+        return "kind"
 
     def save_and_check(self):
         """保存并检查: show every problem and save; returns the report (None: nothing open)."""
