@@ -337,18 +337,28 @@ class DateTimeField(ScalarField):
         self.input.setSpecialValueText(self.tr("未填写"))
         self.edited.emit()
 
-    def _start_from_default(self) -> None:
-        """The first key or click on an empty box starts from a sensible moment, not 2000."""
-        if self.is_empty() and not self.input.isReadOnly():
-            self.set_moment(self.default_moment())
+    def _start_from_default(self) -> bool:
+        """The first key or click on an empty box starts from a sensible moment, not 2000.
+
+        Returns True when it did; the year is then selected, so digits typed next replace
+        it and run on through month, day, hour and minute (202612030930).
+        """
+        if not self.is_empty() or self.input.isReadOnly():
+            return False
+        self.set_moment(self.default_moment())
+        self.input.setCurrentSectionIndex(0)
+        self.input.setSelectedSection(self.input.sectionAt(0))
+        return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.input:
             kind = event.type()
-            typed = kind == QEvent.Type.KeyPress and (
-                event.key() in _STEP_KEYS or (event.key() not in _PASS_KEYS and event.text())
-            )
-            if kind == QEvent.Type.MouseButtonPress or typed:
+            if kind == QEvent.Type.MouseButtonPress:
+                self._start_from_default()
+            elif kind == QEvent.Type.KeyPress and event.key() in _STEP_KEYS:
+                if self._start_from_default():
+                    return True  # the first step shows the starting moment itself
+            elif kind == QEvent.Type.KeyPress and event.key() not in _PASS_KEYS and event.text():
                 self._start_from_default()
         return super().eventFilter(watched, event)
 
