@@ -194,6 +194,9 @@ def _styles(primary: str) -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "label": replace_style(base, "label", alignment=TA_CENTER),
+        "label_tight": replace_style(
+            base, "label_tight", alignment=TA_CENTER, leftIndent=HANG / 2, rightIndent=HANG / 2
+        ),
         "small": replace_style(base, "small", fontSize=9, leading=13),
     }
 
@@ -206,15 +209,44 @@ def replace_style(style: ParagraphStyle, name: str, **kw: Any) -> ParagraphStyle
 # Measuring the table
 
 
-def _table_blocks(doc: _Doc, styles) -> tuple[list[_Block], list[Paragraph]]:
-    """Rows as measured blocks, and each section's label paragraph."""
+def _label(doc: _Doc, styles, text: str, width: float) -> Paragraph:
+    """A centred label that stays inside its cell: when punctuation would hang past
+    the edge (fine in running text, not in a centred label), wrap it narrower."""
+    para = Paragraph(doc.fonts.markup(text), styles["label"])
+    _height(para, width)
+    if any(_extra_space(line) < -0.01 for line in para.blPara.lines):
+        para = Paragraph(doc.fonts.markup(text), styles["label_tight"])
+        _height(para, width)
+    return para
+
+
+def _extra_space(line: Any) -> float:
+    # reportlab keeps lines as (extraSpace, words) tuples or as objects.
+    return line[0] if isinstance(line, tuple) else getattr(line, "extraSpace", 0.0)
+
+
+@dataclass
+class _Labels:
+    """Each section's label cell, as first printed and as repeated on a later sheet."""
+
+    first: list[Paragraph]
+    again: list[Paragraph]
+
+    def height(self, section: int, repeated: bool) -> float:
+        para = (self.again if repeated else self.first)[section]
+        return para._beian_height + 2 * PAD_Y
+
+
+def _table_blocks(doc: _Doc, styles) -> tuple[list[_Block], _Labels]:
+    """Rows as measured blocks, and each section's label paragraphs."""
     blocks: list[_Block] = []
-    labels: list[Paragraph] = []
+    labels = _Labels([], [])
     ncols = len(doc.cols) - 2  # content columns, after the section label column
+    label_width = doc.cols[1] - doc.cols[0] - 2 * PAD_X
     for si, section in enumerate(doc.paper.sections):
-        label = Paragraph(doc.fonts.markup(section.label), styles["label"])
-        _height(label, doc.cols[1] - doc.cols[0] - 2 * PAD_X)
-        labels.append(label)
+        labels.first.append(_label(doc, styles, section.label, label_width))
+        again = doc.mark("section_continued", section=section.label)
+        labels.again.append(_label(doc, styles, again, label_width))
         for row in section.rows:
             cells: list[_Cell] = []
             col = 1
@@ -224,7 +256,7 @@ def _table_blocks(doc: _Doc, styles) -> tuple[list[_Block], list[Paragraph]]:
                 x, x2 = doc.cols[col], doc.cols[col + span]
                 col += span
                 if cell.kind == "label":
-                    para = Paragraph(doc.fonts.markup(cell.text), styles["label"])
+                    para = _label(doc, styles, cell.text, x2 - x - 2 * PAD_X)
                     cells.append(_Cell(x, x2 - x, "label", para))
                 else:
                     para = Paragraph(doc.fonts.markup(cell.text), styles["body"])
@@ -278,39 +310,41 @@ def _split(block: _Block, avail: float) -> tuple[_Block, _Block] | None:
     return head, tail
 
 
-def _paginate(
-    blocks: list[_Block], label_heights: list[float], cap: float, foot: float
-) -> list[_Page]:
+def _paginate(blocks: list[_Block], labels: _Labels, cap: float, foot: float) -> list[_Page]:
     """Fill sheets of ``cap`` points; the foot (``foot`` points) follows the last row."""
     pages = [_Page()]
     queue = list(blocks)
-    seg_start = 0  # index in the current page where the current section segment starts
+    earlier: set[int] = set()  # sections printed on earlier sheets
+    seg_start = 0  # where the current section's rows start on this sheet
+    seg_label = 0.0  # the height its label cell needs
 
     def avail() -> float:
         return cap - pages[-1].used
 
+    def label_height(block: _Block) -> float:
+        return labels.height(block.section, block.continued or block.section in earlier)
+
     def close_segment() -> None:
-        # A section's label must fit beside its rows on this sheet.
+        # The section's label must fit beside its rows on this sheet.
         page = pages[-1]
-        if seg_start >= len(page.blocks):
-            return
-        section = page.blocks[seg_start].section
-        short = label_heights[section] - sum(page.heights[seg_start:])
-        if short > 0:
-            page.heights[-1] += short
+        if seg_start < len(page.blocks):
+            short = seg_label - sum(page.heights[seg_start:])
+            if short > 0:
+                page.heights[-1] += short
 
     def place(block: _Block) -> None:
-        nonlocal seg_start
+        nonlocal seg_start, seg_label
         page = pages[-1]
-        if page.blocks and page.blocks[-1].section != block.section:
+        if not page.blocks or page.blocks[-1].section != block.section:
             close_segment()
-            seg_start = len(page.blocks)
+            seg_start, seg_label = len(page.blocks), label_height(block)
         page.blocks.append(block)
         page.heights.append(block.height)
 
     def new_page() -> None:
         nonlocal seg_start
         close_segment()
+        earlier.update(b.section for b in pages[-1].blocks)
         pages.append(_Page())
         seg_start = 0
 
@@ -318,12 +352,10 @@ def _paginate(
         block = queue.pop(0)
         last = not queue
         page = pages[-1]
-        starts_segment = not page.blocks or page.blocks[-1].section != block.section
-        label_need = label_heights[block.section] if starts_segment else 0.0
-        if not starts_segment:
-            # Rows so far in this segment may still owe the label some height.
-            seg = sum(page.heights[seg_start:])
-            label_need = max(0.0, label_heights[block.section] - seg)
+        if not page.blocks or page.blocks[-1].section != block.section:
+            label_need = label_height(block)
+        else:  # rows so far in this section may still owe its label some height
+            label_need = max(0.0, seg_label - sum(page.heights[seg_start:]))
         need = max(block.height, label_need) + (foot if last else 0.0)
         if need <= avail() + 0.01:
             place(block)
@@ -430,10 +462,9 @@ def _draw_para(c: Canvas, para: Paragraph, x: float, y_top: float, w: float) -> 
 
 
 def _draw_table(
-    c: Canvas, doc: _Doc, page: _Page, labels: list[Paragraph], y_top: float, seen: set[int]
+    c: Canvas, doc: _Doc, page: _Page, labels: _Labels, y_top: float, seen: set[int]
 ) -> float:
     """Draw one sheet's rows from ``y_top`` down; ``seen``: sections on earlier sheets."""
-    f = doc.fonts
     y = y_top
     n = len(page.blocks)
     i = 0
@@ -444,10 +475,8 @@ def _draw_table(
             j += 1
         seg_h = sum(page.heights[i : j + 1])
         first = page.blocks[i]
-        label = labels[first.section]
-        if first.continued or first.section in seen:
-            text = doc.mark("section_continued", section=doc.paper.sections[first.section].label)
-            label = Paragraph(f.markup(text), label.style)
+        again = first.continued or first.section in seen
+        label = (labels.again if again else labels.first)[first.section]
         lw = doc.cols[1] - doc.cols[0]
         c.setLineWidth(INNER_RULE)
         c.rect(doc.cols[0], y - seg_h, lw, seg_h)
@@ -601,7 +630,6 @@ def _render(doc: _Doc, chosen: list[layout.CopySpec], title: str) -> bytes:
 
     styles = _styles(doc.fonts.primary)
     blocks, labels = _table_blocks(doc, styles)
-    label_heights = [p._beian_height + 2 * PAD_Y for p in labels]
     table_top = doc.top - _header_height(doc)
     cap = table_top - (doc.bottom + 5 * MM)
 
@@ -619,7 +647,7 @@ def _render(doc: _Doc, chosen: list[layout.CopySpec], title: str) -> bytes:
     for copy in chosen:
         foot = _foot(doc, copy, styles)
         foot_h = foot.height
-        pages = _paginate(blocks, label_heights, cap, foot_h)
+        pages = _paginate(blocks, labels, cap, foot_h)
         if len(pages) == 1:
             _stretch(pages[0], cap - foot_h - pages[0].used)
         else:

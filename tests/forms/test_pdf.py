@@ -419,6 +419,23 @@ def _overlaps(chars: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
+def _crossings(page) -> list[str]:
+    """Glyphs that cross a vertical rule of the table (text spilling out of its cell)."""
+    edges = [(x, r["top"], r["bottom"]) for r in page.rects for x in (r["x0"], r["x1"])]
+    out = []
+    for c in page.chars:
+        if not c["text"].strip():
+            continue
+        for x, top, bottom in edges:
+            if (
+                c["x0"] + 0.5 < x < c["x1"] - 0.5
+                and top < c["top"] + 1
+                and c["bottom"] - 1 < bottom
+            ):
+                out.append(c["text"])
+    return out
+
+
 def test_long_filing_text_neither_overlaps_nor_leaves_the_page():
     filing = load("pdf_long.json")
     pdf = render_pdf(filing, copies=(3,), draft=False, printed_at=PRINTED_AT)
@@ -428,6 +445,7 @@ def test_long_filing_text_neither_overlaps_nor_leaves_the_page():
             chars = page.chars
             assert chars
             assert _overlaps(chars) == []
+            assert _crossings(page) == []
             for c in chars:
                 assert margin - 1 <= c["x0"] and c["x1"] <= page.width - margin + 1
                 assert c["top"] > 0 and c["bottom"] < page.height
@@ -478,3 +496,16 @@ def test_filing_of_the_wrong_shape_still_prints_as_a_draft(good):
     for text in texts:
         assert squash(MARKS["draft"]) in text
         assert "12345" in text and good["enterprise"]["name"] in text
+
+
+def test_many_officers_stay_inside_their_cells_across_sheets():
+    filing = load("pdf_twelve_officers.json")
+    filing["inspectors"] = filing["inspectors"] * 2  # 24, over two sheets
+    pdf = render_pdf(filing, copies=(1,), draft=False, printed_at=PRINTED_AT)
+    pages = page_texts(pdf)
+    assert len(pages) == 2
+    assert squash(MARKS["section_continued"].format(section="其他检查人员")) in pages[1]
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            assert _overlaps(page.chars) == []
+            assert _crossings(page) == []
