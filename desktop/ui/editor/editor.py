@@ -547,11 +547,13 @@ class FilingEditor(QWidget):
         return out
 
     def _targets(self) -> dict[str, tuple[Any, QWidget]]:
-        targets: dict[str, tuple[Any, QWidget]] = {
-            path: (field, field.input) for path, field in self._scalars.items()
-        }
-        for rows in self._rows.values():
-            targets.update(rows.targets())
+        """Where each path's problems show and what to focus, in paper order."""
+        targets: dict[str, tuple[Any, QWidget]] = {}
+        for block in self._order:
+            if isinstance(block, ScalarField):
+                targets[block.path] = (block, block.input)
+            elif isinstance(block, RowsField):
+                targets.update(block.targets())
         return targets
 
     @staticmethod
@@ -596,7 +598,17 @@ class FilingEditor(QWidget):
                 by_sink.setdefault(id(target[0]), []).append(p)
         for sink, _widget in targets.values():
             sink.set_problems(by_sink.get(id(sink), []))
-        self.summary.set_problems(shown)
+        order = {path: i for i, path in enumerate(targets)}
+
+        def place(p: Problem) -> int:
+            path: str | None = p.field
+            while path is not None:
+                if path in order:
+                    return order[path]
+                path = _parent_path(path)
+            return len(order)
+
+        self.summary.set_problems(shown, place)
 
     def _update_deadline(self, report: rules.Report) -> None:
         if self._deadline is None:

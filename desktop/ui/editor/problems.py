@@ -117,8 +117,10 @@ class ProblemSummary(QWidget):
         self.problems: list[Problem] = []
         self.hide()
 
-    def set_problems(self, problems: list[Problem]) -> None:
-        ordered = sorted(problems, key=lambda p: not p.is_error)  # stable: paper order kept
+    def set_problems(self, problems: list[Problem], place=lambda p: 0) -> None:
+        """Show ``problems``: errors first, each kind in the order ``place`` gives
+        (the editor passes the field's position on the paper)."""
+        ordered = sorted(problems, key=lambda p: (not p.is_error, place(p)))
         if ordered == self.problems:
             return
         self.problems = ordered
@@ -144,9 +146,9 @@ class ProblemSummary(QWidget):
             .replace("%1", str(errors))
             .replace("%2", str(warnings))
         )
-        rows = min(len(ordered), 5)
-        line = self.list.fontMetrics().lineSpacing()
-        self.list.setMaximumHeight(rows * (line * 2 + 6) + 2 * self.list.frameWidth())
+        # Room for four entries at most; the list scrolls beyond that, the form stays in view.
+        shown = sum(self.list.sizeHintForRow(i) for i in range(min(len(ordered), 4)))
+        self.list.setMaximumHeight(shown + 2 * self.list.frameWidth())
         self.show()
 
     def _activated(self, item: QListWidgetItem) -> None:
