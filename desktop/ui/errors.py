@@ -24,6 +24,7 @@ LOG_BACKUPS = 4
 
 _log_file: Path | None = None
 _showing = False  # one unexpected-error dialog at a time
+_open_boxes: set[QMessageBox] = set()
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -85,7 +86,10 @@ def show_error(parent: QWidget | None, message: str, details: str | None = None)
         QCoreApplication.translate("Errors", "知道了")
     )
     box.setObjectName("errorDialog")
+    # A box without a parent belongs to no one: keep it alive until the clerk closes it.
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_boxes.add(box)
+    box.finished.connect(lambda _result: _open_boxes.discard(box))
     box.open()
 
 

@@ -261,9 +261,7 @@ class MainWindow(QMainWindow):
             "actOpenLogs",
             self.tr("出错时把日志发给技术支持"),
         )
-        self.act_quit = self._action(
-            self.tr("退出"), self.close, QKeySequence.StandardKey.Quit, "actQuit"
-        )
+        self.act_quit = self._action(self.tr("退出"), self.close, "Ctrl+Q", "actQuit")
         self.act_about = self._action(self.tr("关于"), self.about, None, "actAbout")
 
         menu = self.menuBar()
