@@ -259,6 +259,7 @@ class PreviewDialog(QDialog):
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
         self.copies.setEnabled(not self._printing)
+        self.close_button.setEnabled(not self._printing)
 
     # --- rendering ----------------------------------------------------------------------------
 
@@ -348,6 +349,20 @@ class PreviewDialog(QDialog):
         self.notice.setText("\n".join(lines))
         self.notice.setStyleSheet("color: #8a5300;" if lines else "")
         self.notice.setVisible(bool(lines))
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:  # accept, reject, Esc, the close button
+        if self._printing:
+            return  # a print in progress finishes first (a few seconds); then it may close
+        self._generation += 1  # a rendering still on its way is dropped, never shown
+        super().done(result)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._printing:
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     # --- printing -----------------------------------------------------------------------------
 

@@ -13,10 +13,12 @@ import pypdf
 import pypdfium2
 import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageStat
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.ui.preview import PreviewDialog
+from desktop.workers import running_jobs
 from forms.record import format_timestamp, now
 from tests.desktop.ui_helpers import button_text, click_in_next_dialog
 
@@ -220,3 +222,30 @@ def test_missing_characters_are_shown_and_asked_about_before_printing(qtbot):
         assert dialog.confirm_missing_characters()
     finally:
         timer.stop()
+
+
+def test_closing_while_rendering_drops_the_result_quietly(qtbot):
+    # As the main window opens it: deleted on close (so not handed to qtbot to close).
+    dialog = PreviewDialog(valid_filing(), receipt=None, office_url=None)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    with qtbot.waitSignal(dialog.destroyed):
+        dialog.close()  # the rendering is still under way
+    # The worker finishes after the dialog is gone; nothing may touch it (pytest-qt fails
+    # the test on any exception raised in a slot meanwhile).
+    qtbot.waitUntil(lambda: running_jobs() == 0, timeout=30_000)
+
+
+def test_the_dialog_stays_open_until_printing_is_done(qtbot, preview, tmp_path):
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "p.pdf"))
+    printer.setResolution(PRINT_DPI)
+    with qtbot.waitSignal(preview.printed, timeout=60_000):
+        preview.print_to(printer)
+        assert not preview.close_button.isEnabled()
+        preview.close()
+        assert preview.isVisible()
+    assert preview.close_button.isEnabled()
+    preview.close()
+    assert not preview.isVisible()
