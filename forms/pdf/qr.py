@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 
 from forms.record import content_digest
 
@@ -51,9 +52,15 @@ def modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
 
 
-def draw(canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Draw the code with its lower-left corner at (x, y), ``size`` points wide."""
-    matrix = modules(payload)
+def draw(canvas, payload: str, x: float, y: float, size: float) -> bool:
+    """Draw the code with its lower-left corner at (x, y), ``size`` points wide.
+
+    False (nothing drawn) when the payload cannot be a QR code at all: only an absurd
+    id in a broken draft does that, and the identity is printed as text anyway."""
+    try:
+        matrix = modules(payload)
+    except (DataOverflowError, ValueError):
+        return False
     n = len(matrix)
     unit = size / n
     path = canvas.beginPath()
@@ -73,3 +80,4 @@ def draw(canvas, payload: str, x: float, y: float, size: float) -> None:
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
+    return True

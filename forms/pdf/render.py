@@ -136,6 +136,14 @@ class _Fonts:
     def width(self, text: str, size: float) -> float:
         return sum(pdfmetrics.stringWidth(run, name, size) for name, run in self.runs(text))
 
+    def fit(self, text: str, size: float, width: float, smallest: float = 5.0):
+        """(text, size) that fits ``width``: smaller type first, then a cut with …"""
+        while size > smallest and self.width(text, size) > width:
+            size -= 0.5
+        while len(text) > 1 and self.width(text, size) > width:
+            text = text[: max(1, len(text) * 9 // 10)].rstrip("…") + "…"
+        return text, size
+
     def draw(
         self,
         c: Canvas,
@@ -408,8 +416,10 @@ def _draw_header(c: Canvas, doc: _Doc, copy: layout.CopySpec, continuation: bool
         _draw_watermark(c, doc)
     label = copy.label + (doc.mark("continuation") if continuation else "")
     c.setFillColorRGB(0, 0, 0)
-    f.draw(c, doc.left, top - 6 * MM, label, COPY_SIZE)
-    f.draw(c, doc.left, top - 11.5 * MM, copy.keeper, 9)
+    # Left of the title: whatever the definition says must not run into it.
+    room = (doc.right - doc.left - f.width(doc.paper.title, TITLE_SIZE)) / 2 - 2 * MM
+    f.draw(c, doc.left, top - 6 * MM, *f.fit(label, COPY_SIZE, room))
+    f.draw(c, doc.left, top - 11.5 * MM, *f.fit(copy.keeper, 9, room))
     # Title, centred on the sheet, drawn slightly heavy like the sample's.
     c.saveState()
     c.setLineWidth(0.4)
@@ -423,11 +433,13 @@ def _draw_header(c: Canvas, doc: _Doc, copy: layout.CopySpec, continuation: bool
     c.restoreState()
     f.draw(c, qx + QR_SIZE / 2, top - QR_SIZE - 4 * MM, doc.mark("scan"), 7, "center")
     y = top - BAND - 3.6 * MM
-    f.draw(c, doc.left, y, doc.identity, SMALL_SIZE)
+    width = doc.right - doc.left
+    f.draw(c, doc.left, y, *f.fit(doc.identity, SMALL_SIZE, width))
     y -= 4.6 * MM
     if not doc.filed:
         c.setFillColorRGB(*RED)
-    f.draw(c, doc.left, y, doc.status, SMALL_SIZE)
+    room = width - f.width(doc.printed, SMALL_SIZE) - 4 * MM
+    f.draw(c, doc.left, y, *f.fit(doc.status, SMALL_SIZE, room))
     c.setFillColorRGB(0, 0, 0)
     f.draw(c, doc.right, y, doc.printed, SMALL_SIZE, "right")
     if doc.draft:

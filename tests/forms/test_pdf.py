@@ -509,3 +509,15 @@ def test_many_officers_stay_inside_their_cells_across_sheets():
         for page in doc.pages:
             assert _overlaps(page.chars) == []
             assert _crossings(page) == []
+
+
+def test_absurd_identity_and_receipt_still_print_within_the_page(good):
+    filing = copy.deepcopy(good)
+    filing["id"] = "x" * 5000  # too long for any QR code
+    pdf = render_pdf(filing, copies=(1,), receipt="R" * 300, printed_at=PRINTED_AT)
+    (text,) = page_texts(pdf)
+    assert squash(MARKS["draft"]) in text
+    assert qr_texts(pdf) == []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        assert all(c["x0"] >= 0 and c["x1"] <= page.width for c in page.chars)
