@@ -400,6 +400,10 @@ class FilingEditor(QWidget):
         self.scroll.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.summary.set_height_limit(self.height() // 4)
+
     # ==== more, for the window ==============================================================
 
     def report(self) -> rules.Report | None:

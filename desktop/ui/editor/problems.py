@@ -146,10 +146,22 @@ class ProblemSummary(QWidget):
             .replace("%1", str(errors))
             .replace("%2", str(warnings))
         )
-        # Room for four entries at most; the list scrolls beyond that, the form stays in view.
-        shown = sum(self.list.sizeHintForRow(i) for i in range(min(len(ordered), 4)))
-        self.list.setMaximumHeight(shown + 2 * self.list.frameWidth())
         self.show()
+        self.fit()
+
+    def set_height_limit(self, pixels: int) -> None:
+        """The most the list may take (the editor gives a quarter of its height)."""
+        self._limit = pixels
+        self.fit()
+
+    def fit(self) -> None:
+        # Four entries at most, and never more than the limit: the list scrolls beyond
+        # that and the form stays in view, even on a small screen at 200 %.
+        rows = sum(self.list.sizeHintForRow(i) for i in range(min(self.list.count(), 4)))
+        frame = 2 * self.list.frameWidth()
+        line = self.list.fontMetrics().lineSpacing()
+        limit = max(getattr(self, "_limit", 1 << 20), line * 2 + frame)
+        self.list.setMaximumHeight(min(rows + frame, limit))
 
     def _activated(self, item: QListWidgetItem) -> None:
         self.jump.emit(item.data(PATH_ROLE))
