@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
+        # A handle wide enough to grab, and air between the list and the form.
+        self.splitter.setHandleWidth(max(6, self.fontMetrics().horizontalAdvance("中") // 2))
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.addWidget(self.splitter)
