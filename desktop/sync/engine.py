@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from desktop.store.api import QUEUED, StoreError
+from desktop.store.api import QUEUED, StoreError, StoreFull
 from desktop.sync import backoff, messages
 from desktop.sync.changes import apply_changes
 from desktop.sync.client import NoAnswer, OfficeClient, Reply, Unreachable
@@ -145,9 +145,11 @@ class SyncPass:
         office_time = body.get("time") if reply.status == 200 else None
         if not isinstance(office_time, str):
             self.result.state = OFFLINE
-            self.result.errors.append(
-                messages.NOT_AN_OFFICE.format(detail=f"/health 返回 HTTP {reply.status}")
-            )
+            if reply.status >= 500 or reply.status in RETRYABLE_4XX:
+                text = messages.SERVER_BUSY.format(status=reply.status)
+            else:
+                text = messages.NOT_AN_OFFICE.format(detail=f"/health 返回 HTTP {reply.status}")
+            self.result.errors.append(text)
             raise _Stop
         try:
             theirs = parse_timestamp(office_time)
@@ -165,7 +167,13 @@ class SyncPass:
         for item in self.store.outbox(due_only=True):
             if self.should_stop():
                 raise _Stop
-            self.store.mark_attempt(item.id, item.revision)  # committed before it goes out
+            try:
+                self.store.mark_attempt(item.id, item.revision)  # committed before it goes out
+            except StoreFull:
+                raise
+            except StoreError as exc:  # taken out of the outbox since the list was read
+                log.info("not sending %s: %s", item.id, exc)
+                continue
             try:
                 reply = self.client.submit(item.filing)
             except (NoAnswer, Unreachable) as exc:
@@ -245,7 +253,7 @@ class SyncPass:
             changes = body.get("changes") if body else None
             new_cursor = body.get("cursor") if body else None
             if reply.status != 200 or not isinstance(changes, list):
-                self.result.errors.append(messages.BAD_ANSWER.format(status=reply.status))
+                self.result.errors.append(_pull_problem(reply.status))
                 return
             if not changes:
                 return
@@ -270,7 +278,7 @@ class SyncPass:
             self.result.errors.append(messages.TOKEN_REJECTED)
             raise _Stop
         if reply.status != 200 or not reply.is_json_object:
-            self.result.errors.append(messages.BAD_ANSWER.format(status=reply.status))
+            self.result.errors.append(_pull_problem(reply.status))
             return
         problem = check_reference(reply.body)
         if problem:
@@ -299,6 +307,12 @@ class SyncPass:
             self.store.set_meta(META_LAST_ERROR, r.failed[0].message)
         else:
             self.store.set_meta(META_LAST_ERROR, None)
+
+
+def _pull_problem(status: int) -> str:
+    if status in RETRYABLE_4XX or status >= 500:
+        return messages.SERVER_BUSY.format(status=status)
+    return messages.BAD_ANSWER.format(status=status)
 
 
 def _sort_key(text: str) -> datetime:

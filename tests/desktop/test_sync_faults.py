@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections import Counter
 from datetime import timedelta
 
 import pytest
 
-from desktop.store import ListQuery
 from desktop.sync.service import sync_once
 from forms.record import now
-from tests.support.desk import Desk
+from tests.support.desk import Desk, assert_exactly_once
 from tests.support.faultproxy import (
     DROP_REPLY,
     ERROR_500,
@@ -36,27 +34,6 @@ pytestmark = pytest.mark.slow
 def office(tmp_path_factory):
     with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
         yield server
-
-
-def assert_exactly_once(office_server, desks: list[Desk]) -> None:
-    rows = office_server.filings()
-    pairs = Counter((r["id"], r["revision"]) for r in rows)
-    assert [p for p, n in pairs.items() if n > 1] == []
-    receipts = Counter(r["receipt"] for r in rows)
-    assert [r for r, n in receipts.items() if n > 1] == []
-    held = {(r["id"], r["revision"]): r for r in rows}
-    for desk in desks:
-        if not desk.data_dir.exists():
-            continue
-        with desk.store() as store:
-            for s in store.list_filings(ListQuery(limit=10_000)):
-                sent_events = Counter(e.revision for e in store.history(s.id) if e.kind == "sent")
-                assert all(n == 1 for n in sent_events.values()), (s.id, sent_events)
-                if s.status == "sent":
-                    assert held[(s.id, s.revision)]["receipt"] == s.receipt
-                    assert held[(s.id, s.revision)]["status"] == "filed"
-                elif s.status == "returned":
-                    assert held[(s.id, s.revision)]["status"] == "returned"
 
 
 @pytest.fixture

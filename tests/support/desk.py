@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,28 @@ class Desk:
         """Files under the data folder whose bytes contain ``needle`` (for secrets)."""
         raw = needle.encode()
         return [p for p in self.data_dir.rglob("*") if p.is_file() and raw in p.read_bytes()]
+
+
+def assert_exactly_once(office_server: Any, desks: list[Desk]) -> None:
+    """Each (id, revision) at the office once with its own receipt, and every desk's
+    receipts equal to the office's."""
+    from desktop.store import ListQuery
+
+    rows = office_server.filings()
+    pairs = Counter((r["id"], r["revision"]) for r in rows)
+    assert [p for p, n in pairs.items() if n > 1] == []
+    receipts = Counter(r["receipt"] for r in rows)
+    assert [r for r, n in receipts.items() if n > 1] == []
+    held = {(r["id"], r["revision"]): r for r in rows}
+    for desk in desks:
+        if not desk.data_dir.exists():
+            continue
+        with desk.store() as store:
+            for s in store.list_filings(ListQuery(limit=10_000)):
+                sent_events = Counter(e.revision for e in store.history(s.id) if e.kind == "sent")
+                assert all(n == 1 for n in sent_events.values()), (s.id, sent_events)
+                if s.status == "sent":
+                    assert held[(s.id, s.revision)]["receipt"] == s.receipt
+                    assert held[(s.id, s.revision)]["status"] == "filed"
+                elif s.status == "returned":
+                    assert held[(s.id, s.revision)]["status"] == "returned"
