@@ -109,7 +109,14 @@ def _row_label(store: Any, filing_id: str, revision: int) -> str:
 
 def run_connect(args: argparse.Namespace) -> int:
     from desktop.sync.config import ConfigError
-    from desktop.sync.connect import OK, UNREACHABLE, check_connection, save_settings
+    from desktop.sync.connect import (
+        NO_TOKEN,
+        OK,
+        TOKEN_REJECTED,
+        UNREACHABLE,
+        check_connection,
+        save_settings,
+    )
 
     token = sys.stdin.read(MAX_TOKEN_INPUT) if args.token_stdin else None
 
@@ -140,7 +147,7 @@ def run_connect(args: argparse.Namespace) -> int:
         print(check.message)
         if check.state == OK:
             return EXIT_OK
-        return EXIT_REFUSED if check.state != "token_rejected" else EXIT_NEEDS_CLERK
+        return EXIT_NEEDS_CLERK if check.state in (TOKEN_REJECTED, NO_TOKEN) else EXIT_REFUSED
 
     return _with_store(args, connect)
 

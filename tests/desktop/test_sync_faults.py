@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 
+from desktop.sync.lock import SyncLock
 from desktop.sync.service import sync_once
 from forms.record import now
 from tests.support.desk import Desk, assert_exactly_once
@@ -312,6 +313,16 @@ def test_body_limit_is_a_permanent_refusal_with_the_office_message(desks, proxy,
     shown = desk.run("sync")
     assert "被拒收" not in shown.stdout  # nothing new was tried
     assert "仍在待发送队列中：1" in shown.stdout
+
+
+def test_one_pass_at_a_time_per_data_folder(desks, proxy, token):
+    desk = connected(desks, proxy, token)
+    desk.put(valid_filing())
+    with SyncLock(desk.data_dir):  # the window's worker is in the middle of a pass
+        busy = desk.run("sync")
+    assert busy.returncode == 1 and "另一个同步正在进行" in busy.stdout
+    assert posts(proxy) == []
+    assert desk.sync()[0] == 0
 
 
 def test_clock_skew_is_kept_and_warned_about(desks, proxy, token):
