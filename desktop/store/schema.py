@@ -30,13 +30,13 @@ def _v1(conn: sqlite3.Connection) -> None:
             value TEXT NOT NULL              -- JSON
         );
 
-        -- Current state of each filing, one row per id. The summary columns are copies
-        -- of fields in the JSON so the list can sort and filter with indexes.
+        -- Current state of each filing, one row per id, kept narrow so the list can
+        -- scan, sort and filter 100,000 of them quickly: the summary columns are copies
+        -- of fields of the JSON, which lives in filing_docs.
         CREATE TABLE filings (
             id               TEXT PRIMARY KEY,
             revision         INTEGER NOT NULL CHECK (revision >= 1),
             status           TEXT NOT NULL CHECK (status IN ({statuses})),
-            filing           TEXT NOT NULL,  -- JSON, interchange format
             created_at       TEXT NOT NULL,
             updated_at       TEXT NOT NULL,
             seq              INTEGER NOT NULL UNIQUE,  -- change order; immune to clock jumps
@@ -48,8 +48,7 @@ def _v1(conn: sqlite3.Connection) -> None:
             inspection_date  TEXT,           -- YYYY-MM-DD in Shanghai time, NULL if unknown
             receipt          TEXT,
             return_reason    TEXT,
-            last_error       TEXT,
-            search_text      TEXT NOT NULL DEFAULT ''
+            last_error       TEXT
         );
         CREATE INDEX filings_by_status ON filings (status, seq);
         CREATE INDEX filings_by_inspection ON filings (inspection_start, seq);
@@ -57,24 +56,41 @@ def _v1(conn: sqlite3.Connection) -> None:
         CREATE INDEX filings_by_receipt ON filings (receipt, seq);
         CREATE INDEX filings_by_date ON filings (inspection_date, seq);
 
-        -- Full-text search over search_text (trigram: works for Chinese, needs 3+ chars;
-        -- shorter queries use LIKE). External content: the text lives once, in filings.
-        CREATE VIRTUAL TABLE filings_fts USING fts5 (
-            search_text, content='filings', content_rowid='rowid', tokenize='trigram'
+        -- Filings per status, kept by triggers: the status bar asks after every change.
+        CREATE TABLE status_counts (
+            status TEXT PRIMARY KEY,
+            n      INTEGER NOT NULL
         );
-        CREATE TRIGGER filings_fts_insert AFTER INSERT ON filings BEGIN
-            INSERT INTO filings_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+        CREATE TRIGGER filings_count_insert AFTER INSERT ON filings BEGIN
+            INSERT INTO status_counts (status, n) VALUES (new.status, 1)
+                ON CONFLICT (status) DO UPDATE SET n = n + 1;
         END;
-        CREATE TRIGGER filings_fts_delete AFTER DELETE ON filings BEGIN
-            INSERT INTO filings_fts (filings_fts, rowid, search_text)
-                VALUES ('delete', old.rowid, old.search_text);
+        CREATE TRIGGER filings_count_update AFTER UPDATE OF status ON filings
+        WHEN old.status IS NOT new.status BEGIN
+            UPDATE status_counts SET n = n - 1 WHERE status = old.status;
+            INSERT INTO status_counts (status, n) VALUES (new.status, 1)
+                ON CONFLICT (status) DO UPDATE SET n = n + 1;
         END;
-        CREATE TRIGGER filings_fts_update AFTER UPDATE OF search_text ON filings
-        WHEN old.search_text IS NOT new.search_text BEGIN
-            INSERT INTO filings_fts (filings_fts, rowid, search_text)
-                VALUES ('delete', old.rowid, old.search_text);
-            INSERT INTO filings_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+        CREATE TRIGGER filings_count_delete AFTER DELETE ON filings BEGIN
+            UPDATE status_counts SET n = n - 1 WHERE status = old.status;
         END;
+
+        -- The current content of each filing (interchange JSON), one row per filing.
+        CREATE TABLE filing_docs (
+            filing_id TEXT PRIMARY KEY REFERENCES filings (id),
+            filing    TEXT NOT NULL
+        );
+
+        -- Search indexes. Their rowid is the filing's seq, so "most recently changed
+        -- first" is the index's own order and a search stops after one page.
+        -- Every piece of text, trigram-tokenised (Chinese needs no word segmenter; a
+        -- query needs 3+ characters):
+        CREATE VIRTUAL TABLE filings_fts USING fts5 (search_text, tokenize = 'trigram');
+        -- 1- and 2-character pieces of names, units and codes, for short queries (a
+        -- two-character name is common):
+        CREATE VIRTUAL TABLE filings_grams USING fts5 (
+            grams, tokenize = 'unicode61 remove_diacritics 0', detail = 'none'
+        );
 
         -- The content of each revision as queued. Once the office has a revision
         -- (sent_at set) its row can never change or go away.

@@ -30,6 +30,7 @@ from desktop.store import (
     StoreError,
     UnitProfile,
     schema,
+    search,
 )
 from forms.certificates import CertRules
 from forms.roster import Officer
@@ -316,6 +317,22 @@ def test_search(store: Store, listed: dict, text: str, expected: list[str]):
     q = ListQuery(text=text)
     assert names(store.list_filings(q)) == expected
     assert store.count_filings(q) == len(expected)
+
+
+@pytest.mark.parametrize("sort", ["inspection_start", "enterprise", "status", "receipt"])
+def test_search_sorted_by_a_column_walks_or_sorts_alike(
+    store: Store, listed: dict, sort: str, monkeypatch
+):
+    """Many matches: the sort column's index is walked with a check per row; few: the
+    matches are sorted. Both must give the same page."""
+    for text in ["化工", "湘潭 有限公司", "金莲", "91430300", "欧阳·娜", "市场监督 莲"]:
+        q = ListQuery(text=text, sort=sort, descending=sort != "enterprise")
+        monkeypatch.setattr(search, "DENSE", 10_000)
+        sparse = store.list_filings(q)
+        monkeypatch.setattr(search, "DENSE", 0)
+        assert search.list_sql(q, "1", dense=True)[0].count("INDEXED BY") == 1
+        assert store.list_filings(q) == sparse, text
+        assert sparse, text
 
 
 def test_search_follows_edits(store: Store, good_filing: dict):

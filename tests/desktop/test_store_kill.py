@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store import QUEUED, SENT, ListQuery, Store
+from desktop.store import QUEUED, SENT, STATUSES, ListQuery, Store
 from desktop.store import backups as backup_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,6 +111,8 @@ def check(data: Path, lines: list[list[str]]) -> None:
         for fid, receipt in acked["sent"]:
             row = store.get(fid)
             assert (row.status, row.receipt) == (SENT, receipt)
+        statuses = Counter(r.status for r in rows)
+        assert store.counts_by_status() == {s: statuses.get(s, 0) for s in STATUSES}
         outbox = [item.id for item in store.outbox()]
         assert len(outbox) == len(set(outbox))
         assert set(outbox) == {r.id for r in rows if r.status == QUEUED}
