@@ -337,29 +337,28 @@ class DateTimeField(ScalarField):
         self.input.setSpecialValueText(self.tr("未填写"))
         self.edited.emit()
 
-    def _start_from_default(self) -> bool:
+    def _start_from_default(self, *, select_year: bool) -> None:
         """The first key or click on an empty box starts from a sensible moment, not 2000.
 
-        Returns True when it did; the year is then selected, so digits typed next replace
-        it and run on through month, day, hour and minute (202612030930).
+        For a typed digit the year is selected, so the digits typed replace it and run on
+        through month, day, hour and minute (202612030930). An arrow key then steps from
+        the starting moment as usual (Up and Down again: back to it).
         """
         if not self.is_empty() or self.input.isReadOnly():
-            return False
+            return
         self.set_moment(self.default_moment())
-        self.input.setCurrentSectionIndex(0)
-        self.input.setSelectedSection(self.input.sectionAt(0))
-        return True
+        if select_year:
+            self.input.setCurrentSectionIndex(0)
+            self.input.setSelectedSection(self.input.sectionAt(0))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.input:
             kind = event.type()
-            if kind == QEvent.Type.MouseButtonPress:
-                self._start_from_default()
-            elif kind == QEvent.Type.KeyPress and event.key() in _STEP_KEYS:
-                if self._start_from_default():
-                    return True  # the first step shows the starting moment itself
-            elif kind == QEvent.Type.KeyPress and event.key() not in _PASS_KEYS and event.text():
-                self._start_from_default()
+            key = event.key() if kind == QEvent.Type.KeyPress else None
+            stepped = key in _STEP_KEYS or kind == QEvent.Type.MouseButtonPress
+            typed = key is not None and key not in _PASS_KEYS and bool(event.text())
+            if stepped or typed:
+                self._start_from_default(select_year=not stepped)
         return super().eventFilter(watched, event)
 
 
