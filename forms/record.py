@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -89,7 +90,29 @@ def parse(data: str | bytes) -> Filing:
         value = json.loads(data)
     except (json.JSONDecodeError, RecursionError) as exc:
         raise NotAFiling(f"不是有效的 JSON：{exc}") from None
+    if _has_lone_surrogate(value):
+        # JSON may spell half of a UTF-16 pair ("\\ud800"); no text can hold it, and
+        # everything that encodes the filing next (digest, SQLite, PDF) would fail on it.
+        raise NotAFiling("文件中有无效的字符（不成对的 Unicode 代理码），不是有效的备案表")
     return as_filing(value)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads pairs what can be paired
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    pending = [value]  # a loop, not recursion: JSON may nest as deep as json.loads allows
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def as_filing(value: Any) -> Filing:

@@ -37,6 +37,7 @@ DEFAULT_RATE_LIMIT = 600  # requests per minute per token; a sync pass sends one
 BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited on forever
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
+_HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
 
 JSON_BODY = {
     "requestBody": {
@@ -327,6 +328,10 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
     @app.get(
         "/verify/{filing_id}",
         response_class=HTMLResponse,
+        responses={
+            400: {"description": "链接不完整（请重新扫描二维码）", "content": _HTML_PAGE},
+            404: {"description": "未找到此备案", "content": _HTML_PAGE},
+        },
         summary="核验纸质备案表的网页（扫描二维码打开）",
     )
     def verify_html(filing_id: str, r: str | None = None, d: str | None = None) -> HTMLResponse:

@@ -63,7 +63,9 @@ def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
             refusal = Refusal(400, "bad_request", f"备案包中第 {i} 项不是备案表。")
             outcomes.append(Outcome(400, refusal.body(), "bad_request"))
             continue
-        body = json.dumps(filing, ensure_ascii=False).encode("utf-8")
+        # surrogatepass: a lone surrogate in the file becomes bytes the intake refuses
+        # (400, not UTF-8) instead of an exception that would stop the whole import.
+        body = json.dumps(filing, ensure_ascii=False).encode("utf-8", "surrogatepass")
         outcomes.append(intake.submit(store, unit, body, received_at=received_at, source="bundle"))
     return outcomes
 

@@ -26,6 +26,10 @@ _PHONE_RE = re.compile(
     r"|(?<![0-9A-Za-z])0\d{2,3}-\d{7,8}(?![0-9A-Za-z])"
 )
 _BEARER_RE = re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+")
+# Characters JSON leaves as they are but some readers take as a line break (U+0085,
+# U+2028, U+2029) or a terminal as a control (C1): a request path carrying one must not
+# split or garble a log line, so they are written as \uXXXX escapes.
+_UNSAFE_IN_LINE_RE = re.compile("[\x80-\x9f\u2028\u2029]")
 
 
 def redact(text: str) -> str:
@@ -62,7 +66,8 @@ class JsonFormatter(logging.Formatter):
             entry["message"] = record.getMessage()
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(_clean(entry), ensure_ascii=False)
+        text = json.dumps(_clean(entry), ensure_ascii=False)
+        return _UNSAFE_IN_LINE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def configure(log_file: Path | None = None, *, level: int = logging.INFO) -> None:
