@@ -640,7 +640,6 @@ class FilingEditor(QWidget):
             return
         kind = self._scalars["kind"].value()
         focus_path = self._focus_path()
-        any_visible: dict[int, bool] = {}
         for box, f, field in self._kind_rows:
             visible = (
                 f.only_for_kind == kind
@@ -649,7 +648,6 @@ class FilingEditor(QWidget):
                 or (force_path == field.path)
             )
             box.set_row_visible(field, visible)
-            any_visible[id(box)] = any_visible.get(id(box), False) or visible
         if self._deadline is not None and self._deadline_box is not None:
             kinds = {f.only_for_kind for _b, f, _w in self._kind_rows}
             self._deadline_box.set_row_visible(self._deadline, kind in kinds)
