@@ -168,9 +168,13 @@ class StoreProtocol(Protocol):
     def new_revision(self, filing_id: str) -> FilingRow: ...  # returned → revision n+1, draft
 
     # --- outbox -----------------------------------------------------------------------
-    def queue(self, filing_id: str) -> FilingRow:
+    def queue(self, filing_id: str, filing: dict[str, Any] | None = None) -> FilingRow:
         """READY → QUEUED. An already queued id has its queued revision replaced;
-        a SENT revision raises AlreadySent; a DRAFT raises NotEditable."""
+        a SENT revision raises AlreadySent; a DRAFT raises NotEditable.
+        With ``filing`` (already checked: no errors) that content is queued in one
+        transaction: an unknown id is created, a DRAFT/READY one overwritten, a queued
+        one replaced if never attempted, a RETURNED one revised when ``filing`` carries
+        revision n+1."""
         ...
 
     def unqueue(self, filing_id: str) -> FilingRow: ...  # QUEUED → READY, if never attempted
