@@ -110,6 +110,7 @@ def _row_label(store: Any, filing_id: str, revision: int) -> str:
 def run_connect(args: argparse.Namespace) -> int:
     from desktop.sync.config import ConfigError
     from desktop.sync.connect import (
+        NO_KEYRING,
         NO_TOKEN,
         OK,
         TOKEN_REJECTED,
@@ -136,18 +137,15 @@ def run_connect(args: argparse.Namespace) -> int:
             print("连接方式：HTTPS 加密连接，证书经过验证。")
         else:
             print("注意：这是未加密的 http:// 连接，只应在单位内网中使用。")
-        try:
-            check = check_connection(store)
-        except secrets.NoKeyring as exc:
-            _err(f"beian connect: {exc}")
-            return EXIT_NEEDS_CLERK
+        check = check_connection(store)
         if check.state == UNREACHABLE:
             print(f"设置已保存，但现在无法确认。{check.message}")
             return EXIT_REFUSED
         print(check.message)
         if check.state == OK:
             return EXIT_OK
-        return EXIT_NEEDS_CLERK if check.state in (TOKEN_REJECTED, NO_TOKEN) else EXIT_REFUSED
+        needs_clerk = (TOKEN_REJECTED, NO_TOKEN, NO_KEYRING)
+        return EXIT_NEEDS_CLERK if check.state in needs_clerk else EXIT_REFUSED
 
     return _with_store(args, connect)
 

@@ -28,11 +28,12 @@ UNREACHABLE = "unreachable"
 TOKEN_REJECTED = "token_rejected"
 NO_TOKEN = "no_token"
 NOT_AN_OFFICE = "not_an_office"
+NO_KEYRING = "no_keyring"
 
 
 @dataclass(frozen=True)
 class Check:
-    state: str  # OK, UNREACHABLE, TOKEN_REJECTED, NO_TOKEN, NOT_AN_OFFICE
+    state: str  # OK, UNREACHABLE, TOKEN_REJECTED, NO_TOKEN, NOT_AN_OFFICE, NO_KEYRING
     message: str  # Chinese
     encrypted: bool
 
@@ -76,7 +77,10 @@ def check_connection(store: Any) -> Check:
     config = OfficeConfig.from_store(store)
     if config is None:
         return Check(NO_TOKEN, messages.NO_OFFICE, False)
-    token = secrets.load_token(config.url)
+    try:
+        token = secrets.load_token(config.url)
+    except secrets.NoKeyring as exc:
+        return Check(NO_KEYRING, str(exc), config.encrypted)
     if not token:
         return Check(NO_TOKEN, messages.NO_TOKEN, config.encrypted)
     with OfficeClient(config, token) as client:
@@ -97,3 +101,15 @@ def check_connection(store: Any) -> Check:
             NOT_AN_OFFICE, messages.BAD_ANSWER.format(status=reply.status), config.encrypted
         )
     return Check(OK, "已连接：办公室可以访问，令牌有效。待发送的备案会自动发送。", config.encrypted)
+
+
+def check_data_dir(data_dir: Any) -> Check:
+    """``check_connection`` with a store of its own: for a worker thread (SQLite
+    connections stay on the thread that opened them)."""
+    from desktop.store import Store
+
+    store = Store.open(data_dir, daily_backup=False)
+    try:
+        return check_connection(store)
+    finally:
+        store.close()

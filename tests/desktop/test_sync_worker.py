@@ -128,3 +128,17 @@ def test_a_missing_token_asks_the_clerk(tmp_path, office, qtbot):
             w.sync_now()
         assert "令牌" in asked.args[1]
         assert w.stop(wait_ms=WAIT_MS)
+
+
+def test_the_settings_check_runs_off_the_ui_thread(desk, office, qtbot):
+    from desktop import secrets
+    from desktop.sync import connect
+    from desktop.workers import run_in_background
+
+    job = run_in_background(connect.check_data_dir, desk.data_dir)
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS) as done:
+        pass
+    assert done.args[0].state == connect.OK and "令牌有效" in done.args[0].message
+
+    secrets.delete_token(office.url)
+    assert connect.check_data_dir(desk.data_dir).state == connect.NO_TOKEN
