@@ -10,8 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import ModuleType
 
-import chinese_calendar
+
+def _chinese_calendar() -> ModuleType:
+    """chinesecalendar, imported on first use: building its tables takes tens of ms, and
+    only post-hoc deadlines need them (the desk's start-up validates prior filings)."""
+    import chinese_calendar
+
+    return chinese_calendar
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class WorkCalendar:
         if year in self._extra:
             return True
         try:
-            chinese_calendar.is_workday(date(year, 6, 1))
+            _chinese_calendar().is_workday(date(year, 6, 1))
         except NotImplementedError:
             return False
         return True
@@ -70,7 +77,7 @@ class WorkCalendar:
                 return False, False
             return day.weekday() < 5, False
         try:
-            return chinese_calendar.is_workday(day), False
+            return _chinese_calendar().is_workday(day), False
         except NotImplementedError:
             return day.weekday() < 5, True
 
