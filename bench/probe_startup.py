@@ -41,6 +41,16 @@ DEADLINE_MS = 120_000  # a probe that never paints reports the failure instead o
 
 
 def _peak_rss_mb() -> float:
+    # Linux: VmHWM of this program's own memory map. ru_maxrss would do elsewhere, but on
+    # Linux it also counts the parent's peak from before exec() (a benchmark that has just
+    # built a big store in memory would be charged for it).
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows
