@@ -420,6 +420,14 @@ def machine() -> dict[str, Any]:
         info["qt"] = QtCore.qVersion()
     except ImportError:
         pass
+    try:
+        git = ["git", "-C", str(ROOT)]
+        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True)
+        dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True)  # fmt: skip
+        info["commit"] = head.stdout.decode().strip() + ("+changes" if dirty.stdout else "")
+    except OSError:
+        pass
     if hasattr(os, "getloadavg"):
         info["load_at_start"] = [round(x, 2) for x in os.getloadavg()]
     return info
@@ -467,7 +475,8 @@ def table(figures: dict[str, Any]) -> str:
     lines.append(
         f"machine: {m.get('cpu')}, {m.get('nproc')} CPUs, {m.get('ram_gb')} GB RAM, "
         f"{m.get('platform')}, Python {m.get('python')}, Qt {m.get('qt')} "
-        f"(PySide6 {m.get('pyside6')}); load {m.get('load_at_start')} → {m.get('load_at_end')}"
+        f"(PySide6 {m.get('pyside6')}); commit {m.get('commit')}; "
+        f"load {m.get('load_at_start')} → {m.get('load_at_end')}"
     )
     return "\n".join(lines)
 
