@@ -52,6 +52,7 @@ MAX_ERROR = 1.0
 LOCK = threading.RLock()
 
 CACHE_ENV = "BEIAN_FONT_CACHE"
+LAYOUT = frozenset("\n")  # characters that are layout, never drawn
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,10 @@ def bundled_sources() -> list[FontSource]:
         )
     except ImportError:  # the program still works, with fewer rare characters
         sources.append(FontSource("sans-sc", "NotoSansSC-Regular", Path(noto_sc.sans_path())))
-    return sources
+    present = [s for s in sources if s.path.is_file()]
+    if not present:
+        raise RuntimeError(f"no font for the PDF: {sources[0].path} is missing")
+    return present
 
 
 # ---------------------------------------------------------------------------------
@@ -122,6 +126,14 @@ def cache_dir() -> Path | None:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("beian", appauthor=False)) / "fonts"
+
+
+def seed_dir() -> Path:
+    """Working fonts shipped with the program (``resources/fonts``), made by
+    ``python -m forms.pdf.seed``: the common characters, already converted."""
+    from forms.assets import resource
+
+    return resource("fonts")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -189,6 +201,7 @@ class _Metrics:
     win_ascent: int
     win_descent: int
     bbox: tuple[int, int, int, int]
+    notices: dict[str, str]  # copyright, trademark, licence: they travel with the glyphs
 
 
 class _OpenSource:
@@ -220,6 +233,15 @@ class _OpenSource:
             win_ascent=os2.usWinAscent,
             win_descent=os2.usWinDescent,
             bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
+            notices={
+                key: font["name"].getDebugName(name_id) or ""
+                for key, name_id in (
+                    ("copyright", 0),
+                    ("trademark", 7),
+                    ("licenseDescription", 13),
+                    ("licenseInfoURL", 14),
+                )
+            },
         )
 
     def convert(self, glyph_name: str) -> Glyph:
@@ -260,7 +282,9 @@ def _build_truetype(ps_name: str, metrics: _Metrics, glyphs: dict[int, Glyph], n
     )
     fb.setupHorizontalHeader(ascent=metrics.ascent, descent=metrics.descent)
     family = ps_name.rsplit("-", 1)[0]
-    fb.setupNameTable({"familyName": family, "styleName": "Regular", "psName": ps_name})
+    names = {"familyName": family, "styleName": "Regular", "psName": ps_name}
+    names.update({k: v for k, v in metrics.notices.items() if v})
+    fb.setupNameTable(names)
     fb.setupOS2(
         sTypoAscender=metrics.typo_ascender,
         sTypoDescender=metrics.typo_descender,
@@ -277,6 +301,7 @@ def _build_truetype(ps_name: str, metrics: _Metrics, glyphs: dict[int, Glyph], n
     maxp.maxPoints = max((p for _, p in stats), default=0)
     head = fb.font["head"]
     head.xMin, head.yMin, head.xMax, head.yMax = metrics.bbox
+    head.created = head.modified = 0  # the same glyphs make the same bytes
     buf = io.BytesIO()
     fb.save(buf)
     return buf.getvalue()
@@ -323,11 +348,12 @@ class WorkingFont:
         self._cached_ttf: bytes | None = None
         self._built: frozenset[int] = frozenset()
         self._font: UnicodeTTFont | None = None
+        self.ttf: bytes | None = None  # the last font built in this process
         self._cache_loaded = False
 
     # -- files
-    def _cache_paths(self) -> tuple[Path, Path] | None:
-        folder = cache_dir()
+    def _cache_paths(self, folder: Path | None = None) -> tuple[Path, Path] | None:
+        folder = folder or cache_dir()
         if folder is None:
             return None
         stem = f"{self.source.key}-{self.source.signature()}"
@@ -342,24 +368,31 @@ class WorkingFont:
         if self._cache_loaded:
             return
         self._cache_loaded = True
-        paths = self._cache_paths()
-        if paths is None:
-            return
-        info_path, ttf_path = paths
+        # The user's cache (which only ever grows) first, then the shipped seed.
+        for paths in (self._cache_paths(), self._cache_paths(seed_dir())):
+            if paths is not None and self._load_from(*paths):
+                return
+
+    def _load_from(self, info_path: Path, ttf_path: Path) -> bool:
+        """Coverage and working font from one folder; True when the font was usable."""
         raw = _read(info_path)
         if raw is None:
-            return
+            return False
         try:
-            self._coverage = _from_ranges(json.loads(raw)["coverage"])
+            coverage = _from_ranges(json.loads(raw)["coverage"])
         except (ValueError, KeyError, TypeError):
-            return
+            return False
+        self._coverage = self._coverage or coverage  # spares opening the source
         ttf = _read(ttf_path)
-        if ttf is not None:
-            try:
-                self._register(ttf)
-                self._cached_ttf = ttf
-            except Exception as exc:  # damaged: start again from the source
-                log.debug("cached font not usable: %s", exc)
+        if ttf is None:
+            return False
+        try:
+            self._register(ttf)
+        except Exception as exc:  # damaged: start again from the source
+            log.debug("cached font not usable: %s", exc)
+            return False
+        self._cached_ttf = ttf
+        return True
 
     # -- coverage
     @property
@@ -392,6 +425,7 @@ class WorkingFont:
         ttf = _build_truetype(self.source.ps_name, source.metrics, glyphs, self._notdef)
         self._register(ttf)
         self._save(ttf)
+        self.ttf = ttf
 
     def _all_glyphs(self) -> dict[int, Glyph]:
         if self._glyphs is None:
@@ -413,12 +447,14 @@ class WorkingFont:
         self._font = font
         self._built = frozenset(font.face.charToGlyph)
 
+    def coverage_json(self) -> bytes:
+        return json.dumps({"coverage": _ranges(self.coverage)}, separators=(",", ":")).encode()
+
     def _save_info(self) -> None:
         paths = self._cache_paths()
         if paths is None or self._coverage is None:
             return
-        info = {"coverage": _ranges(self._coverage)}
-        _write_atomic(paths[0], json.dumps(info, separators=(",", ":")).encode())
+        _write_atomic(paths[0], self.coverage_json())
 
     def _save(self, ttf: bytes) -> None:
         paths = self._cache_paths()
@@ -456,16 +492,16 @@ class FontChain:
         return None
 
     def missing(self, chars: Iterable[str]) -> set[str]:
-        """Characters no font in the chain can draw."""
+        """Characters no font in the chain can draw (line breaks are layout)."""
         with LOCK:
-            return {ch for ch in set(chars) if self.font_for(ch) is None}
+            return {ch for ch in set(chars) - LAYOUT if self.font_for(ch) is None}
 
     def ensure(self, chars: Iterable[str]) -> set[str]:
         """Convert what these characters need; return those no font can draw."""
         with LOCK:
             wanted: dict[int, set[int]] = {}
             missing: set[str] = set()
-            for ch in set(chars):
+            for ch in set(chars) - LAYOUT:
                 font = self.font_for(ch)
                 if font is None:
                     missing.add(ch)
@@ -487,6 +523,8 @@ class FontChain:
             cp = ord(ch)
             if cp in primary.built:
                 name: str | None = primary.name
+            elif ch in LAYOUT:
+                name = None
             else:
                 font = self.font_for(ch)
                 name = font.name if font is not None and cp in font.built else None

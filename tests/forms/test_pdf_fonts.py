@@ -12,13 +12,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from forms.pdf import fonts as pdf_fonts
 from forms.pdf import prepare
+from forms.pdf.seed import seed_characters
 from forms.pdf.tounicode import to_unicode_cmap, utf16_hex
 
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf_fonts, "_cache_override", tmp_path)
-    return tmp_path
+    """An empty user cache, and no shipped seed: every glyph is converted here."""
+    monkeypatch.setattr(pdf_fonts, "_cache_override", tmp_path / "cache")
+    monkeypatch.setattr(pdf_fonts, "seed_dir", lambda: tmp_path / "no-seed")
+    return tmp_path / "cache"
 
 
 def serif_chain(prefix: str) -> pdf_fonts.FontChain:
@@ -135,3 +138,33 @@ def test_prepare_readies_every_fixed_text():
     prepare()  # idempotent
     built = pdf_fonts.chain().fonts[0].built
     assert {ord(ch) for ch in "湘潭市涉企行政执法检查备案表第一联草稿续页"} <= built
+
+
+def test_shipped_seed_matches_the_installed_font():
+    """Fails after a font package update: rerun ``python -m forms.pdf.seed``."""
+    primary = pdf_fonts.bundled_sources()[0]
+    font = pdf_fonts.WorkingFont(primary, "TestSeedCheck", "TestSeedCheck")
+    info, ttf = font._cache_paths(pdf_fonts.seed_dir())
+    assert info.is_file() and ttf.is_file()
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(str(ttf)).getBestCmap()
+    assert {ord(ch) for ch in seed_characters()} <= set(cmap)
+    assert (pdf_fonts.seed_dir() / "OFL.txt").is_file()
+
+
+def test_seed_serves_common_characters_without_the_source(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_fonts, "_cache_override", tmp_path)
+    chain = serif_chain("TestSeedUse")
+    assert chain.ensure("湘潭市涉企行政执法检查备案表") == set()
+    assert chain.fonts[0]._open is None
+    assert list(tmp_path.iterdir()) == []  # nothing new to remember
+    rare = "亍"  # GB 2312 level 2: not in the seed
+    assert ord(rare) not in chain.fonts[0].built
+    chain.ensure(rare)
+    assert chain.fonts[0]._open is not None
+    assert drawn_text(chain.primary, "湘潭" + rare) == "湘潭" + rare
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".ttf"]
+    later = serif_chain("TestSeedLater")  # the next process starts from the user cache
+    later.ensure("湘" + rare)
+    assert later.fonts[0]._open is None
