@@ -44,15 +44,17 @@ def seed_characters() -> str:
     return "".join(sorted(set("".join(parts)) - {"\n"}))
 
 
-def build(out_dir: Path | None = None) -> list[Path]:
+def build(out_dir: Path | None = None, characters: str | None = None) -> list[Path]:
+    """Write the seed (coverage and font) into ``out_dir``; returns the two paths."""
     out_dir = out_dir or fonts.seed_dir()
     source = fonts.bundled_sources()[0]
+    before = fonts._cache_override
     fonts.set_cache_dir(None)  # build from the source, not from any cache
     try:
         chain = fonts.FontChain([source], prefix="Seed")
         font = chain.fonts[0]
         font._cache_loaded = True  # nor from an older seed
-        chain.ensure(seed_characters())
+        chain.ensure(seed_characters() if characters is None else characters)
         paths = font._cache_paths(out_dir)
         assert paths is not None and font.ttf is not None
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -62,7 +64,7 @@ def build(out_dir: Path | None = None) -> list[Path]:
         paths[1].write_bytes(font.ttf)
         return list(paths)
     finally:
-        fonts._cache_override = False
+        fonts._cache_override = before
 
 
 if __name__ == "__main__":

@@ -140,31 +140,34 @@ def test_prepare_readies_every_fixed_text():
     assert {ord(ch) for ch in "湘潭市涉企行政执法检查备案表第一联草稿续页"} <= built
 
 
-def test_shipped_seed_matches_the_installed_font():
-    """Fails after a font package update: rerun ``python -m forms.pdf.seed``."""
-    primary = pdf_fonts.bundled_sources()[0]
-    font = pdf_fonts.WorkingFont(primary, "TestSeedCheck", "TestSeedCheck")
-    info, ttf = font._cache_paths(pdf_fonts.seed_dir())
-    assert info.is_file() and ttf.is_file()
+def test_shipped_seed_holds_the_common_characters_and_its_licence():
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(str(ttf)).getBestCmap()
-    assert {ord(ch) for ch in seed_characters()} <= set(cmap)
-    assert (pdf_fonts.seed_dir() / "OFL.txt").is_file()
+    folder = pdf_fonts.seed_dir()
+    (ttf,) = folder.glob("serif-sc-*.ttf")
+    assert ttf.with_suffix(".json").is_file()
+    font = TTFont(str(ttf))
+    assert {ord(ch) for ch in seed_characters()} <= set(font.getBestCmap())
+    assert "Open Font License" in font["name"].getDebugName(13)
+    assert "Open Font License" in (folder / "OFL.txt").read_text("utf-8")
 
 
-def test_seed_serves_common_characters_without_the_source(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf_fonts, "_cache_override", tmp_path)
+def test_seed_serves_its_characters_without_the_source(tmp_path, monkeypatch):
+    from forms.pdf import seed
+
+    seed_folder = tmp_path / "seed"
+    seed.build(seed_folder, characters="湘潭市备案表")
+    monkeypatch.setattr(pdf_fonts, "seed_dir", lambda: seed_folder)
+    monkeypatch.setattr(pdf_fonts, "_cache_override", tmp_path / "cache")
     chain = serif_chain("TestSeedUse")
-    assert chain.ensure("湘潭市涉企行政执法检查备案表") == set()
+    assert chain.ensure("湘潭市备案表") == set()
     assert chain.fonts[0]._open is None
-    assert list(tmp_path.iterdir()) == []  # nothing new to remember
-    rare = "亍"  # GB 2312 level 2: not in the seed
-    assert ord(rare) not in chain.fonts[0].built
-    chain.ensure(rare)
+    assert not (tmp_path / "cache").exists()  # nothing new to remember
+    chain.ensure("亍")  # not in the seed: converted, and remembered in the user's cache
     assert chain.fonts[0]._open is not None
-    assert drawn_text(chain.primary, "湘潭" + rare) == "湘潭" + rare
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".ttf"]
+    assert drawn_text(chain.primary, "湘潭亍") == "湘潭亍"
+    assert sorted(p.suffix for p in (tmp_path / "cache").iterdir()) == [".json", ".ttf"]
     later = serif_chain("TestSeedLater")  # the next process starts from the user cache
-    later.ensure("湘" + rare)
+    later.ensure("湘亍")
     assert later.fonts[0]._open is None
+    assert drawn_text(later.primary, "湘亍") == "湘亍"
