@@ -135,6 +135,36 @@ def test_qt_is_lean(installed: Path):
     assert (qt / "plugins" / "platforms" / "libqxcb.so").is_file()
 
 
+def _frozen_modules(exe: Path) -> tuple[set[str], set[str]]:
+    """(entries of the executable's own archive, modules in its PYZ)."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(exe))
+    pyz = next(name for name in archive.toc if name.endswith(".pyz"))
+    return set(archive.toc), set(archive.open_embedded_archive(pyz).toc)
+
+
+def test_programs_hold_every_module_and_the_keyring_backends(installed: Path):
+    """Every module of our packages ships (nothing is listed by hand), and the keyring
+    backends keyring loads by name at run time are there with their entry points."""
+    opt = installed / "opt" / "beian"
+    ours = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for package in ("forms", "desktop", "office")
+        for p in (ROOT / package).rglob("*.py")
+    }
+    scripts, modules = _frozen_modules(opt / "beian")
+    assert "entry_beian" in scripts and "entry_office" not in scripts
+    assert not ours - modules
+    for backend in ("SecretService", "Windows", "kwallet", "chainer"):
+        assert f"keyring.backends.{backend}" in modules
+    assert {"secretstorage", "jeepney"} <= modules
+    entry_points = list((opt / "_internal").glob("keyring-*.dist-info/entry_points.txt"))
+    assert entry_points and "keyring.backends" in entry_points[0].read_text("utf-8")
+    scripts, _ = _frozen_modules(opt / "beian-office")
+    assert "entry_office" in scripts and "entry_beian" not in scripts
+
+
 # --- the programs, from an empty environment ------------------------------------------------
 
 
@@ -236,7 +266,7 @@ def display(tmp_path: Path):
 
 def _window_ids(display: str) -> list[str]:
     found = subprocess.run(
-        ["xdotool", "search", "--name", f"^{TITLE}$"],
+        ["xdotool", "search", "--onlyvisible", "--name", f"^{TITLE}$"],
         env={"DISPLAY": display, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
