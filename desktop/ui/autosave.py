@@ -33,6 +33,7 @@ class Autosaver(QObject):
         self._filing_id: str | None = None
         self._dirty = False
         self._failing = False
+        self._failure = ""  # the message the clerk was last told about
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -47,6 +48,7 @@ class Autosaver(QObject):
         self._timer.stop()
         self._dirty = False
         self._failing = False
+        self._failure = ""
         self._filing_id = row.id if row is not None and row.editable else None
 
     def tracked_id(self) -> str | None:
@@ -85,12 +87,19 @@ class Autosaver(QObject):
             return None
         except StoreError as exc:
             log.error("autosave failed for %s: %s", self._filing_id, exc, exc_info=exc)
+            # Tell the clerk once per failure, not at every retry: each retry (the timer,
+            # every focus change) would otherwise open another message box, whose focus
+            # change retries again — a flood of dialogs, then a crash.
+            told = self._failing and self._failure == str(exc)
             self._failing = True
+            self._failure = str(exc)
             self._timer.start(RETRY_MS)  # keep trying: the disk may have been freed
-            self.failed.emit(str(exc))
+            if not told:
+                self.failed.emit(str(exc))
             return None
         self._dirty = False
         self._failing = False
+        self._failure = ""
         self.saved.emit(row)
         return row
 
