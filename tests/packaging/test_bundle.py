@@ -168,11 +168,16 @@ def test_programs_hold_every_module_and_the_keyring_backends(installed: Path):
 # --- the programs, from an empty environment ------------------------------------------------
 
 
-def test_version(installed: Path, bare_env):
+def test_version(installed: Path, bare_env, tmp_path: Path):
     for program in ("beian", "beian-office"):
         done = run(installed, program, "--version", env=bare_env)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == f"{program} {PROJECT['version']}"
+        # Started through a symlink, as /usr/bin/beian is: it still finds its files.
+        link = tmp_path / program
+        link.symlink_to(installed / "opt" / "beian" / program)
+        done = subprocess.run([str(link), "--version"], env=bare_env, capture_output=True)
+        assert done.returncode == 0, done.stderr
 
 
 def test_validate_good_bad_and_not_a_filing(installed: Path, bare_env, tmp_path: Path):
