@@ -93,7 +93,11 @@ def start_desk(data_dir: Path):
 
 
 def _show_sized(window) -> None:
-    """Fill a small screen (1366×768 laptops); a comfortable size on a larger one."""
+    """As the clerk left it; else fill a small screen (1366×768 laptops), or a comfortable
+    size on a larger one."""
+    if window.has_saved_geometry():
+        window.show()
+        return
     screen = window.screen()
     available = screen.availableGeometry() if screen is not None else None
     if available is not None and (available.width() < 1500 or available.height() < 850):

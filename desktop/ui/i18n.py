@@ -58,9 +58,7 @@ def install(language: str | None, folder: Path | None = None) -> str:
     app = QCoreApplication.instance()
     if app is None:
         raise RuntimeError("install translators after the QApplication exists")
-    for translator in _installed:
-        app.removeTranslator(translator)
-    _installed.clear()
+    uninstall()
 
     code = language or SOURCE_LANGUAGE
     if code not in available_languages(folder):
@@ -75,6 +73,15 @@ def install(language: str | None, folder: Path | None = None) -> str:
     if code != SOURCE_LANGUAGE:
         _load(app, f"{APP_CATALOG}_{code}", folder)
     return code
+
+
+def uninstall() -> None:
+    """Remove the translators :func:`install` added (Qt's own strings back to English)."""
+    app = QCoreApplication.instance()
+    for translator in _installed:
+        if app is not None:
+            app.removeTranslator(translator)
+    _installed.clear()
 
 
 def _load(app: QCoreApplication, name: str, folder: Path) -> bool:

@@ -707,6 +707,13 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(QByteArray(base64.b64decode(splitters[0])))
             self.left_splitter.restoreState(QByteArray(base64.b64decode(splitters[1])))
 
+    def has_saved_geometry(self) -> bool:
+        """True when the window's size and place were restored from an earlier session."""
+        try:
+            return bool(self.store.get_meta(META_GEOMETRY))
+        except StoreError:
+            return False
+
     def _save_layout(self) -> None:
         def encode(data: QByteArray) -> str:
             return base64.b64encode(bytes(data.data())).decode("ascii")

@@ -14,7 +14,7 @@ from desktop.ui.filings_model import COLUMN_IDS, PAGE_SIZE, FilingsModel
 from forms.record import parse_timestamp
 from tests.desktop.ui_helpers import fill_store, type_text
 
-MANY = 3000
+MANY = 2000
 
 
 @pytest.fixture(scope="module")

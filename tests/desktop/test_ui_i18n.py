@@ -21,9 +21,9 @@ TITLE = "涉企行政执法检查备案"
 
 
 @pytest.fixture(autouse=True)
-def back_to_chinese(qapp):
+def no_translators_afterwards(qapp):
     yield
-    i18n.install(None)
+    i18n.uninstall()  # other tests see the application as it was
 
 
 def english_qm(folder: Path) -> Path:

@@ -8,6 +8,7 @@ import pytest
 
 from desktop.app import open_store, start_desk
 from desktop.store import DB_NAME, Store
+from desktop.ui import i18n
 from tests.desktop.ui_helpers import good_filing
 
 T0 = datetime.fromisoformat("2026-11-20T09:00:00+08:00")
@@ -24,6 +25,12 @@ class Clock:
 @pytest.fixture(autouse=True)
 def font_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("BEIAN_FONT_CACHE", str(tmp_path / "fonts"))
+
+
+@pytest.fixture(autouse=True)
+def no_translators_afterwards(qapp):
+    yield
+    i18n.uninstall()  # start_desk installs Qt's Chinese strings; later tests expect none
 
 
 def damaged_store_with_backup(data_dir):
