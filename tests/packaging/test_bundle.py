@@ -228,6 +228,28 @@ def test_pdf_prints_chinese_with_the_bundled_fonts(installed: Path, bare_env, tm
     assert any("Noto" in f for f in fonts), fonts
 
 
+def test_roster_from_excel_and_status(installed: Path, bare_env, tmp_path: Path):
+    """openpyxl and the store work frozen: an Excel roster goes in, status reads it."""
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    with (DATA / "import_sample_roster.csv").open(encoding="utf-8-sig", newline="") as rows:
+        for row in csv.reader(rows):
+            book.active.append(row)
+    roster = tmp_path / "roster.xlsx"
+    book.save(roster)
+    data_dir = str(tmp_path / "data")
+    done = run(
+        installed, "beian", "--data-dir", data_dir, "import-roster", str(roster), env=bare_env
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "36" in done.stdout  # the sample's officers, all taken
+    done = run(installed, "beian", "--data-dir", data_dir, "status", env=bare_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_office_service_answers_health(installed: Path, bare_env, tmp_path: Path):
     exe = installed / "opt" / "beian" / "beian-office"
     args = [str(exe), "serve", "--db", str(tmp_path / "office.sqlite3"), "--port", "0"]
