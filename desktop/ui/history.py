@@ -51,10 +51,11 @@ class HistoryPanel(QWidget):
     def show_events(self, events: list[Event]) -> None:
         self.tree.clear()
         for event in reversed(events):
-            item = QTreeWidgetItem(
-                [short_time(event.at), self._kind_text(event), self.describe(event)]
-            )
-            if event.detail:
+            description = self.describe(event)
+            item = QTreeWidgetItem([short_time(event.at), self._kind_text(event), description])
+            if description:
+                item.setToolTip(2, description)
+            elif event.detail:
                 item.setToolTip(2, json.dumps(event.detail, ensure_ascii=False, indent=1))
             item.setData(0, Qt.ItemDataRole.UserRole, event.kind)
             self.tree.addTopLevelItem(item)

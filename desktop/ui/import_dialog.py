@@ -293,9 +293,14 @@ class ImportDialog(QDialog):
         for r, note in enumerate(notes):
             raw = "，".join(v for v in note.values.values() if v) if note.values else ""
             for c, text in enumerate((str(note.row), note.message, raw)):
-                table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(r, c, item)
+        # The reason is what the clerk must read in full: wrap it rather than cut it.
+        table.setWordWrap(True)
         table.resizeColumnToContents(0)
-        table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("中") * 26)
+        table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("中") * 30)
+        table.resizeRowsToContents()
 
     def _set_ready(self, ready: bool) -> None:
         self.import_button.setEnabled(ready)

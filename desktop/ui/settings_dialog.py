@@ -135,7 +135,10 @@ class SettingsDialog(QDialog):
     # --- tabs -----------------------------------------------------------------------------
     def _unit_tab(self) -> QWidget:
         page = QWidget()
-        form = tidy_form(QFormLayout(page))
+        outer = QVBoxLayout(page)
+        form = tidy_form(QFormLayout())
+        outer.addLayout(form)
+        outer.addStretch(1)  # spare height below the fields, not between them
         self.unit_name = QLineEdit()
         self.unit_name.setPlaceholderText(self.tr("如：湘潭市市场监督管理局"))
         add_row(form, self.tr("单位名称"), self.unit_name, name="unitName")
@@ -145,6 +148,10 @@ class SettingsDialog(QDialog):
         self.joint_units.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
         add_row(form, self.tr("常用联合单位"), self.joint_units, name="jointUnits")
         heading = QLabel(self.tr("默认带队人员（新建备案时预先填好）"))
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setContentsMargins(0, self.fontMetrics().height() // 2, 0, 0)
         form.addRow(heading)
         self.leader: dict[str, QLineEdit] = {}
         definition = load_definition()

@@ -12,7 +12,7 @@
 <context>
     <name>ChoiceField</name>
     <message>
-        <location filename="../../desktop/ui/editor/fields.py" line="+371"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="+380"/>
         <location line="+17"/>
         <source>（请选择）</source>
         <translation type="unfinished"></translation>
@@ -26,7 +26,7 @@
 <context>
     <name>DateTimeField</name>
     <message>
-        <location line="-109"/>
+        <location line="-118"/>
         <source>yyyy年MM月dd日 HH:mm</source>
         <translation type="unfinished"></translation>
     </message>
@@ -42,7 +42,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../desktop/ui/errors.py" line="+61"/>
+        <location filename="../../desktop/ui/errors.py" line="+62"/>
         <source>详细信息已写入日志文件：%1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -57,7 +57,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>程序遇到了意外错误，刚才的操作可能没有完成。
 已输入的内容会自动保存，请检查后重试。如果问题反复出现，请把日志文件发给技术支持。</source>
         <translation type="unfinished"></translation>
@@ -159,7 +159,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+350"/>
+        <location line="+366"/>
         <source>填写检查结束时间后自动计算</source>
         <translation type="unfinished"></translation>
     </message>
@@ -171,6 +171,49 @@
     <message>
         <location line="+2"/>
         <source>节假日安排尚未收录的年份按周一至周五估算，请以国务院公布的安排为准。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor/problems.py" line="+36"/>
+        <source>错误：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>提醒：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location filename="../../desktop/ui/editor/rows.py" line="+301"/>
+        <source>第%1行</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location filename="../../desktop/ui/editor/rows.py" line="-61"/>
+        <source>第%1项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor/rows.py" line="-152"/>
+        <source>添加%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+141"/>
+        <source>删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+63"/>
+        <source>删除%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-37"/>
+        <source>删除本行</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -381,7 +424,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>退回理由：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -498,29 +541,29 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+188"/>
+        <location line="+193"/>
         <source>取消</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-153"/>
         <source>表格文件 (*.csv *.xlsx);;所有文件 (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+52"/>
-        <location line="+103"/>
+        <location line="+108"/>
         <source>名执法人员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-103"/>
-        <location line="+103"/>
+        <location line="-108"/>
+        <location line="+108"/>
         <source>家企业</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-105"/>
         <source>文件：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -575,7 +618,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+48"/>
         <source>现有名单中的 %1 人将被这次导入的 %2 人替换。要继续吗？</source>
         <translation type="unfinished"></translation>
     </message>
@@ -604,7 +647,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+63"/>
+        <location filename="../../desktop/ui/main_window.py" line="+65"/>
         <source>还没有打开备案表。
 
 按 Ctrl+N 新建一份备案，或在左侧列表中选择一份。</source>
@@ -657,12 +700,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+374"/>
+        <location line="+379"/>
         <source>提交</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-370"/>
+        <location line="-375"/>
         <source>检查无误后放入发件箱，联网时发送给优化营商环境部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -737,18 +780,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>退出</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+396"/>
+        <location line="+1"/>
+        <location line="+403"/>
         <source>关于</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-393"/>
+        <location line="-400"/>
         <source>文件(&amp;F)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -783,12 +826,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>已新建备案。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>已保存。发现 %1 个错误、%2 个提醒，请查看表中标出的地方。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -891,7 +934,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+40"/>
         <source>还有内容没有保存</source>
         <translation type="unfinished"></translation>
     </message>
@@ -959,7 +1002,7 @@
     </message>
     <message>
         <location line="+20"/>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>正在生成预览…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -975,28 +1018,28 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>以下字符打印字体中没有，纸面上会显示为“〓”：%1。</source>
+        <source>以下字符打印字体中没有，纸面上会显示为“%2”：%1。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>打印备案表</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>有字符无法打印</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>以下字符打印字体中没有，纸面上会显示为“〓”：%1
+        <location line="+48"/>
+        <source>以下字符打印字体中没有，纸面上会显示为“%2”：%1
 
 可以先在表中改用常用写法，或打印后在纸面上手写补正。仍要打印吗？</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="-16"/>
+        <source>打印备案表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>有字符无法打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>正在打印…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1034,12 +1077,12 @@
 <context>
     <name>ProblemSummary</name>
     <message>
-        <location filename="../../desktop/ui/editor/problems.py" line="+104"/>
+        <location filename="../../desktop/ui/editor/problems.py" line="+47"/>
         <source>问题列表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>发现 %1 个错误、%2 个提醒。选中一条可跳到对应的填写项。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1138,12 +1181,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+92"/>
+        <location line="+99"/>
         <source>执法证规则</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-98"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1163,7 +1206,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>如：湘潭市市场监督管理局</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1188,7 +1231,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>备案办公室地址</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1332,13 +1375,10 @@
         <source>被退回</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location line="+24"/>
         <source>第 %n 版</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
