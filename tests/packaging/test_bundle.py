@@ -275,7 +275,7 @@ def test_office_service_answers_health(installed: Path, bare_env, tmp_path: Path
 @pytest.fixture
 def display(tmp_path: Path):
     """A fresh Xvfb on the first free display number (Xvfb picks it: -displayfd)."""
-    _need("Xvfb", "xdotool", "import")
+    _need("Xvfb", "xdotool", "import", "xprop")
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-screen", "0", "1366x768x24"],
@@ -331,6 +331,18 @@ def test_window_starts_and_draws(installed: Path, bare_env, display: str, tmp_pa
             assert time.monotonic() < deadline, "the window stayed blank"
             time.sleep(0.2)
         assert max(ImageStat.Stat(picture.convert("L")).stddev) > 10
+        # The icon came from resources/ inside the bundle, and the window's class is the
+        # one the menu entry names (StartupWMClass), so the taskbar groups them.
+        props = subprocess.run(
+            ["xprop", "-id", _window_ids(display)[0], "WM_CLASS", "_NET_WM_ICON"],
+            env={"DISPLAY": display, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert 'WM_CLASS(STRING) = "beian", "beian"' in props
+        sizes = re.findall(r"Icon \((\d+) x \1\)", props)  # xprop draws each size given
+        assert {"16", "32", "48"} <= set(sizes), props[:300]
         # Kept for a person to look at, beside the build output.
         keep = ROOT / "build" / "packaging"
         keep.mkdir(parents=True, exist_ok=True)
