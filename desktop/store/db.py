@@ -71,7 +71,17 @@ class Store(OutboxMixin, SettingsMixin):
                 read_only = True  # the folder or file cannot be written: read what is there
         conn = cls._connect(path, read_only)
         try:
-            cls._check(conn, data_dir)
+            try:
+                cls._check(conn, data_dir)
+            except StoreFull:
+                if not read_only or path.with_name(path.name + "-wal").exists():
+                    raise
+                # A WAL-mode file in a folder that cannot be written: SQLite cannot create
+                # the -shm index it reads through. Without a -wal file the main file holds
+                # everything, and nobody can change it: read it as immutable.
+                conn.close()
+                conn = cls._connect(path, True, immutable=True)
+                cls._check(conn, data_dir)
             cls._configure(conn)
             if not read_only:
                 try:
@@ -94,11 +104,11 @@ class Store(OutboxMixin, SettingsMixin):
         return store
 
     @staticmethod
-    def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    def _connect(path: Path, read_only: bool, *, immutable: bool = False) -> sqlite3.Connection:
         try:
             if read_only:
                 conn = sqlite3.connect(
-                    path.resolve().as_uri() + "?mode=ro",
+                    path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro"),
                     uri=True,
                     timeout=BUSY_TIMEOUT_S,
                     check_same_thread=False,
