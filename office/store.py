@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,6 +99,9 @@ class OfficeStore:
 
     def __init__(self, path: Path):
         self.path = path
+        # One connection per thread, kept open: closing the last connection to a WAL
+        # database checkpoints it and deletes the WAL, which cost most of a request's time.
+        self._local = threading.local()
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True) -> OfficeStore:
@@ -159,30 +163,28 @@ class OfficeStore:
         finally:
             conn.close()
 
+    def _thread_connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Database]:
         """A connection for reading (each statement sees a committed state)."""
-        conn = self._connect()
-        try:
-            yield Database(conn)
-        finally:
-            conn.close()
+        yield Database(self._thread_connection())
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
         """One transaction holding the write lock; committed on success, else rolled back."""
-        conn = self._connect()
-        db = Database(conn)
+        db = Database(self._thread_connection())
+        db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.rollback()
-                raise
-            db.commit()
-        finally:
-            conn.close()
+            yield db
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
 
     def backup(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup), checked whole.
