@@ -4,9 +4,6 @@ Pure Python. Nothing here imports Qt, touches the network or opens a database;
 the desk (``desktop``) and the office (``office``) both build on it.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("beian")
-except PackageNotFoundError:  # running from a frozen bundle or a bare checkout
-    __version__ = "0.1.0"
+# Kept equal to pyproject.toml's version by a test; a constant, because reading the
+# installed metadata costs tens of milliseconds at every start.
+__version__ = "0.1.0"
