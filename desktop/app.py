@@ -88,7 +88,8 @@ def start_desk(data_dir: Path):
         )
     # Font preparation for printing is slow the first time: do it while the clerk types.
     window.prepare_job = None
-    QTimer.singleShot(0, lambda: setattr(window, "prepare_job", prepare_printing()))
+    # After the first paint: a zero timer would fire before the window is drawn.
+    QTimer.singleShot(500, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window
 
 
@@ -108,20 +109,20 @@ def _show_sized(window) -> None:
         window.show()
 
 
+def _prepare_fonts() -> None:
+    # Imported here, on the worker thread: reportlab, fontTools and qrcode take a few
+    # hundred milliseconds to import, which must not delay the window's first paint.
+    from forms import pdf
+
+    pdf.prepare()
+
+
 def prepare_printing():
-    """Start ``forms.pdf.prepare()`` in the background; its failure is only logged (the
+    """Start font preparation in the background; its failure is only logged (the
     preview says what to do if printing really cannot work)."""
     from desktop.workers import run_in_background
 
-    try:
-        from forms import pdf
-    except ImportError as exc:
-        log.warning("printing is not available: %s", exc)
-        return None
-    prepare = getattr(pdf, "prepare", None)
-    if prepare is None:
-        return None
-    job = run_in_background(prepare)
+    job = run_in_background(_prepare_fonts)
     job.failed.connect(lambda _message, details: log.warning("preparing fonts: %s", details))
     return job
 
