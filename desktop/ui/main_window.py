@@ -352,7 +352,8 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.empty_page)
             self.history.clear()
         else:
-            self.editor.set_filing(row.filing, read_only=not row.editable)
+            # The header's banner says why a filing is read-only (queued, sent, returned).
+            self.editor.set_filing(row.filing, read_only=not row.editable, banner=False)
             self.stack.setCurrentIndex(1)
             self._refresh_history()
             self.list_panel.select_filing(row.id, emit=False)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.editor import FilingEditor
+from desktop.ui.editor.fields import DateTimeField
 from forms.definition import load_definition
-from forms.record import new_filing
+from forms.record import format_timestamp, new_filing
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 AT = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
@@ -413,6 +414,20 @@ def test_messages_follow_a_row_when_an_earlier_row_is_removed(qtbot, editor):
     assert editor.filing()["inspectors"] == [{"name": "侯燕娟", "cert_no": "12"}]
 
 
+def test_a_wrapping_message_keeps_the_row_inputs_aligned(qtbot, editor):
+    filing = good()
+    filing["inspectors"] = [{"name": "侯燕娟", "cert_no": "12"}]
+    editor.set_filing(filing)
+    editor.resize(560, 700)  # narrow: the certificate message wraps
+    editor.validate_now()
+    name = by_name(editor, "其他检查人员 第1行 姓名")
+    cert = by_name(editor, "其他检查人员 第1行 执法证号")
+    line = cert.parentWidget().message
+    qtbot.waitUntil(lambda: line.height() >= 2 * line.fontMetrics().lineSpacing())
+    row = name.parentWidget().parentWidget()
+    assert name.mapTo(row, name.rect().topLeft()).y() == cert.mapTo(row, cert.rect().topLeft()).y()
+
+
 def test_joint_units_list(qtbot, editor):
     editor.set_filing(new_filing())
     assert editor.filing()["joint_units"] == []
@@ -443,10 +458,28 @@ def test_times_are_shanghai_iso_and_may_start_empty(qtbot, editor):
     assert editor.filing()["inspection_start"] == "2026-12-03T09:30:00+08:00"
     end = by_name(editor, "检查结束时间")
     end.setFocus()
-    qtbot.keyClick(end, Qt.Key.Key_Up)  # the first step starts from the start's afternoon …
-    assert editor.filing()["inspection_end"] != "2026-12-03T17:00:00+08:00"
-    qtbot.keyClick(end, Qt.Key.Key_Down)  # … and steps from there
+    qtbot.keyClick(end, Qt.Key.Key_Up)  # the first step only sets the start's afternoon …
     assert editor.filing()["inspection_end"] == "2026-12-03T17:00:00+08:00"
+    qtbot.keyClick(end, Qt.Key.Key_Down)  # … and the next steps from there (the year)
+    assert editor.filing()["inspection_end"] == "2025-12-03T17:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    "key", [Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp], ids=["Up", "Down", "PageUp"]
+)
+@pytest.mark.parametrize(
+    "reason", [Qt.FocusReason.TabFocusReason, Qt.FocusReason.MouseFocusReason], ids=["tab", "click"]
+)
+def test_first_arrow_sets_the_suggestion_and_digits_still_type(qtbot, editor, key, reason):
+    editor.set_filing(new_filing())
+    start = by_name(editor, "检查开始时间")
+    start.setFocus(reason)
+    qtbot.waitUntil(start.hasFocus)
+    qtbot.keyClick(start, key)
+    suggested = DateTimeField._tomorrow_morning()
+    assert editor.filing()["inspection_start"] == format_timestamp(suggested)
+    qtbot.keyClicks(start, "202612040830")
+    assert editor.filing()["inspection_start"] == "2026-12-04T08:30:00+08:00"
 
 
 def test_a_time_that_is_not_valid_is_kept_and_shown(qtbot, editor):
@@ -507,6 +540,10 @@ def test_read_only_mode(qtbot, editor):
     assert changes == []
     editor.set_filing(good())
     assert not lead.isReadOnly() and not editor.banner.isVisible()
+    # A window with banners of its own turns the editor's off (a returned filing is
+    # read-only but not "submitted").
+    editor.set_filing(good(), read_only=True, banner=False)
+    assert lead.isReadOnly() and not editor.banner.isVisible()
 
 
 # --- screen size ----------------------------------------------------------------------------

@@ -235,6 +235,7 @@ def test_a_returned_filing_is_fixed_as_revision_2(qtbot, make_window, store):
     assert window.current_row().status == RETURNED
     assert window.editor.is_read_only()
     assert "检查依据条款不全" in window.header.message.text()
+    assert not window.editor.banner.isVisibleTo(window)  # not "已提交": only the header says why
     assert window.header.revise_button.text() == "修改（生成第 2 版）"
 
     window.header.revise_button.click()

@@ -324,7 +324,10 @@ class FilingEditor(QWidget):
         self._context = dict(context)
         self._validate("context")
 
-    def set_filing(self, filing: dict, *, read_only: bool = False) -> None:
+    def set_filing(self, filing: dict, *, read_only: bool = False, banner: bool = True) -> None:
+        """Show ``filing``. Read-only filings show the editor's own "submitted" banner
+        unless ``banner`` is False: a window that says why with a banner of its own
+        (queued, sent, returned …) turns it off, so the two never contradict."""
         self._leave_timer.stop()
         self._edit_timer.stop()
         self._loading += 1
@@ -356,6 +359,7 @@ class FilingEditor(QWidget):
             self._shown.clear()
             self._to_normalise.clear()
             self._apply_read_only(read_only)
+            self.banner.setVisible(read_only and banner)
             self._update_kind_rows()
             self._apply_tab_order()
         finally:
@@ -656,7 +660,6 @@ class FilingEditor(QWidget):
 
     def _apply_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
-        self.banner.setVisible(read_only)
         for field in self._scalars.values():
             field.set_read_only(read_only)
         for rows in self._rows.values():

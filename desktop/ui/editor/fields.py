@@ -337,28 +337,32 @@ class DateTimeField(ScalarField):
         self.input.setSpecialValueText(self.tr("未填写"))
         self.edited.emit()
 
-    def _start_from_default(self, *, select_year: bool) -> None:
+    def _start_from_default(self) -> bool:
         """The first key or click on an empty box starts from a sensible moment, not 2000.
 
-        For a typed digit the year is selected, so the digits typed replace it and run on
-        through month, day, hour and minute (202612030930). An arrow key then steps from
-        the starting moment as usual (Up and Down again: back to it).
+        The year is selected, so digits typed next replace it and run on through month,
+        day, hour and minute (202612030930); arrow keys step the selected section.
+        Returns whether the box was empty (and now holds the suggested moment).
         """
         if not self.is_empty() or self.input.isReadOnly():
-            return
+            return False
         self.set_moment(self.default_moment())
-        if select_year:
-            self.input.setCurrentSectionIndex(0)
-            self.input.setSelectedSection(self.input.sectionAt(0))
+        self.input.setCurrentSectionIndex(0)
+        self.input.setSelectedSection(self.input.sectionAt(0))
+        return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self.input:
             kind = event.type()
             key = event.key() if kind == QEvent.Type.KeyPress else None
-            stepped = key in _STEP_KEYS or kind == QEvent.Type.MouseButtonPress
             typed = key is not None and key not in _PASS_KEYS and bool(event.text())
-            if stepped or typed:
-                self._start_from_default(select_year=not stepped)
+            if key in _STEP_KEYS:
+                # The first Up/Down on an empty box only sets the suggested moment: it
+                # must not also step a section (which one would depend on the cursor).
+                if self._start_from_default():
+                    return True
+            elif typed or kind == QEvent.Type.MouseButtonPress:
+                self._start_from_default()
         return super().eventFilter(watched, event)
 
 

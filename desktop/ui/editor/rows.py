@@ -281,7 +281,9 @@ class _GroupRow(_Row):
             field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             label.setBuddy(field.input)
             grid.addWidget(label, 0, column, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(field, 0, column + 1)
+            # Top-aligned: a message wrapping under one input must not push the others
+            # of the row down to the middle.
+            grid.addWidget(field, 0, column + 1, Qt.AlignmentFlag.AlignTop)
             grid.setColumnStretch(column + 1, 1)
             self.fields[child.id] = field
             self.labels.append(label)
