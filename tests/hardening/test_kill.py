@@ -175,6 +175,10 @@ def test_window_killed_again_and_again_loses_nothing_and_files_once(tmp_path):
                 assert store.get(filing_id).status == QUEUED
 
     assert len(queued) >= 5
+    # The window kept a log all along (its own entry point sets it up): no phone in it.
+    log_text = "".join(p.read_text("utf-8") for p in (desk.data_dir / "logs").glob("beian.log*"))
+    assert "starting with data folder" in log_text
+    assert good_filing()["leader"]["phone"] not in log_text
     with desk.store() as store:
         in_outbox = {i.id for i in store.outbox()}
     assert queued <= in_outbox  # and perhaps one submitted just before a kill, unannounced
