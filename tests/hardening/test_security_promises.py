@@ -6,6 +6,8 @@
   appear in no output and no log on either side.
 - HTTPS verification has no off switch: neither an option of ``beian connect`` nor the
   environment variables that switch verification off elsewhere.
+- The token goes to the configured office and nowhere else: a redirect from something on
+  the network is not followed, proxy settings from the environment are not used.
 - The public verification page escapes what units typed, tells search engines and
   browsers to keep nothing, and never shows a return's reason.
 """
@@ -14,11 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from forms.record import format_timestamp, now
 from tests.support.desk import Desk
 from tests.support.faultproxy import DROP_REPLY, ERROR_500, FaultProxy
 from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
@@ -159,6 +165,100 @@ def test_https_verification_has_no_off_switch(office, tmp_path):
         with desk.store() as store:
             assert store.outbox()[0].attempts == 0  # nothing left the PC
         assert not [e for e in tls_proxy.exchanges if e.office_status is not None]
+
+
+# --- the token goes nowhere else -------------------------------------------------------------
+
+
+class Listener:
+    """Something else on the network (127.0.0.1): records every request it gets. With
+    ``redirect_to`` it poses as the office — answers /health like one — and redirects
+    every other request there; the one fake here, the network we cannot have otherwise."""
+
+    def __init__(self, redirect_to: str | None = None) -> None:
+        self.requests: list[dict] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _any(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                listener.requests.append(
+                    {"method": self.command, "path": self.path, "headers": dict(self.headers)}
+                )
+                if redirect_to and self.path.endswith("/api/v1/health"):
+                    body = json.dumps(
+                        {"status": "ok", "time": format_timestamp(now()), "version": "0"}
+                    ).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                elif redirect_to:
+                    body = b""
+                    self.send_response(307)
+                    self.send_header("Location", redirect_to + self.path)
+                else:
+                    body = b"{}"
+                    self.send_response(502)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_CONNECT = _any  # noqa: N815
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_redirect_does_not_carry_the_token_elsewhere(office, tmp_path):
+    token = office.create_token(DEFAULT_UNIT)
+    elsewhere = Listener()
+    rogue = Listener(redirect_to=elsewhere.url)
+    try:
+        desk = Desk(tmp_path / "desk")
+        desk.configure(rogue.url, token)
+        filing = valid_filing()
+        desk.put(filing)
+        code, result = desk.sync()
+        assert code != 0 and result["sent"] == []
+        [failure] = result["failed"]
+        assert failure["status"] == 307 and not failure["permanent"]  # tried again later
+        assert any(r["method"] == "POST" for r in rogue.requests)
+        assert elsewhere.requests == []  # the redirect was not followed
+    finally:
+        rogue.close()
+        elsewhere.close()
+
+
+def test_proxy_settings_from_the_environment_are_not_used(office, tmp_path):
+    token = office.create_token(DEFAULT_UNIT)
+    proxy = Listener()
+    try:
+        desk = Desk(tmp_path / "desk")
+        desk.configure(office.url, token)
+        filing = valid_filing()
+        desk.put(filing)
+        result = desk.run(
+            "sync",
+            "--json",
+            HTTP_PROXY=proxy.url,
+            HTTPS_PROXY=proxy.url,
+            ALL_PROXY=proxy.url,
+            http_proxy=proxy.url,
+            NO_PROXY="",
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert [s["id"] for s in json.loads(result.stdout)["sent"]] == [filing["id"]]
+        assert proxy.requests == []
+    finally:
+        proxy.close()
 
 
 # --- the public verification page -----------------------------------------------------------
