@@ -658,3 +658,26 @@ def test_context_with_damaged_store_falls_back(tmp_path: Path, capsys):
     (tmp_path / DB_NAME).write_bytes(b"not a database at all" * 100)
     assert validation_context(tmp_path) == {}
     assert "无法读取本机数据文件" in capsys.readouterr().err
+
+
+def test_bench_store_builds_a_store_the_desk_can_use(tmp_path: Path):
+    """bench/bench_store.py writes rows directly (fast bulk load): they must be rows the
+    store reads, lists, searches and counts like its own."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_store.py"
+    spec = importlib.util.spec_from_file_location("bench_store", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = tmp_path / "bench"
+    bench.build(data, 300)
+    with Store.open(data) as s:
+        assert sum(s.counts_by_status().values()) == s.count_filings(ListQuery()) == 300
+        first = s.list_filings(ListQuery(limit=1))[0]
+        row = s.get(first.id)
+        assert row.filing["enterprise"]["name"] == first.enterprise
+        assert s.count_filings(ListQuery(text=first.enterprise)) >= 1
+        assert s.count_filings(ListQuery(text=row.filing["leader"]["name"][:2])) >= 1
+        assert s._connection().execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    figures = bench.measure(data, runs=1)
+    assert figures["list_first_page_rows"] == 200 and figures["search_enterprise_rows"] >= 1
