@@ -52,7 +52,8 @@ class OutboxMixin(FilingsMixin):
                     raise StoreError("没有找到这份备案表，可能已被删除或数据文件已更换。")
                 content = copy.deepcopy(filing)
                 content["id"] = filing_id
-                if not isinstance(content.get("revision"), int) or content["revision"] < 1:
+                revision = content.get("revision")
+                if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
                     content["revision"] = 1
                 self._insert(conn, content, at)
                 row = self._require(conn, filing_id)
