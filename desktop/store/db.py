@@ -203,16 +203,23 @@ class Store(OutboxMixin, SettingsMixin):
             raise translate(exc) from exc
 
     def backup_now(self) -> Path:
-        with self._lock:
-            conn = self._connection()
-            folder = self.data_dir / backup_files.BACKUP_DIR
+        """A backup of the file as it is now. It reads through a connection of its own
+        (WAL lets it read a consistent snapshot while others write), so the store stays
+        usable by other threads while a large file is copied."""
+        self._connection()  # not after close
+        folder = self.data_dir / backup_files.BACKUP_DIR
+        try:
+            source = self._connect(self.path, True)
             try:
-                path = backup_files.write_backup(conn, folder, self._clock())
+                path = backup_files.write_backup(source, folder, self._clock())
+            finally:
+                source.close()
+            with self._lock:  # one pruning at a time
                 backup_files.prune(folder)
                 backup_files.clean_partials(folder)
-            except (OSError, sqlite3.Error) as exc:
-                raise translate(exc) from exc
-            return path
+        except (OSError, sqlite3.Error) as exc:
+            raise translate(exc) from exc
+        return path
 
     def backups(self) -> list[Path]:
         return backup_files.list_backups(self.data_dir / backup_files.BACKUP_DIR)

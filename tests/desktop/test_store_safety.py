@@ -410,3 +410,26 @@ def test_threads_share_one_store(tmp_path: Path, good_filing: dict):
             t.join()
         assert errors == []
         assert store.counts_by_status()[READY] == 60
+
+
+def test_backup_reads_a_consistent_snapshot_while_another_writer_works(
+    tmp_path: Path, clock: Clock, good_filing: dict
+):
+    a = Store.open(tmp_path, clock=clock)
+    b = Store.open(tmp_path, clock=clock)
+    try:
+        fill(a, good_filing, 2)
+        writer = b._connection()
+        writer.execute("BEGIN IMMEDIATE")  # another process is in the middle of a change
+        writer.execute("INSERT INTO meta (key, value) VALUES ('half', '1')")
+        backup = a.backup_now()  # does not wait for it, does not see it
+        writer.execute("COMMIT")
+    finally:
+        a.close()
+        b.close()
+    copy_ = sqlite3.connect(backup)
+    try:
+        assert copy_.execute("SELECT count(*) FROM filings").fetchone()[0] == 2
+        assert copy_.execute("SELECT count(*) FROM meta WHERE key = 'half'").fetchone()[0] == 0
+    finally:
+        copy_.close()
