@@ -11,8 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from desktop.store import rows
 from desktop.store.api import (
     QUEUED,
@@ -61,9 +59,19 @@ class StoreBase:
         # A daily backup that failed at open (disk full …): Chinese, for the window to show.
         self.backup_error: str | None = None
         self._conn: sqlite3.Connection | None = conn
-        self._db = sqlite_utils.Database(conn, execute_plugins=False)
+        self._bulk: Any = None  # sqlite_utils.Database, made on first use
         self._clock = clock
         self._lock = threading.RLock()
+
+    @property
+    def _db(self) -> Any:
+        """sqlite-utils over the same connection, for bulk inserts of imports. Imported on
+        first use: it pulls in click and pluggy, a tenth of a second at every start."""
+        if self._bulk is None:
+            import sqlite_utils
+
+            self._bulk = sqlite_utils.Database(self._connection(), execute_plugins=False)
+        return self._bulk
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -71,26 +79,41 @@ class StoreBase:
         return self._conn
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
         """One transaction; on any failure it is rolled back and the error translated.
-        IMMEDIATE takes the write lock at once, so two processes never deadlock."""
+        IMMEDIATE takes the write lock at once, so two processes never deadlock.
+
+        ``durable=False`` commits without waiting for the disk (synchronous=NORMAL): for
+        writes whose loss in a power cut repairs itself, such as a receipt the office
+        gives again for the same revision. The next durable commit covers it too."""
         with self._lock:
             conn = self._connection()
+            if not durable:
+                conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise translate(exc) from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
+                yield from self._transaction(conn)
+            finally:
+                if not durable:
                     with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                translated = translate(exc)
-                if translated is exc:
-                    raise
-                raise translated from exc
+                        conn.execute("PRAGMA synchronous = FULL")
+
+    @staticmethod
+    def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            translated = translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
 
     def _read(self, sql: str, params: Any = ()) -> list[tuple]:
         with self._lock:

@@ -231,7 +231,9 @@ class OutboxMixin(FilingsMixin):
         """The office's receipt for ``revision``. Idempotent: a receipt seen twice (the
         reply and the changes feed) is recorded once."""
         number = receipt.get("receipt") if isinstance(receipt, dict) else None
-        with self._write() as conn:
+        # Not durable: a receipt lost in a power cut comes back, the same, when the
+        # revision is resent or from the changes feed.
+        with self._write(durable=False) as conn:
             row = self._require(conn, filing_id)
             at = self._stamp()
             if not self._hold_revision(conn, row, revision, at, receipt):

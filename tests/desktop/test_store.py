@@ -681,3 +681,24 @@ def test_bench_store_builds_a_store_the_desk_can_use(tmp_path: Path):
         assert s._connection().execute("PRAGMA quick_check").fetchone()[0] == "ok"
     figures = bench.measure(data, runs=1)
     assert figures["list_first_page_rows"] == 200 and figures["search_enterprise_rows"] >= 1
+
+
+def test_receipt_commit_is_not_durable_but_everything_else_is(store: Store, listed: dict):
+    """A receipt is committed without waiting for the disk (the office gives it again);
+    every other write, and the attempt before a send, waits for it."""
+    conn = store._connection()
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL, after mark_sent
+    assert store.get(listed["b"]).status == SENT
+
+
+def test_bulk_imports_load_sqlite_utils_only_when_used(tmp_path: Path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from desktop.store import Store; "
+        f"s = Store.open(Path({str(tmp_path / 'd')!r})); "
+        "print('sqlite_utils' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
