@@ -12,10 +12,13 @@ import argparse
 import sys
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.imports import ImportFailed, ImportResult, read_enterprises, read_roster
 from desktop.store import DB_NAME, Store, StoreError
 from forms.certificates import CertRules, default_cert_rules
+
+if TYPE_CHECKING:
+    from desktop.imports import ImportResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,6 +60,9 @@ def run_enterprises(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, command: str) -> int:
+    # Imported here: the spreadsheet readers are not needed by any other command.
+    from desktop.imports import ImportFailed, read_enterprises, read_roster
+
     try:
         if command == "import-roster":
             result = read_roster(args.file, cert_rules=_cert_rules(args.data_dir))
