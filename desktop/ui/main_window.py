@@ -3,6 +3,11 @@
 The window owns the store it is given, autosave, menus and shortcuts, the status bar,
 submitting, and recording printed copies. The editor (``desktop.ui.editor``) and the
 preview (``desktop.ui.preview``) are separate widgets it wires together.
+
+Sending to the office is ``desktop.sync_worker.SyncWorker``: passes run on worker threads
+and report through signals, which the window turns into the list's statuses, the banner
+on the filing, notices across the top (returns, refusals, a token needed) and the sync
+state in the status bar. The UI thread never waits on the network.
 """
 
 from __future__ import annotations
@@ -34,13 +39,16 @@ from desktop.store.api import (
     FilingRow,
     StoreError,
 )
+from desktop.ui import sync_status
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import log_file, show_error
 from desktop.ui.filing_header import FilingHeader
 from desktop.ui.filings_list import FilingsListPanel
 from desktop.ui.filings_model import FilingsModel
 from desktop.ui.history import HistoryPanel
-from desktop.ui.labels import status_label
+from desktop.ui.labels import revision_label, status_label
+from desktop.ui.notices import NoticeArea
+from desktop.ui.sync_status import SyncStatusButton
 from forms.definition import FormDefinition, load_definition
 from forms.problems import Problem
 from forms.record import new_filing
@@ -50,6 +58,14 @@ log = logging.getLogger(__name__)
 META_GEOMETRY = "ui_window_geometry"
 META_STATE = "ui_window_state"
 META_SPLITTERS = "ui_splitters"
+# Sync settings and results in the store's meta (written by desktop.sync).
+META_OFFICE_URL = "office_url"
+META_LAST_SYNC = "last_sync"
+
+# The sync worker (and its network libraries) start just after the window first shows,
+# so they do not delay the first frame; the worker's own first pass follows 2 s later.
+SYNC_START_DELAY_MS = 300
+SYNC_STOP_WAIT_MS = 10_000
 
 
 def _icon() -> QIcon:
@@ -85,6 +101,18 @@ class MainWindow(QMainWindow):
         self._row: FilingRow | None = None
         self._context: dict = {}
         self._first_show_done = False
+        self.sync = None  # desktop.sync_worker.SyncWorker, once started (start_sync)
+        self.connection_dialog = None
+        self._closing = False
+        self._sync_state: tuple[str, str] | None = None
+        self._manual_sync = False
+        self._synced_ids: set[str] = set()
+        self._sent_receipts: list[str] = []
+        self._warned: set[str] = set()
+        self._sync_refresh = QTimer(self)
+        self._sync_refresh.setSingleShot(True)
+        self._sync_refresh.setInterval(0)  # after all signals of one pass
+        self._sync_refresh.timeout.connect(self._refresh_after_sync)
 
         self.setWindowTitle(self.tr("涉企行政执法检查备案"))
         self.setWindowIcon(_icon())
@@ -125,15 +153,20 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         # A handle wide enough to grab, and air between the list and the form.
         self.splitter.setHandleWidth(max(6, self.fontMetrics().horizontalAdvance("中") // 2))
+        self.notices = NoticeArea()
         central = QWidget()
         central_layout = QVBoxLayout(central)
-        central_layout.addWidget(self.splitter)
+        central_layout.addWidget(self.notices)
+        central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+        self.sync_status = SyncStatusButton()
+        self.sync_status.clicked.connect(lambda _checked=False: self.open_connection())
         self.save_state_label = QLabel()
         self.save_state_label.setObjectName("saveState")
         self.counts_label = QLabel()
         self.counts_label.setObjectName("statusCounts")
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.save_state_label)
         self.statusBar().addPermanentWidget(self.counts_label)
 
@@ -142,6 +175,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.refresh_context()
         self.update_counts()
+        self._update_sync_status()
         self._restore_layout()
         self.list_panel.reload()
         self._show_first_filing()
@@ -235,6 +269,13 @@ class MainWindow(QMainWindow):
             "actSync",
             self.tr("立即发送发件箱中的备案并取回回执"),
         )
+        self.act_connection = self._action(
+            self.tr("连接备案办公室…"),
+            self.open_connection,
+            None,
+            "actConnection",
+            self.tr("办公室地址、本单位的令牌和根证书"),
+        )
         self.act_settings = self._action(
             self.tr("设置…"),
             self.open_settings,
@@ -278,7 +319,12 @@ class MainWindow(QMainWindow):
         filing_menu.addSeparator()
         filing_menu.addAction(self.act_sync)
         settings_menu = menu.addMenu(self.tr("设置(&S)"))
-        for action in (self.act_settings, self.act_import_roster, self.act_import_enterprises):
+        for action in (
+            self.act_settings,
+            self.act_connection,
+            self.act_import_roster,
+            self.act_import_enterprises,
+        ):
             settings_menu.addAction(action)
         help_menu = menu.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.act_open_logs)
@@ -347,7 +393,7 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: FilingRow | None) -> None:
         self._row = row
         self.autosave.track(row)
-        self.header.show_row(row)
+        self._show_header(row)
         if row is None:
             self.stack.setCurrentWidget(self.empty_page)
             self.history.clear()
@@ -369,6 +415,37 @@ class MainWindow(QMainWindow):
         self._row = None
         self._show_row(row)
         self.update_counts()
+
+    def _show_header(self, row: FilingRow | None) -> None:
+        """The header's line and banner; a filing the office refused says so instead of
+        "waiting to be sent": it is not retried until the clerk fixes and resubmits it."""
+        self.header.show_row(row)
+        if row is None or row.status != QUEUED:
+            return
+        refusal = self._refusal(row.id)
+        if refusal is None:
+            return
+        self.header.message.setText(
+            self.tr("备案办公室拒收了这份备案：")
+            + refusal
+            + "\n"
+            + self.tr("不会自动重发。请点“撤回提交”，改正后重新提交。")
+        )
+        self.header.banner.setStyleSheet(
+            "#filingBanner { background: #fdecea; border: 1px solid #b3261e;"
+            " border-radius: 4px; } #bannerMessage { color: #b3261e; }"
+        )
+        self.header.banner.setVisible(True)
+
+    def _refusal(self, filing_id: str) -> str | None:
+        """The office's message if ``filing_id`` waits in the outbox refused, else None."""
+        try:
+            for item in self.store.outbox():
+                if item.id == filing_id:
+                    return (item.last_error or "") if item.permanent else None
+        except StoreError as exc:
+            log.error("outbox: %s", exc)
+        return None
 
     def _refresh_history(self) -> None:
         if self._row is None:
@@ -546,10 +623,13 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             show_error(self, str(exc))
             return False
+        self.notices.dismiss(f"refused:{row.id}")
         self._reload_row()
         self.statusBar().showMessage(
             self.tr("已提交，已放入发件箱（已排队），联网时发送给优化营商环境部门。"), 8000
         )
+        if self.sync is not None:
+            self.sync.sync_now()  # send at once if the office is reachable
         return True
 
     def _problem_line(self, p: Problem) -> str:
@@ -608,6 +688,7 @@ class MainWindow(QMainWindow):
             show_error(self, str(exc))
             return
         self._row = None
+        self.notices.dismiss(f"returned:{new.id}")
         self.list_panel.reload(keep=new.id)
         self._show_row(new)
         self.update_counts()
@@ -627,22 +708,268 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             show_error(self, str(exc))
             return
+        self.notices.dismiss(f"refused:{row.id}")
         self._reload_row()
         self.statusBar().showMessage(self.tr("已撤回提交，可以继续修改。"), 5000)
 
     def sync_now(self) -> None:
-        """立即同步 (F5). Sending to the office is not part of this version of the desk:
-        queued filings stay safely in the outbox until it is."""
-        self.statusBar().showMessage(
-            self.tr("此版本尚不能发送：已提交的备案保存在发件箱中（已排队），不会丢失。"),
-            8000,
+        """立即同步 (F5): a pass now, on a worker thread (one more follows a running one)."""
+        self.autosave.flush()
+        self.start_sync()
+        if self.sync is None:
+            return  # closing
+        self._manual_sync = True
+        if not self._office_url():
+            self._offer_connection(self._no_office_text())
+        if not self.sync.sync_now():
+            self.statusBar().showMessage(self.tr("正在同步，完成后会再同步一次。"), 5000)
+
+    # --- sync: the worker and what it reports ---------------------------------------------
+    def start_sync(self) -> None:
+        """Create and start the sync worker (once); see SYNC_START_DELAY_MS."""
+        if self.sync is not None or self._closing:
+            return
+        from desktop.sync_worker import SyncWorker
+
+        self.sync = SyncWorker(self.data_dir, parent=self)
+        self.sync.sent.connect(self._on_sent)
+        self.sync.returned.connect(self._on_returned)
+        self.sync.failed.connect(self._on_send_failed)
+        self.sync.state_changed.connect(self._on_sync_state)
+        self.sync.reference_updated.connect(self._on_reference_updated)
+        self.sync.pass_finished.connect(self._on_pass_finished)
+        self.sync.start()
+
+    def _on_sent(self, filing_id: str, revision: int, receipt: str) -> None:
+        if self._closing:
+            return
+        self._sent_receipts.append(receipt)
+        self._note_synced(filing_id)
+
+    def _on_returned(self, filing_id: str, revision: int, reason: str) -> None:
+        if self._closing:
+            return
+        name = self._enterprise_of(filing_id)
+        text = (
+            self.tr("“%1”的备案（%2）被优化营商环境部门退回。")
+            .replace("%1", name)
+            .replace("%2", revision_label(revision))
+            + "\n"
+            + self.tr("退回理由：")
+            + (reason or self.tr("（未说明）"))
         )
+        self.notices.show_notice(
+            f"returned:{filing_id}",
+            text,
+            kind="returned",
+            action_text=self.tr("打开并修改"),
+            action=lambda: self.open_filing(filing_id),
+        )
+        QApplication.alert(self)  # the taskbar entry flashes if the window is behind others
+        self._note_synced(filing_id)
+
+    def _on_send_failed(self, filing_id: str, revision: int, message: str, permanent: bool) -> None:
+        if self._closing:
+            return
+        if permanent:
+            name = self._enterprise_of(filing_id)
+            self.notices.show_notice(
+                f"refused:{filing_id}",
+                self.tr("备案办公室拒收了“%1”的备案（%2）：")
+                .replace("%1", name)
+                .replace("%2", revision_label(revision))
+                + message
+                + "\n"
+                + self.tr("请打开它，撤回提交，改正后重新提交。"),
+                kind="refused",
+                action_text=self.tr("打开"),
+                action=lambda: self.open_filing(filing_id),
+            )
+        self._note_synced(filing_id)
+
+    def _note_synced(self, filing_id: str) -> None:
+        self._synced_ids.add(filing_id)
+        self._sync_refresh.start()
+
+    def _refresh_after_sync(self) -> None:
+        """After a pass changed filings: their rows in the list, the open one, the counts."""
+        ids, self._synced_ids = self._synced_ids, set()
+        receipts, self._sent_receipts = self._sent_receipts, []
+        if self._closing:
+            return
+        try:
+            for filing_id in ids:
+                row = self.store.get(filing_id)
+                if row is not None:
+                    self.model.refresh_filing(row)
+            current = self._row
+            if current is not None and current.id in ids:
+                fresh = self.store.get(current.id)
+                if fresh is not None and (fresh.status, fresh.revision) != (
+                    current.status,
+                    current.revision,
+                ):
+                    self._row = None
+                    self._show_row(fresh)
+                elif fresh is not None and not current.editable:
+                    self._row = fresh
+                    self._show_header(fresh)
+                    self._refresh_history()
+        except StoreError as exc:
+            log.error("refreshing after sync: %s", exc)
+        self.update_counts()
+        if len(receipts) == 1:
+            self.statusBar().showMessage(
+                self.tr("已备案，回执号 %1").replace("%1", receipts[0]), 15000
+            )
+        elif receipts:
+            self.statusBar().showMessage(
+                self.tr("%n 份备案已备案，最后一份回执号 %1", "", len(receipts)).replace(
+                    "%1", receipts[-1]
+                ),
+                15000,
+            )
+
+    def _on_sync_state(self, state: str, text: str) -> None:
+        if self._closing:
+            return
+        self._sync_state = (state, text)
+        # Problems of a pass the clerk asked for (F5) are said, not only shown in the label.
+        manual = self._manual_sync and state != sync_status.SYNCING
+        if state != sync_status.SYNCING:
+            self._manual_sync = False
+        if state == sync_status.NEEDS_TOKEN:
+            self._ask_for_token(text)
+        elif state == sync_status.IDLE:
+            self.notices.dismiss("token")
+            self.notices.dismiss("connection")
+        elif state == sync_status.NOT_CONFIGURED and manual:
+            self._offer_connection(self._no_office_text() if not self._office_url() else text)
+        elif state in (sync_status.OFFLINE, sync_status.PROBLEM) and manual:
+            self.statusBar().showMessage(text, 15000)
+        self._update_sync_status()
+
+    def _on_reference_updated(self) -> None:
+        if self._closing:
+            return
+        self.refresh_context()  # the office's calendar and rules apply to the open form now
+        self.statusBar().showMessage(
+            self.tr("已收到办公室下发的最新节假日安排和执法证规则。"), 8000
+        )
+
+    def _on_pass_finished(self, result) -> None:
+        if self._closing:
+            return
+        # Warnings (the PC's clock is off, unusable reference data) once per session each:
+        # the next pass, minutes later, would say the same.
+        for text in result.warnings:
+            if text not in self._warned:
+                self._warned.add(text)
+                self.notices.show_notice(f"warning:{len(self._warned)}", text, kind="warning")
+
+    def _ask_for_token(self, text: str) -> None:
+        from desktop.sync import messages
+
+        if text == messages.TOKEN_REJECTED:
+            why = self.tr(
+                "备案办公室不认可本单位的令牌（可能已被收回或输入有误）。"
+                "请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。"
+            )
+        else:
+            why = self.tr(
+                "尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”保存。"
+                "待发送的备案会继续保留。"
+            )
+        self.notices.show_notice(
+            "token",
+            why,
+            kind="token",
+            action_text=self.tr("输入令牌…"),
+            action=lambda: self.open_connection(reason=why),
+            dismiss_on_action=False,
+        )
+
+    def _offer_connection(self, text: str) -> None:
+        self.notices.show_notice(
+            "connection",
+            text,
+            kind="setup",
+            action_text=self.tr("连接备案办公室…"),
+            action=lambda: self.open_connection(reason=text),
+            dismiss_on_action=False,
+        )
+
+    def _no_office_text(self) -> str:
+        return self.tr(
+            "尚未设置备案办公室。已提交的备案保存在发件箱中，不会丢失；"
+            "设置办公室地址和令牌后会自动发送。"
+        )
+
+    def _office_url(self) -> str:
+        try:
+            return str(self.store.get_meta(META_OFFICE_URL) or "")
+        except StoreError:
+            return ""
+
+    def _update_sync_status(self) -> None:
+        state, text = self._sync_state or ("", "")
+        try:
+            last_sync = self.store.get_meta(META_LAST_SYNC)
+        except StoreError:
+            last_sync = None
+        self.sync_status.show_status(state, text, url=self._office_url(), last_sync=last_sync)
+
+    def _enterprise_of(self, filing_id: str) -> str:
+        try:
+            row = self.store.get(filing_id)
+        except StoreError:
+            row = None
+        enterprise = row.filing.get("enterprise") if row is not None else None
+        name = enterprise.get("name") if isinstance(enterprise, dict) else ""
+        return str(name or "") or self.tr("（未填写企业）")
+
+    def open_filing(self, filing_id: str) -> None:
+        """Show a filing and select it in the list (a notice's 打开)."""
+        self.show_filing(filing_id)
+        self.list_panel.select_filing(filing_id, emit=False)
+
+    def open_connection(self, reason: str = ""):
+        """The connection dialog (address, token, CA file), non-blocking; returns it."""
+        from desktop.ui.connection_dialog import ConnectionDialog
+
+        dialog = self.connection_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        dialog = ConnectionDialog(self.store, self.data_dir, reason=reason, parent=self)
+        dialog.saved.connect(self._connection_saved)
+        dialog.checked.connect(self._connection_checked)
+        self.connection_dialog = dialog
+        dialog.open()
+        # The first thing missing gets the cursor: the address, else the token.
+        (dialog.token if dialog.office_url.text() else dialog.office_url).setFocus()
+        return dialog
+
+    def _connection_saved(self) -> None:
+        self._update_sync_status()
+
+    def _connection_checked(self, check) -> None:
+        self._update_sync_status()
+        if check.ok:
+            self.notices.dismiss("token")
+            self.notices.dismiss("connection")
+            self.start_sync()
+            if self.sync is not None:
+                self.sync.sync_now()  # whatever waits in the outbox goes now
 
     def open_settings(self) -> None:
         from desktop.ui.settings_dialog import SettingsDialog
 
         self.autosave.flush()
-        dialog = SettingsDialog(self.store, parent=self)
+        dialog = SettingsDialog(self.store, parent=self, data_dir=self.data_dir)
+        dialog.connectionSaved.connect(self._connection_saved)
+        dialog.connectionChecked.connect(self._connection_checked)
         saved = dialog.exec()
         # Imports from the dialog apply at once, so the context may change either way.
         self.refresh_context()
@@ -741,6 +1068,11 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self._closing = True
+        # A pass in flight stops between filings; a request on the wire has its attempt
+        # recorded, so whatever it did is found again at the next start.
+        if self.sync is not None and not self.sync.stop(wait_ms=SYNC_STOP_WAIT_MS):
+            log.warning("a sync pass was still running at exit")
         self._save_layout()
         app = QApplication.instance()
         if app is not None:
@@ -757,6 +1089,7 @@ class MainWindow(QMainWindow):
         if self._first_show_done:
             return
         self._first_show_done = True
+        QTimer.singleShot(SYNC_START_DELAY_MS, self.start_sync)
         total = sum(self.splitter.sizes())
         if total <= 0 or self.store.get_meta(META_SPLITTERS) is not None:
             return

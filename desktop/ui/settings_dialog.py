@@ -1,7 +1,11 @@
-"""Settings: the unit profile, the office's address, certificate rules, imports, language.
+"""Settings: the unit profile, the office connection, certificate rules, imports, language.
 
 Everything is kept in the store (profile and meta keys); nothing is saved until the clerk
 presses 保存, and nothing invalid is saved: the dialog says what to fix and stays open.
+The office connection is the exception: its tab only shows it, and 更改连接… opens the
+connection dialog, which saves address, CA file and token together through
+``desktop.sync.connect.save_settings`` (so the address and the token in the keyring never
+disagree).
 """
 
 from __future__ import annotations
@@ -9,14 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-from urllib.parse import urlsplit
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -49,27 +52,6 @@ REFERENCE_CERT_RULES = "cert_rules"
 LEADER_FIELDS = ("name", "title", "phone", "cert_no")
 
 
-def check_office_url(text: str) -> tuple[str, str]:
-    """(normalised URL or "", problem in Chinese or ""). Empty is allowed: not set yet."""
-    raw = text.strip()
-    if not raw:
-        return "", ""
-    try:
-        parts = urlsplit(raw)
-        _ = parts.port  # raises ValueError for a bad port
-    except ValueError:
-        return "", "地址格式不对，应类似 https://beian.example.gov.cn"
-    if parts.scheme not in ("http", "https"):
-        return "", "地址应以 https:// 或 http:// 开头。"
-    if not parts.hostname:
-        return "", "地址缺少主机名，应类似 https://beian.example.gov.cn"
-    if parts.username or parts.password:
-        return "", "地址中不能包含用户名或密码。"
-    if parts.query or parts.fragment:
-        return "", "地址不应包含“?”或“#”后面的部分。"
-    return raw.rstrip("/"), ""
-
-
 def check_cert_rules(text: str) -> tuple[dict | None, str]:
     """(rules as a dict, or None; problem in Chinese or "")."""
     try:
@@ -93,9 +75,16 @@ def check_cert_rules(text: str) -> tuple[dict | None, str]:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, store, parent: QWidget | None = None) -> None:
+    connectionSaved = Signal()  # noqa: N815 - the connection dialog saved new settings
+    connectionChecked = Signal(object)  # noqa: N815 - desktop.sync.connect.Check
+
+    def __init__(
+        self, store, parent: QWidget | None = None, *, data_dir: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self.data_dir = Path(data_dir) if data_dir is not None else store.data_dir
+        self.connection_dialog = None
         self.setWindowTitle(self.tr("设置"))
         self.setObjectName("settingsDialog")
 
@@ -164,29 +153,38 @@ class SettingsDialog(QDialog):
 
     def _office_tab(self) -> QWidget:
         page = QWidget()
-        form = tidy_form(QFormLayout(page))
+        outer = QVBoxLayout(page)
+        form = tidy_form(QFormLayout())
+        outer.addLayout(form)
         self.office_url = QLineEdit()
-        self.office_url.setPlaceholderText("https://beian.example.gov.cn")
+        self.office_url.setReadOnly(True)
+        self.office_url.setPlaceholderText(self.tr("尚未设置"))
         add_row(form, self.tr("备案办公室地址"), self.office_url, name="officeUrl")
         self.url_note = QLabel()
         self.url_note.setObjectName("urlNote")
         self.url_note.setWordWrap(True)
         form.addRow("", self.url_note)
-        self.office_url.textChanged.connect(self._update_url_note)
-
         self.ca_file = QLineEdit()
-        self.ca_file.setPlaceholderText(self.tr("单位网络使用自己的根证书时才需要"))
-        browse = QPushButton(self.tr("浏览…"))
-        browse.setObjectName("browseCaFile")
-        browse.setAutoDefault(False)
-        browse.clicked.connect(self._choose_ca_file)
-        row = QHBoxLayout()
-        row.addWidget(self.ca_file, 1)
-        row.addWidget(browse)
-        label = add_row(form, self.tr("根证书文件（CA）"), row)
-        self.ca_file.setObjectName("caFile")
-        self.ca_file.setAccessibleName(self.tr("根证书文件（CA）"))
-        label.setBuddy(self.ca_file)
+        self.ca_file.setReadOnly(True)
+        self.ca_file.setPlaceholderText(self.tr("未使用（单位内网使用自己的根证书时才需要）"))
+        add_row(form, self.tr("根证书文件（CA）"), self.ca_file, name="caFile")
+        note = QLabel(
+            self.tr(
+                "办公室地址和本单位的令牌一起设置：令牌只保存在系统密钥环中。"
+                "更改后会立即检查能否连接。"
+            )
+        )
+        note.setWordWrap(True)
+        self.connection_button = QPushButton(self.tr("更改连接…"))
+        self.connection_button.setObjectName("openConnection")
+        self.connection_button.setAutoDefault(False)
+        self.connection_button.clicked.connect(lambda _checked=False: self.open_connection())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.connection_button)
+        buttons.addStretch(1)
+        outer.addWidget(note)
+        outer.addLayout(buttons)
+        outer.addStretch(1)
         return page
 
     def _rules_tab(self) -> QWidget:
@@ -279,21 +277,16 @@ class SettingsDialog(QDialog):
         self.joint_units.setPlainText("\n".join(profile.joint_units))
         for key, edit in self.leader.items():
             edit.setText(str((profile.default_leader or {}).get(key, "")))
-        self.office_url.setText(self.store.get_meta(META_OFFICE_URL) or "")
-        self.ca_file.setText(self.store.get_meta(META_CA_FILE) or "")
+        self._load_connection()
         rules = self.store.reference().get(REFERENCE_CERT_RULES) or default_cert_rules().to_dict()
         self.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False, indent=2))
         language = self.store.get_meta(META_LANGUAGE) or i18n.SOURCE_LANGUAGE
         index = self.language.findData(language)
         self.language.setCurrentIndex(max(index, 0))
-        self._update_url_note()
         self._update_import_summary()
 
     def _problems(self) -> list[tuple[int, QWidget, str]]:
         found = []
-        _url, url_problem = check_office_url(self.office_url.text())
-        if url_problem:
-            found.append((1, self.office_url, self.tr("备案办公室地址：") + url_problem))
         _rules, rules_problem = check_cert_rules(self.rules_edit.toPlainText())
         if rules_problem:
             found.append((2, self.rules_edit, self.tr("执法证规则：") + rules_problem))
@@ -311,7 +304,6 @@ class SettingsDialog(QDialog):
             self.tabs.setCurrentIndex(tab)
             widget.setFocus()
             return False
-        url, _ = check_office_url(self.office_url.text())
         rules, _ = check_cert_rules(self.rules_edit.toPlainText())
         default_rules = default_cert_rules().to_dict()
         joint = [line.strip() for line in self.joint_units.toPlainText().splitlines()]
@@ -324,8 +316,6 @@ class SettingsDialog(QDialog):
         )
         try:
             self.store.save_profile(profile)
-            self.store.set_meta(META_OFFICE_URL, url or None)
-            self.store.set_meta(META_CA_FILE, self.ca_file.text().strip() or None)
             reference = dict(self.store.reference())
             if rules == default_rules:
                 reference.pop(REFERENCE_CERT_RULES, None)
@@ -341,34 +331,33 @@ class SettingsDialog(QDialog):
         return True
 
     # --- helpers --------------------------------------------------------------------------
-    def _update_url_note(self) -> None:
-        url, problem = check_office_url(self.office_url.text())
-        if problem:
-            self.url_note.setText(problem)
-            self.url_note.setStyleSheet("color: #b3261e;")
-        elif url.startswith("http://"):
-            self.url_note.setText(
-                self.tr(
-                    "未加密：此地址以 http:// 开头，备案内容在网络上不加密传输。请尽量使用 https://。"
-                )
-            )
-            self.url_note.setStyleSheet("color: #b3261e; font-weight: bold;")
-        elif url:
-            self.url_note.setText(self.tr("已加密（https）。"))
-            self.url_note.setStyleSheet("color: #2e7d32;")
-        else:
-            self.url_note.setText(self.tr("尚未设置。未设置时，已提交的备案保存在发件箱中。"))
-            self.url_note.setStyleSheet("")
+    def _load_connection(self) -> None:
+        from desktop.ui.connection_dialog import encryption_note
 
-    def _choose_ca_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self,
-            self.tr("选择根证书文件"),
-            self.ca_file.text(),
-            self.tr("证书文件 (*.pem *.crt *.cer);;所有文件 (*)"),
-        )
-        if path:
-            self.ca_file.setText(path)
+        try:
+            url = self.store.get_meta(META_OFFICE_URL) or ""
+            ca = self.store.get_meta(META_CA_FILE) or ""
+        except StoreError as exc:
+            log.error("connection settings: %s", exc)
+            url, ca = "", ""
+        self.office_url.setText(url)
+        self.ca_file.setText(ca)
+        text, style = encryption_note(url)
+        self.url_note.setText(text)
+        self.url_note.setStyleSheet(style)
+
+    def open_connection(self):
+        """The connection dialog over this one (non-blocking); returns it."""
+        from desktop.ui.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.store, self.data_dir, parent=self)
+        dialog.saved.connect(self._load_connection)
+        dialog.saved.connect(self.connectionSaved)
+        dialog.checked.connect(self.connectionChecked)
+        dialog.finished.connect(lambda _result: self._load_connection())
+        self.connection_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _check_rules(self) -> None:
         rules, problem = check_cert_rules(self.rules_edit.toPlainText())

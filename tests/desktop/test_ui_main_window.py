@@ -285,10 +285,20 @@ def test_status_bar_counts_by_status(qtbot, make_window, store):
     assert f"被退回 {made['returned']}" in text
 
 
-def test_sync_now_says_queued_filings_are_kept(qtbot, make_window):
+def test_sync_without_an_office_keeps_filings_and_offers_the_connection(qtbot, make_window):
     window = make_window()
+    assert window.sync_status.text() == "未设置办公室"
     QTest.keyClick(window, Qt.Key.Key_F5)
-    assert "发件箱" in window.statusBar().currentMessage()
+    assert window.sync is not None
+    notice = window.notices.bar("connection")
+    assert notice is not None and notice.isVisible()
+    assert "发件箱" in notice.message.text()
+    qtbot.waitUntil(lambda: window.sync.state == "not_configured", timeout=10_000)
+    assert window.sync_status.text() == "未设置办公室"
+    notice.action_button.click()
+    assert window.connection_dialog.isVisible()
+    qtbot.waitUntil(window.connection_dialog.office_url.hasFocus, timeout=3000)
+    window.connection_dialog.close()
 
 
 def test_enter_in_the_list_does_not_submit(qtbot, make_window, store):

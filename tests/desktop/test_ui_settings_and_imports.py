@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtWidgets import QFormLayout, QLabel
 
 from desktop.store import Store, UnitProfile
+from desktop.ui.connection_dialog import ConnectionDialog
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.settings_dialog import (
     META_CA_FILE,
     META_OFFICE_URL,
     SettingsDialog,
     check_cert_rules,
-    check_office_url,
 )
 from forms.certificates import default_cert_rules
 from forms.roster import Officer
@@ -42,43 +42,59 @@ def test_settings_are_saved_and_shown_again(qtbot, store, settings):
     settings.joint_units.setPlainText("湘潭市应急管理局\n\n 湘潭市生态环境局 \n")
     settings.leader["name"].setText("熊平华")
     settings.leader["cert_no"].setText("43031119004")
-    settings.office_url.setText("https://beian.example.gov.cn/")
-    settings.ca_file.setText("/etc/ssl/unit-ca.pem")
     assert settings.save()
     assert store.profile() == UnitProfile(
         unit_name="湘潭市市场监督管理局",
         joint_units=["湘潭市应急管理局", "湘潭市生态环境局"],
         default_leader={"name": "熊平华", "cert_no": "43031119004"},
     )
-    assert store.get_meta(META_OFFICE_URL) == "https://beian.example.gov.cn"
-    assert store.get_meta(META_CA_FILE) == "/etc/ssl/unit-ca.pem"
 
     again = SettingsDialog(store)
     qtbot.addWidget(again)
     assert again.unit_name.text() == "湘潭市市场监督管理局"
     assert again.joint_units.toPlainText() == "湘潭市应急管理局\n湘潭市生态环境局"
     assert again.leader["name"].text() == "熊平华"
-    assert again.office_url.text() == "https://beian.example.gov.cn"
 
 
-def test_plain_http_is_marked_unencrypted(settings):
-    settings.office_url.setText("http://10.1.2.3:8080")
+def test_the_office_address_is_shown_and_changed_only_with_the_token(qtbot, store, settings):
+    # Saving settings never writes the address: only the connection dialog does, together
+    # with the token (see test_ui_sync.py for the whole way through a real office).
+    assert settings.office_url.isReadOnly() and settings.ca_file.isReadOnly()
+    store.set_meta(META_OFFICE_URL, "http://10.1.2.3:8080")
+    settings.load()
+    assert settings.office_url.text() == "http://10.1.2.3:8080"
     assert "未加密" in settings.url_note.text()
-    settings.office_url.setText("https://beian.example.gov.cn")
-    assert "未加密" not in settings.url_note.text()
+    settings.unit_name.setText("湘潭市应急管理局")
+    assert settings.save()
+    assert store.get_meta(META_OFFICE_URL) == "http://10.1.2.3:8080"
+    assert store.get_meta(META_CA_FILE) is None
+
+    settings.tabs.setCurrentIndex(1)
+    settings.findChild(type(settings.save_button), "openConnection").click()
+    dialog = settings.connection_dialog
+    assert isinstance(dialog, ConnectionDialog) and dialog.isVisible()
+    assert dialog.office_url.text() == "http://10.1.2.3:8080"
+    assert dialog.token.echoMode() == dialog.token.EchoMode.Password
+    assert dialog.token.text() == ""
+    dialog.office_url.setText("https://beian.example.gov.cn")
+    assert "未加密" not in dialog.url_note.text() and "已加密" in dialog.url_note.text()
+    dialog.close()
 
 
 @pytest.mark.parametrize(
     "url", ["ftp://beian.example.gov.cn", "beian.example.gov.cn", "https://user:pw@host", "http://"]
 )
-def test_a_bad_office_address_is_not_saved(qtbot, store, settings, url):
-    settings.office_url.setText(url)
-    assert not settings.save()
-    assert settings.problem.isVisibleTo(settings)
-    assert "备案办公室地址" in settings.problem.text()
-    assert settings.tabs.currentIndex() == 1
+def test_a_bad_office_address_is_not_saved(qtbot, store, url):
+    dialog = ConnectionDialog(store, store.data_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.office_url.setText(url)
+    dialog.token.setText("tok_3f9a1c2b4d5e6f708192a3b4c5d6e7f8")
+    assert not dialog.save_and_check()
+    assert dialog.result.isVisibleTo(dialog) and "没有保存" in dialog.result.text()
+    assert dialog.focusWidget() is dialog.office_url
+    assert dialog.token.text()  # nothing typed is lost: the clerk fixes the address
     assert store.get_meta(META_OFFICE_URL) is None
-    assert check_office_url(url)[1]
 
 
 def test_certificate_rules_are_checked_before_saving(qtbot, store, settings):

@@ -1,0 +1,287 @@
+"""The connection to the optimization office: its address, the unit's token, a CA file.
+
+Saving goes through ``desktop.sync.connect.save_settings`` only (the same path as
+``beian connect``): the address and CA file go to the store, the token to the OS keyring
+and nowhere else — not even back into this dialog. Then the connection is checked on a
+worker thread (``connect.check_data_dir``) and the answer shown here; the UI thread never
+waits on the network.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import secrets
+from desktop.store.api import StoreError
+from desktop.sync import connect
+from desktop.sync.config import META_CA_FILE, META_URL, ConfigError, normalize_url
+from desktop.ui.form_helpers import add_row, tidy_form
+from desktop.workers import Job, run_in_background
+
+log = logging.getLogger(__name__)
+
+ERROR_STYLE = "color: #b3261e;"
+UNENCRYPTED_STYLE = "color: #b3261e; font-weight: bold;"
+OK_STYLE = "color: #2e7d32;"
+
+
+def encryption_note(url_text: str) -> tuple[str, str]:
+    """(Chinese note on the address as typed, style): a problem, 未加密 or 已加密."""
+    if not url_text.strip():
+        return (
+            QCoreApplication.translate(
+                "ConnectionDialog", "尚未设置。未设置时，已提交的备案保存在发件箱中，不会丢失。"
+            ),
+            "",
+        )
+    try:
+        url = normalize_url(url_text)
+    except ConfigError as exc:
+        return str(exc), ERROR_STYLE
+    if url.startswith("http://"):
+        return (
+            QCoreApplication.translate(
+                "ConnectionDialog",
+                "未加密：此地址以 http:// 开头，备案内容和令牌在网络上不加密传输。"
+                "只应在单位内网中使用；请尽量使用 https://。",
+            ),
+            UNENCRYPTED_STYLE,
+        )
+    return (
+        QCoreApplication.translate("ConnectionDialog", "已加密（https），会验证办公室的证书。"),
+        OK_STYLE,
+    )
+
+
+class ConnectionDialog(QDialog):
+    """``ConnectionDialog(store, data_dir, parent=…, reason="")``; open with ``open()``.
+
+    ``reason`` is shown at the top (e.g. why a new token is needed)."""
+
+    saved = Signal()  # address, CA file and token (if one was typed) are saved
+    checked = Signal(object)  # desktop.sync.connect.Check, after each check
+
+    def __init__(
+        self,
+        store,
+        data_dir: Path,
+        *,
+        reason: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.data_dir = Path(data_dir)
+        self.last_check: connect.Check | None = None
+        self._job: Job | None = None
+        self.setObjectName("connectionDialog")
+        self.setWindowTitle(self.tr("连接备案办公室"))
+
+        self.reason = QLabel(reason)
+        self.reason.setObjectName("connectionReason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet(ERROR_STYLE)
+        self.reason.setVisible(bool(reason))
+
+        form = tidy_form(QFormLayout())
+        self.office_url = QLineEdit()
+        self.office_url.setPlaceholderText("https://beian.example.gov.cn")
+        add_row(form, self.tr("备案办公室地址"), self.office_url, name="officeUrl")
+        self.url_note = QLabel()
+        self.url_note.setObjectName("urlNote")
+        self.url_note.setWordWrap(True)
+        form.addRow("", self.url_note)
+        self.office_url.textChanged.connect(self._update_url_note)
+
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(self.tr("办公室发放给本单位的令牌"))
+        # No completion, no undo history worth keeping: it is a secret.
+        self.token.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
+        )
+        add_row(form, self.tr("令牌"), self.token, name="token")
+        token_note = QLabel(
+            self.tr(
+                "令牌只保存在系统密钥环中，不写入任何文件。地址不变时留空，保留已保存的令牌；"
+                "更换办公室地址时，请输入新地址对应的令牌。"
+            )
+        )
+        token_note.setObjectName("tokenNote")
+        token_note.setWordWrap(True)
+        form.addRow("", token_note)
+
+        self.ca_file = QLineEdit()
+        self.ca_file.setPlaceholderText(self.tr("单位内网使用自己的根证书时才需要"))
+        browse = QPushButton(self.tr("浏览…"))
+        browse.setObjectName("browseCaFile")
+        browse.setAutoDefault(False)
+        browse.clicked.connect(self._choose_ca_file)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_file, 1)
+        ca_row.addWidget(browse)
+        ca_label = add_row(form, self.tr("根证书文件（CA）"), ca_row)
+        self.ca_file.setObjectName("caFile")
+        self.ca_file.setAccessibleName(self.tr("根证书文件（CA）"))
+        ca_label.setBuddy(self.ca_file)
+
+        self.result = QLabel()
+        self.result.setObjectName("connectionResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setAccessibleName(self.tr("连接检查结果"))
+        self.result.hide()
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(
+            self.tr("保存并检查连接"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_button.setObjectName("saveConnection")
+        self.close_button = buttons.addButton(
+            self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.close_button.setObjectName("closeConnection")
+        for button in (self.save_button, self.close_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.save_button.clicked.connect(self.save_and_check)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.reason)
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.load()
+        em = self.fontMetrics().horizontalAdvance("中")
+        self.resize(em * 40, self.sizeHint().height())
+
+    # --- state ----------------------------------------------------------------------------
+    def load(self) -> None:
+        try:
+            url = self.store.get_meta(META_URL) or ""
+            ca = self.store.get_meta(META_CA_FILE) or ""
+        except StoreError as exc:
+            self._show_result(str(exc), ERROR_STYLE)
+            url, ca = "", ""
+        self.office_url.setText(url)
+        self.ca_file.setText(ca)
+        self.token.clear()
+        self._update_url_note()
+
+    def is_checking(self) -> bool:
+        return self._job is not None
+
+    # --- saving and checking --------------------------------------------------------------
+    def save_and_check(self) -> bool:
+        """Save through ``connect.save_settings``; on success, check in the background.
+
+        On a problem (bad address or CA file, text that is no token, no usable keyring)
+        the message is shown, the field to fix gets the cursor, and nothing is saved."""
+        typed = self.token.text()
+        token = typed if typed.strip() else None
+        ca = self.ca_file.text().strip() or None
+        try:
+            connect.save_settings(self.store, self.office_url.text(), token=token, ca_file=ca)
+        except secrets.NoKeyring as exc:
+            self._refused(str(exc), self.token)
+            return False
+        except secrets.BadToken as exc:
+            self._refused(str(exc), self.token)
+            return False
+        except ConfigError as exc:
+            ca_problem = ca is not None and "根证书" in str(exc)
+            self._refused(str(exc), self.ca_file if ca_problem else self.office_url)
+            return False
+        except StoreError as exc:
+            self._refused(str(exc), self.office_url)
+            return False
+        # The secret is in the keyring now; keep no copy of it in the widget.
+        self.token.clear()
+        self.load()
+        self.saved.emit()
+        self.start_check()
+        return True
+
+    def start_check(self) -> None:
+        """Check the saved connection on a worker thread."""
+        self._show_result(self.tr("已保存。正在检查与备案办公室的连接……"), "")
+        self.save_button.setEnabled(False)
+        job = run_in_background(connect.check_data_dir, self.data_dir)
+        self._job = job
+        job.finished.connect(lambda check, job=job: self._checked(job, check))
+        job.failed.connect(lambda message, _details, job=job: self._check_failed(job, message))
+
+    def _checked(self, job: Job, check: connect.Check) -> None:
+        if job is not self._job:
+            return  # an older check, overtaken by a newer save
+        self._job = None
+        self.save_button.setEnabled(True)
+        self.last_check = check
+        text = check.message
+        if not check.encrypted and self.office_url.text().startswith("http://"):
+            text += "\n" + self.tr("注意：连接未加密（http://）。")
+        self._show_result(text, OK_STYLE if check.ok else ERROR_STYLE)
+        if check.state in (connect.NO_TOKEN, connect.TOKEN_REJECTED, connect.NO_KEYRING):
+            self.token.setFocus()
+        self.checked.emit(check)
+
+    def _check_failed(self, job: Job, message: str) -> None:
+        if job is not self._job:
+            return
+        self._job = None
+        self.save_button.setEnabled(True)
+        self._show_result(message, ERROR_STYLE)
+
+    def _refused(self, message: str, field: QWidget) -> None:
+        log.info("connection settings not saved: %s", message)
+        self._show_result(self.tr("没有保存。") + message, ERROR_STYLE)
+        field.setFocus()
+
+    def _show_result(self, text: str, style: str) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet(style)
+        self.result.show()
+
+    # --- helpers --------------------------------------------------------------------------
+    def _update_url_note(self) -> None:
+        text, style = encryption_note(self.office_url.text())
+        self.url_note.setText(text)
+        self.url_note.setStyleSheet(style)
+
+    def _choose_ca_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("选择根证书文件"),
+            self.ca_file.text(),
+            self.tr("证书文件 (*.pem *.crt *.cer);;所有文件 (*)"),
+        )
+        if path:
+            self.ca_file.setText(path)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        # Enter in a field must not close the dialog or save; only the buttons do.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def done(self, result: int) -> None:
+        self.token.clear()  # closing forgets whatever was typed and not saved
+        super().done(result)
