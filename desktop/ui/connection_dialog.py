@@ -68,6 +68,25 @@ def encryption_note(url_text: str) -> tuple[str, str]:
     )
 
 
+def add_row_with_note(
+    form: QFormLayout, label: str, field: QLineEdit, note: QLabel, name: str
+) -> None:
+    """A form row whose field has a wrapped note right under it. (A note in a row of its
+    own gets stray space around it: the form guesses its wrapped height too high.)"""
+    column = QVBoxLayout()
+    column.setSpacing(2)
+    column.addWidget(field)
+    column.addWidget(note)
+    label_widget = add_row(form, label, column)
+    field.setObjectName(name)
+    field.setAccessibleName(label)
+    label_widget.setBuddy(field)
+    # Level with the input's text, not with the middle of input and note.
+    label_widget.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    offset = (field.sizeHint().height() - label_widget.sizeHint().height()) // 2
+    label_widget.setContentsMargins(0, max(0, offset), 0, 0)
+
+
 class ConnectionDialog(QDialog):
     """``ConnectionDialog(store, data_dir, parent=…, reason="")``; open with ``open()``.
 
@@ -101,11 +120,12 @@ class ConnectionDialog(QDialog):
         form = tidy_form(QFormLayout())
         self.office_url = QLineEdit()
         self.office_url.setPlaceholderText("https://beian.example.gov.cn")
-        add_row(form, self.tr("备案办公室地址"), self.office_url, name="officeUrl")
         self.url_note = QLabel()
         self.url_note.setObjectName("urlNote")
         self.url_note.setWordWrap(True)
-        form.addRow("", self.url_note)
+        add_row_with_note(
+            form, self.tr("备案办公室地址"), self.office_url, self.url_note, "officeUrl"
+        )
         self.office_url.textChanged.connect(self._update_url_note)
 
         self.token = QLineEdit()
@@ -115,7 +135,6 @@ class ConnectionDialog(QDialog):
         self.token.setInputMethodHints(
             Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
         )
-        add_row(form, self.tr("令牌"), self.token, name="token")
         token_note = QLabel(
             self.tr(
                 "令牌只保存在系统密钥环中，不写入任何文件。地址不变时留空，保留已保存的令牌；"
@@ -124,7 +143,7 @@ class ConnectionDialog(QDialog):
         )
         token_note.setObjectName("tokenNote")
         token_note.setWordWrap(True)
-        form.addRow("", token_note)
+        add_row_with_note(form, self.tr("令牌"), self.token, token_note, "token")
 
         self.ca_file = QLineEdit()
         self.ca_file.setPlaceholderText(self.tr("单位内网使用自己的根证书时才需要"))
@@ -142,6 +161,7 @@ class ConnectionDialog(QDialog):
 
         self.result = QLabel()
         self.result.setObjectName("connectionResult")
+        self.result.setContentsMargins(0, self.fontMetrics().height() // 2, 0, 0)
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result.setAccessibleName(self.tr("连接检查结果"))
@@ -170,7 +190,8 @@ class ConnectionDialog(QDialog):
         layout.addWidget(buttons)
         self.load()
         em = self.fontMetrics().horizontalAdvance("中")
-        self.resize(em * 40, self.sizeHint().height())
+        self.resize(em * 44, self.sizeHint().height())
+        self._fit_height()
 
     # --- state ----------------------------------------------------------------------------
     def load(self) -> None:
@@ -237,6 +258,8 @@ class ConnectionDialog(QDialog):
         text = check.message
         if not check.encrypted and self.office_url.text().startswith("http://"):
             text += "\n" + self.tr("注意：连接未加密（http://）。")
+        if check.ok:
+            self.reason.hide()  # whatever brought the clerk here is solved
         self._show_result(text, OK_STYLE if check.ok else ERROR_STYLE)
         if check.state in (connect.NO_TOKEN, connect.TOKEN_REJECTED, connect.NO_KEYRING):
             self.token.setFocus()
@@ -258,6 +281,20 @@ class ConnectionDialog(QDialog):
         self.result.setText(text)
         self.result.setStyleSheet(style)
         self.result.show()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Fit the height to the wrapped messages: a dialog keeps its size when labels
+        get longer, and would squeeze them until they are cut off."""
+        layout = self.layout()
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(self.width())
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if needed != self.height():
+            self.resize(self.width(), needed)
 
     # --- helpers --------------------------------------------------------------------------
     def _update_url_note(self) -> None:

@@ -1080,6 +1080,11 @@ class MainWindow(QMainWindow):
                 app.focusChanged.disconnect(self._focus_changed)
         super().closeEvent(event)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # Notices take at most a quarter of the window; the rest scrolls.
+        self.notices.set_height_limit(self.height() // 4)
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         QTimer.singleShot(0, self._adjust_first_show)

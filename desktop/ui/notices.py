@@ -12,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 MAX_VISIBLE = 3
 
@@ -73,25 +81,67 @@ class NoticeBar(QFrame):
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
 
 
-class NoticeArea(QWidget):
-    """The notices, newest first; hidden when there are none."""
+class NoticeArea(QScrollArea):
+    """The notices, newest first; hidden when there are none.
+
+    Never taller than ``set_height_limit`` (the window gives it a share of its height, so
+    the list and the form stay usable on a small screen at 200 %); beyond that it scrolls.
+    """
 
     changed = Signal()  # a notice was shown or dismissed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notices")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._limit = 10_000
+        self._height = 0
         self._notices: list[_Notice] = []
         self._bars: list[NoticeBar] = []
+        inner = QWidget()
         self.more = QLabel()
         self.more.setObjectName("moreNotices")
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
         self._bars_layout = QVBoxLayout()
         self._bars_layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._bars_layout)
         layout.addWidget(self.more)
+        self.setWidget(inner)
         self._rebuild()
+
+    def set_height_limit(self, pixels: int) -> None:
+        self._limit = max(pixels, self.fontMetrics().height() * 3)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the notices need at this width, up to the limit."""
+        inner = self.widget()
+        width = self.viewport().width()
+        layout = inner.layout()
+        layout.activate()
+        needed = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        height = min(needed, self._limit)
+        if height != self._height:
+            self._height = height
+            # Up to what the notices need; on a window already at its smallest, down to
+            # two lines (the rest scrolls) rather than pushing the window off the screen.
+            self.setMaximumHeight(height)
+            self.setMinimumHeight(min(height, self.fontMetrics().height() * 2))
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(super().sizeHint().width(), self._height)
 
     # --- the window's API -----------------------------------------------------------------
     def show_notice(
@@ -155,7 +205,7 @@ class NoticeArea(QWidget):
             bar.deleteLater()
         self._bars = []
         for notice in self._notices[:MAX_VISIBLE]:
-            bar = NoticeBar(notice, self)
+            bar = NoticeBar(notice, self.widget())
             bar.close_button.clicked.connect(lambda _=False, key=notice.key: self.dismiss(key))
             if notice.action is not None:
                 bar.action_button.clicked.connect(lambda _=False, b=bar: self._act(b.notice))
@@ -164,7 +214,10 @@ class NoticeArea(QWidget):
         waiting = len(self._notices) - MAX_VISIBLE
         self.more.setText(self.tr("还有 %n 条通知，关闭上面的通知后显示。", "", waiting))
         self.more.setVisible(waiting > 0)
+        # Limits first: shown with the old ones, it would make the window grow for good.
+        self._fit()
         self.setVisible(bool(self._notices))
+        self._fit()
         self.changed.emit()
 
     def _act(self, notice: _Notice) -> None:

@@ -152,6 +152,8 @@ class SettingsDialog(QDialog):
         return page
 
     def _office_tab(self) -> QWidget:
+        from desktop.ui.connection_dialog import add_row_with_note
+
         page = QWidget()
         outer = QVBoxLayout(page)
         form = tidy_form(QFormLayout())
@@ -159,11 +161,12 @@ class SettingsDialog(QDialog):
         self.office_url = QLineEdit()
         self.office_url.setReadOnly(True)
         self.office_url.setPlaceholderText(self.tr("尚未设置"))
-        add_row(form, self.tr("备案办公室地址"), self.office_url, name="officeUrl")
         self.url_note = QLabel()
         self.url_note.setObjectName("urlNote")
         self.url_note.setWordWrap(True)
-        form.addRow("", self.url_note)
+        add_row_with_note(
+            form, self.tr("备案办公室地址"), self.office_url, self.url_note, "officeUrl"
+        )
         self.ca_file = QLineEdit()
         self.ca_file.setReadOnly(True)
         self.ca_file.setPlaceholderText(self.tr("未使用（单位内网使用自己的根证书时才需要）"))

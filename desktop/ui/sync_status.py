@@ -51,7 +51,7 @@ class SyncStatusButton(QToolButton):
         elif not url:
             parts = [self.tr("未设置办公室")]
         elif state == IDLE:
-            parts = [self.tr("已连接"), text]
+            parts = [self.tr("已连接"), since]
         elif state == OFFLINE:
             parts = [self.tr("离线"), since]
         elif state == NEEDS_TOKEN:
@@ -66,7 +66,7 @@ class SyncStatusButton(QToolButton):
             parts.append(self.tr("未加密"))
         self.setText(" · ".join(p for p in parts if p))
         tip = [url or self.tr("尚未设置备案办公室")]
-        if text and state != IDLE:
+        if text:
             tip.append(text)
         tip.append(self.tr("点击设置连接"))
         self.setToolTip("\n".join(tip))

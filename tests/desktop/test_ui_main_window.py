@@ -342,3 +342,20 @@ def test_tab_goes_from_the_list_into_the_form(qtbot, make_window, store):
         visited.append(QApplication.focusWidget())
     assert window.list_panel.table in visited
     assert any(window.editor.isAncestorOf(w) for w in visited if w is not None)
+
+
+def test_notices_take_at_most_a_quarter_of_the_window(qtbot, make_window):
+    window = make_window()
+    size = window.size()
+    reason = "检查依据未写明具体条款，请补充后重新提交。" * 6
+    for i in range(5):
+        window.notices.show_notice(f"returned:{i}", f"第 {i + 1} 份被退回。{reason}")
+    qtbot.waitUntil(lambda: window.notices.isVisible(), timeout=3000)
+    assert window.size() == size  # the window does not grow off the screen
+    assert 0 < window.notices.height() <= window.height() // 4
+    assert window.notices.more.isVisibleTo(window) and "还有 2 条" in window.notices.more.text()
+    window.notices.bar("returned:4").close_button.click()
+    assert "还有 1 条" in window.notices.more.text()
+    for i in range(4):
+        window.notices.dismiss(f"returned:{i}")
+    assert not window.notices.isVisible()
