@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -250,8 +251,8 @@ class ConnectionDialog(QDialog):
         job.failed.connect(lambda message, _details, job=job: self._check_failed(job, message))
 
     def _checked(self, job: Job, check: connect.Check) -> None:
-        if job is not self._job:
-            return  # an older check, overtaken by a newer save
+        if job is not self._job or not shiboken6.isValid(self):
+            return  # an older check, overtaken by a newer save; or the dialog is gone
         self._job = None
         self.save_button.setEnabled(True)
         self.last_check = check
@@ -266,7 +267,7 @@ class ConnectionDialog(QDialog):
         self.checked.emit(check)
 
     def _check_failed(self, job: Job, message: str) -> None:
-        if job is not self._job:
+        if job is not self._job or not shiboken6.isValid(self):
             return
         self._job = None
         self.save_button.setEnabled(True)

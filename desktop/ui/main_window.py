@@ -952,9 +952,12 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _connection_saved(self) -> None:
-        self._update_sync_status()
+        if not self._closing:
+            self._update_sync_status()
 
     def _connection_checked(self, check) -> None:
+        if self._closing:
+            return
         self._update_sync_status()
         if check.ok:
             self.notices.dismiss("token")

@@ -288,3 +288,15 @@ def test_the_status_bar_knows_every_state_of_the_worker():
 
     for name in ("IDLE", "SYNCING", "OFFLINE", "PROBLEM", "NEEDS_TOKEN", "NOT_CONFIGURED"):
         assert getattr(sync_status, name) == getattr(sync_worker, name)
+
+
+def test_closing_the_window_during_a_check_is_harmless(qtbot, desk, office, open_window):
+    window = open_window()
+    dialog = window.open_connection()
+    dialog.office_url.setText(office.url)
+    QTest.keyClicks(dialog.token, office.create_token(DEFAULT_UNIT))
+    assert dialog.save_and_check() and dialog.is_checking()
+    job = dialog._job
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        window.close()  # the check's answer arrives after the window is gone
+    assert window.sync is None or not window.sync.is_running()
