@@ -12,7 +12,8 @@ a real ``beian-office serve`` process on the machine's true clock. What must hol
   backwards between them (the store orders by a sequence, not by timestamps), and the
   history keeps its order;
 - the desk notices a clock far from the office's (``/api/v1/health``'s ``time``) and
-  says so — ahead or behind — and stays quiet within the 5-minute tolerance.
+  says so — ahead or behind, on the command line and once in the window — and stays
+  quiet within the 5-minute tolerance.
 """
 
 from __future__ import annotations
@@ -216,3 +217,52 @@ def test_the_desk_warns_when_its_clock_differs_from_the_offices(
     status = desk.run("status")
     assert status.returncode == 0, status.stderr
     assert ("校准" in status.stdout) is warned
+
+
+def test_the_window_shows_the_clock_warning_once(qtbot, tmp_path, office, token, monkeypatch):
+    """The real window and its sync worker: the worker's passes run with the desk's wrong
+    clock (the worker's documented pass option), the window tells the clerk once."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import sync_worker
+    from desktop.store import Store
+    from desktop.ui.main_window import MainWindow
+
+    behind = WrongClock(-timedelta(hours=2))
+
+    class WorkerWithTheDesksClock(sync_worker.SyncWorker):
+        def __init__(self, data_dir, **options):
+            super().__init__(data_dir, clock=behind, **options)
+
+    monkeypatch.setattr(sync_worker, "SyncWorker", WorkerWithTheDesksClock)
+    desk = desk_with(tmp_path, office, token)
+    with desk.keyring_in_process():
+        store = Store.open(desk.data_dir)
+        window = MainWindow(store, data_dir=desk.data_dir)
+        qtbot.addWidget(window)
+        try:
+            window.resize(1366, 768)
+            window.show()
+            qtbot.waitUntil(lambda: window.sync is not None, timeout=5000)
+
+            def clock_notices() -> list[str]:
+                texts = [window.notices.text(k) for k in window.notices.keys()]  # noqa: SIM118
+                return [t for t in texts if "时钟" in t]
+
+            with qtbot.waitSignal(window.sync.pass_finished, timeout=30000) as first:
+                pass
+            assert first.args[0].clock_skew_s == pytest.approx(7200, abs=30)
+            qtbot.waitUntil(lambda: bool(clock_notices()), timeout=5000)
+            [text] = clock_notices()
+            assert "相差约 120 分钟" in text and "以办公室为准" in text
+
+            # The next pass finds the same: the clerk is not told again.
+            with qtbot.waitSignal(window.sync.pass_finished, timeout=30000):
+                window.activateWindow()
+                qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+                window.sync.sync_now()
+            assert len(clock_notices()) == 1
+        finally:
+            window.close()
+            assert window.sync is None or not window.sync.is_running()
+            store.close()
