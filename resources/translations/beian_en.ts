@@ -12,7 +12,7 @@
 <context>
     <name>ChoiceField</name>
     <message>
-        <location filename="../../desktop/ui/editor/fields.py" line="+380"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="+384"/>
         <location line="+17"/>
         <source>（请选择）</source>
         <translation type="unfinished"></translation>
@@ -24,9 +24,108 @@
     </message>
 </context>
 <context>
+    <name>ConnectionDialog</name>
+    <message>
+        <location filename="../../desktop/ui/connection_dialog.py" line="+48"/>
+        <source>尚未设置。未设置时，已提交的备案保存在发件箱中，不会丢失。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>未加密：此地址以 http:// 开头，备案内容和令牌在网络上不加密传输。只应在单位内网中使用；请尽量使用 https://。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>已加密（https），会验证办公室的证书。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>连接备案办公室</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>备案办公室地址</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>办公室发放给本单位的令牌</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>令牌只保存在系统密钥环中，不写入任何文件。地址不变时留空，保留已保存的令牌；更换办公室地址时，请输入新地址对应的令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>令牌</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>单位内网使用自己的根证书时才需要</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>浏览…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+2"/>
+        <source>根证书文件（CA）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>连接检查结果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>保存并检查连接</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>已保存。正在检查与备案办公室的连接……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>注意：连接未加密（http://）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>没有保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>选择根证书文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>证书文件 (*.pem *.crt *.cer);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DateTimeField</name>
     <message>
-        <location line="-118"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="-122"/>
         <source>yyyy年MM月dd日 HH:mm</source>
         <translation type="unfinished"></translation>
     </message>
@@ -159,7 +258,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+366"/>
+        <location line="+370"/>
         <source>填写检查结束时间后自动计算</source>
         <translation type="unfinished"></translation>
     </message>
@@ -185,13 +284,13 @@
     </message>
     <message>
         <location line="+21"/>
-        <location filename="../../desktop/ui/editor/rows.py" line="+301"/>
+        <location filename="../../desktop/ui/editor/rows.py" line="+303"/>
         <source>第%1行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../../desktop/ui/editor/rows.py" line="-61"/>
+        <location filename="../../desktop/ui/editor/rows.py" line="-63"/>
         <source>第%1项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -207,12 +306,12 @@
     </message>
     <message>
         <location line="+15"/>
-        <location line="+63"/>
+        <location line="+65"/>
         <source>删除%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-39"/>
         <source>删除本行</source>
         <translation type="unfinished"></translation>
     </message>
@@ -642,12 +741,12 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/app.py" line="-55"/>
-        <location filename="../../desktop/ui/main_window.py" line="+89"/>
+        <location filename="../../desktop/ui/main_window.py" line="+117"/>
         <source>涉企行政执法检查备案</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+65"/>
+        <location filename="../../desktop/ui/main_window.py" line="+71"/>
         <source>还没有打开备案表。
 
 按 Ctrl+N 新建一份备案，或在左侧列表中选择一份。</source>
@@ -700,12 +799,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+379"/>
+        <location line="+426"/>
         <source>提交</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-375"/>
+        <location line="-422"/>
         <source>检查无误后放入发件箱，联网时发送给优化营商环境部门</source>
         <translation type="unfinished"></translation>
     </message>
@@ -737,6 +836,17 @@
     <message>
         <location line="+4"/>
         <source>立即发送发件箱中的备案并取回回执</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+624"/>
+        <source>连接备案办公室…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-620"/>
+        <source>办公室地址、本单位的令牌和根证书</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -786,12 +896,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+403"/>
+        <location line="+693"/>
         <source>关于</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-400"/>
+        <location line="-690"/>
         <source>文件(&amp;F)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -806,7 +916,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>帮助(&amp;H)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -816,7 +926,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+96"/>
+        <source>备案办公室拒收了这份备案：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>不会自动重发。请点“撤回提交”，改正后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>已自动保存 %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -851,12 +971,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>已提交，已放入发件箱（已排队），联网时发送给优化营商环境部门。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>还不能提交</source>
         <translation type="unfinished"></translation>
     </message>
@@ -894,7 +1014,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>已生成%1，改正后重新提交。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -907,17 +1027,95 @@
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>已撤回提交，可以继续修改。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+12"/>
+        <source>正在同步，完成后会再同步一次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>“%1”的备案（%2）被优化营商环境部门退回。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>退回理由：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>（未说明）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+6"/>
-        <source>此版本尚不能发送：已提交的备案保存在发件箱中（已排队），不会丢失。</source>
+        <source>打开并修改</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+13"/>
+        <source>备案办公室拒收了“%1”的备案（%2）：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>请打开它，撤回提交，改正后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打开</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>已备案，回执号 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n 份备案已备案，最后一份回执号 %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>已收到办公室下发的最新节假日安排和执法证规则。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>备案办公室不认可本单位的令牌（可能已被收回或输入有误）。请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”保存。待发送的备案会继续保留。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>输入令牌…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>尚未设置备案办公室。已提交的备案保存在发件箱中，不会丢失；设置办公室地址和令牌后会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>（未填写企业）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>设置已保存。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -949,6 +1147,30 @@
     <message>
         <location filename="../../desktop/ui/editor/fields.py" line="-121"/>
         <source>%1 / %2 字</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoticeArea</name>
+    <message numerus="yes">
+        <location filename="../../desktop/ui/notices.py" line="+215"/>
+        <source>还有 %n 条通知，关闭上面的通知后显示。</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBar</name>
+    <message>
+        <location line="-145"/>
+        <source>知道了</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>关闭通知：%1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1165,7 +1387,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+99"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="+88"/>
         <source>设置</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1181,12 +1403,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+99"/>
+        <location line="+111"/>
         <source>执法证规则</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-110"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1231,28 +1453,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+24"/>
+        <source>尚未设置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>备案办公室地址</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>单位网络使用自己的根证书时才需要</source>
+        <location line="+4"/>
+        <source>未使用（单位内网使用自己的根证书时才需要）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>浏览…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <location line="+2"/>
         <source>根证书文件（CA）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
+        <source>办公室地址和本单位的令牌一起设置：令牌只保存在系统密钥环中。更改后会立即检查能否连接。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>更改连接…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>执法证号的格式规则（JSON）。每条规则写明证件类型（kind）、名称（label）、格式（pattern，正则表达式）和长度范围（min_length、max_length）。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1292,12 +1523,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>备案办公室地址：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+24"/>
         <source>执法证规则：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1306,33 +1532,8 @@
         <source>单位名称不能超过 50 个字。</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+51"/>
-        <source>未加密：此地址以 http:// 开头，备案内容在网络上不加密传输。请尽量使用 https://。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>已加密（https）。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>尚未设置。未设置时，已提交的备案保存在发件箱中。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>选择根证书文件</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>证书文件 (*.pem *.crt *.cer);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
-        <location line="+11"/>
+        <location line="+74"/>
         <source>规则有效，共 %n 条。</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1378,6 +1579,74 @@
     <message>
         <location line="+24"/>
         <source>第 %n 版</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusButton</name>
+    <message>
+        <location filename="../../desktop/ui/sync_status.py" line="+42"/>
+        <source>与备案办公室的连接</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>上次同步 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>正在同步……</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未设置办公室</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已连接</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>离线</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>需要令牌</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>连接设置有问题</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>同步出错</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>尚未同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未加密</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>尚未设置备案办公室</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>点击设置连接</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
