@@ -83,8 +83,6 @@ class ReadOnly:
         self._modes: dict[Path, int] = {}
 
     def _all(self) -> Iterable[Path]:
-        # Deepest first on the way in does not matter for the flag; for chmod it does not
-        # either (only the directory's own write bit decides about its entries).
         return [self.folder, *sorted(self.folder.rglob("*"))]
 
     def apply(self) -> None:
