@@ -8,7 +8,8 @@
 
 Exit codes: 0 done (for ``sync``: nothing left queued); 1 refused, or something is still
 queued; 2 bad input (not a filing, unreadable file, bad setting); 3 the clerk must act
-first (no office set, no token or the token was refused, no usable keyring).
+first (no office set, no token or the token was refused, no usable keyring, the data
+file is damaged, full or cannot be written).
 """
 
 from __future__ import annotations
@@ -73,14 +74,20 @@ def open_store(data_dir: Path) -> Any:
 
 
 def _with_store(args: argparse.Namespace, fn) -> int:
+    from desktop.store.api import StoreDamaged
+
     try:
         store = open_store(args.data_dir)
+    except StoreDamaged as exc:
+        # Restoring asks the clerk which backup to trust: that is the window's job.
+        _err(f"beian {args.command}: {exc} 请打开备案程序窗口，按提示从备份恢复。")
+        return EXIT_NEEDS_CLERK
     except StoreError as exc:
         _err(f"beian {args.command}: {exc}")
-        return EXIT_BAD_INPUT
+        return EXIT_NEEDS_CLERK
     except OSError as exc:
         _err(f"beian {args.command}: 无法打开数据文件夹：{exc.strerror or exc}")
-        return EXIT_BAD_INPUT
+        return EXIT_NEEDS_CLERK
     try:
         return fn(store)
     except StoreError as exc:
