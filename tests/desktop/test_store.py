@@ -7,7 +7,7 @@ import json
 import sqlite3
 import stat
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,21 +34,7 @@ from desktop.store import (
 )
 from forms.certificates import CertRules
 from forms.roster import Officer
-
-T0 = datetime.fromisoformat("2026-11-27T09:00:00+08:00")
-
-
-class Clock:
-    """A settable clock for the store (edits coalesce by time, backups are daily)."""
-
-    def __init__(self, start: datetime = T0):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.support.clock import Clock
 
 
 @pytest.fixture

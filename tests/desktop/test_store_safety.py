@@ -19,7 +19,7 @@ import stat
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -36,19 +36,7 @@ from desktop.store import (
     schema,
 )
 from desktop.store import backups as backup_files
-
-T0 = datetime.fromisoformat("2026-11-27T09:00:00+08:00")
-
-
-class Clock:
-    def __init__(self, start: datetime = T0):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.support.clock import T0, Clock
 
 
 @pytest.fixture

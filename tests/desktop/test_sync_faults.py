@@ -16,7 +16,10 @@ import pytest
 from desktop.sync.lock import SyncLock
 from desktop.sync.service import sync_once
 from forms.record import now
-from tests.support.desk import Desk, assert_exactly_once
+from tests.support.desk import (
+    Desk,
+    desks,  # noqa: F401 - fixture
+)
 from tests.support.faultproxy import (
     DROP_REPLY,
     ERROR_500,
@@ -26,28 +29,13 @@ from tests.support.faultproxy import (
     TRUNCATE,
     FaultProxy,
 )
-from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
+from tests.support.office import (
+    DEFAULT_UNIT,
+    office,  # noqa: F401 - fixture
+    valid_filing,
+)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
-        yield server
-
-
-@pytest.fixture
-def desks(tmp_path, office):
-    made: list[Desk] = []
-
-    def make(name: str = "desk") -> Desk:
-        desk = Desk(tmp_path / name)
-        made.append(desk)
-        return desk
-
-    yield make
-    assert_exactly_once(office, made)
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +247,9 @@ def test_500_and_garbage_do_not_block_the_rest(desks, proxy, token):
     assert [s[0] for s in later.sent] == [filings[0]["id"]]
 
 
-@pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL is POSIX")
+@pytest.mark.skipif(
+    sys.platform.startswith("win"), reason="SIGKILL is POSIX"
+)  # never skipped on Linux CI; Windows has no SIGKILL
 @pytest.mark.parametrize("mode", [STALL_AFTER_FORWARD, STALL])
 def test_sync_killed_mid_flight_then_rerun_is_exactly_once(
     desks,

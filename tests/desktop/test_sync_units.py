@@ -19,32 +19,23 @@ from desktop.sync.service import sync_once
 from forms import rules
 from forms.record import SHANGHAI, parse_timestamp
 from forms.workdays import WorkCalendar
-from tests.support.desk import Desk, assert_exactly_once
+from tests.support.desk import (
+    Desk,
+    assert_exactly_once,
+    desks,  # noqa: F401 - fixture
+)
 from tests.support.faultproxy import FaultProxy
-from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, valid_filing
+from tests.support.office import (
+    DEFAULT_UNIT,
+    OTHER_UNIT,
+    OfficeServer,
+    office,  # noqa: F401 - fixture
+    valid_filing,
+)
 
 pytestmark = pytest.mark.slow
 
 THIRD_UNIT = "湘潭市生态环境局"
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
-        yield server
-
-
-@pytest.fixture
-def desks(tmp_path, office):
-    made: list[Desk] = []
-
-    def make(name: str = "desk") -> Desk:
-        desk = Desk(tmp_path / name)
-        made.append(desk)
-        return desk
-
-    yield make
-    assert_exactly_once(office, made)
 
 
 def test_each_unit_sends_and_sees_only_its_own(desks, office):

@@ -10,16 +10,9 @@ from desktop.app import open_store, start_desk
 from desktop.store import DB_NAME, Store
 from desktop.ui import i18n
 from tests.desktop.ui_helpers import good_filing
+from tests.support.clock import Clock
 
 T0 = datetime.fromisoformat("2026-11-20T09:00:00+08:00")
-
-
-class Clock:
-    def __init__(self):
-        self.now = T0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +28,7 @@ def no_translators_afterwards(qapp):
 
 def damaged_store_with_backup(data_dir):
     """A store with one filing in its backup and one made after it; then garbage."""
-    clock = Clock()
+    clock = Clock(T0)
     with Store.open(data_dir, clock=clock, daily_backup=False) as store:
         kept = store.create_filing(good_filing())
         store.backup_now()

@@ -40,7 +40,9 @@ from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL is POSIX"),
+    pytest.mark.skipif(
+        sys.platform.startswith("win"), reason="SIGKILL is POSIX"
+    ),  # never skipped on Linux CI; Windows has no SIGKILL,
 ]
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ def _with_lone_surrogate(filing: dict) -> bytes:
     return text.replace('"items": "', '"items": "\\ud800', 1).encode("utf-8")
 
 
-def test_a_lone_surrogate_is_a_bad_request_not_a_crash(office: OfficeServer) -> None:  # noqa: F811
+def test_a_lone_surrogate_is_a_bad_request_not_a_crash(office: OfficeServer) -> None:
     token = office.create_token(DEFAULT_UNIT)
     broken, good = valid_filing(), valid_filing()
     with office.client(token) as http:
@@ -35,7 +35,7 @@ def test_a_lone_surrogate_is_a_bad_request_not_a_crash(office: OfficeServer) -> 
 
 
 def test_a_bundle_with_a_lone_surrogate_refuses_only_that_filing(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     tmp_path,
 ) -> None:
     broken, good = valid_filing(), valid_filing()
@@ -59,7 +59,7 @@ def test_a_bundle_with_a_lone_surrogate_refuses_only_that_filing(
 
 
 def test_unicode_line_breaks_in_a_path_do_not_split_a_log_line(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
 ) -> None:
     token = office.create_token(DEFAULT_UNIT)
     odd = "/api/v1/filings/a\u2028b\u0085c\u2029d"

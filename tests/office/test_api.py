@@ -26,23 +26,23 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def token(office: OfficeServer) -> str:  # noqa: F811
+def token(office: OfficeServer) -> str:
     return office.create_token(DEFAULT_UNIT)
 
 
 @pytest.fixture(scope="module")
-def other_token(office: OfficeServer) -> str:  # noqa: F811
+def other_token(office: OfficeServer) -> str:
     return office.create_token(OTHER_UNIT)
 
 
 @pytest.fixture
-def http(office: OfficeServer, token: str) -> Iterator[httpx.Client]:  # noqa: F811
+def http(office: OfficeServer, token: str) -> Iterator[httpx.Client]:
     with office.client(token) as client:
         yield client
 
 
 @pytest.fixture
-def other_http(office: OfficeServer, other_token: str) -> Iterator[httpx.Client]:  # noqa: F811
+def other_http(office: OfficeServer, other_token: str) -> Iterator[httpx.Client]:
     with office.client(other_token) as client:
         yield client
 
@@ -62,7 +62,7 @@ def assert_refusal(response: httpx.Response, status: int, error: str) -> dict:
 # --- health and schema -----------------------------------------------------------------
 
 
-def test_health_answers_with_office_time(office: OfficeServer) -> None:  # noqa: F811
+def test_health_answers_with_office_time(office: OfficeServer) -> None:
     with office.client() as anonymous:
         body = anonymous.get("/api/v1/health").json()
     assert body["status"] == "ok"
@@ -70,7 +70,7 @@ def test_health_answers_with_office_time(office: OfficeServer) -> None:  # noqa:
     assert body["version"]
 
 
-def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) -> None:  # noqa: F811
+def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) -> None:
     with office.client() as anonymous:
         schema = anonymous.get("/openapi.json").json()
     routes = {(path, method) for path, ops in schema["paths"].items() for method in ops}
@@ -90,7 +90,7 @@ def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) ->
 # --- submitting ------------------------------------------------------------------------
 
 
-def test_submit_gives_a_receipt(office: OfficeServer, http: httpx.Client) -> None:  # noqa: F811
+def test_submit_gives_a_receipt(office: OfficeServer, http: httpx.Client) -> None:
     filing = valid_filing()
     r = submit(http, filing)
     assert r.status_code == 201, r.text
@@ -135,7 +135,7 @@ def test_warnings_come_back_with_the_receipt(http: httpx.Client) -> None:
 
 
 def test_the_same_revision_again_gets_the_same_receipt(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     http: httpx.Client,
 ) -> None:
     filing = valid_filing()
@@ -222,7 +222,7 @@ def test_too_large_a_body_is_refused(http: httpx.Client) -> None:
 
 
 def test_no_token_unknown_token_and_revoked_token_are_unauthorized(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     other_token: str,
 ) -> None:
     with office.client() as anonymous:
@@ -277,7 +277,7 @@ def test_a_unit_cannot_submit_read_or_learn_of_another_units_filings(
 
 
 def test_unit_names_compare_after_normalisation(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
 ) -> None:
     spaced = office.create_token("  湘潭市 市场监督管理局 ")
     with office.client(spaced) as http:
@@ -288,7 +288,7 @@ def test_unit_names_compare_after_normalisation(
 # --- changes, returns ------------------------------------------------------------------
 
 
-def test_changes_feed_follows_a_cursor(office: OfficeServer) -> None:  # noqa: F811
+def test_changes_feed_follows_a_cursor(office: OfficeServer) -> None:
     unit = "湘潭市交通运输局"
     with office.client(office.create_token(unit)) as http:
         first = http.get("/api/v1/changes").json()
@@ -317,7 +317,7 @@ def test_changes_feed_follows_a_cursor(office: OfficeServer) -> None:  # noqa: F
             assert_refusal(http.get("/api/v1/changes", params={"since": bad}), 400, "bad_request")
 
 
-def test_a_return_reaches_the_unit(office: OfficeServer, http: httpx.Client) -> None:  # noqa: F811
+def test_a_return_reaches_the_unit(office: OfficeServer, http: httpx.Client) -> None:
     filing = valid_filing()
     receipt = submit(http, filing).json()
     cursor = http.get("/api/v1/changes").json()["cursor"]
@@ -348,7 +348,7 @@ def test_a_return_reaches_the_unit(office: OfficeServer, http: httpx.Client) -> 
     assert http.get(f"/api/v1/filings/{filing['id']}").json()["status"] == "filed"
 
 
-def test_returning_an_unknown_filing_is_refused(office: OfficeServer) -> None:  # noqa: F811
+def test_returning_an_unknown_filing_is_refused(office: OfficeServer) -> None:
     r = office.cli("return", "00000000-0000-4000-8000-000000000000", "--reason", "x", check=False)
     assert r.returncode == 1 and "未找到备案" in r.stderr
 
@@ -382,7 +382,7 @@ def test_reference_answers_with_an_etag(http: httpx.Client) -> None:
 
 
 @pytest.fixture(scope="module")
-def verified(office: OfficeServer, token: str) -> dict:  # noqa: F811
+def verified(office: OfficeServer, token: str) -> dict:
     filing = valid_filing(
         joint_units=["湘潭市应急管理局"],
         leader={
@@ -402,7 +402,7 @@ def verified(office: OfficeServer, token: str) -> dict:  # noqa: F811
 
 
 def test_verification_page_shows_a_held_filing(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     verified: dict,
 ) -> None:
     filing, receipt = verified["filing"], verified["receipt"]
@@ -443,7 +443,7 @@ def test_verification_page_shows_a_held_filing(
 
 
 def test_verification_page_tells_mismatch_and_unknown(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     verified: dict,
 ) -> None:
     filing, receipt = verified["filing"], verified["receipt"]
@@ -467,7 +467,7 @@ def test_verification_page_tells_mismatch_and_unknown(
         assert broken.status_code == 400 and "二维码" in broken.text
 
 
-def test_verification_json_twin(office: OfficeServer, verified: dict) -> None:  # noqa: F811
+def test_verification_json_twin(office: OfficeServer, verified: dict) -> None:
     filing, receipt = verified["filing"], verified["receipt"]
     with office.client() as anonymous:
         url = f"/api/v1/verify/{filing['id']}"
@@ -491,7 +491,7 @@ def test_verification_json_twin(office: OfficeServer, verified: dict) -> None:  
 
 
 def test_receipts_are_unique_and_sequential_under_concurrent_submissions(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     token: str,
 ) -> None:
     filings = [valid_filing() for _ in range(12)]
@@ -527,7 +527,7 @@ def test_receipts_are_unique_and_sequential_under_concurrent_submissions(
 
 
 def test_bundle_import_is_idempotent_and_matches_the_api(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     tmp_path,
 ) -> None:
     unit = "湘潭市文化旅游广电体育局"
@@ -578,7 +578,7 @@ def test_bundle_import_is_idempotent_and_matches_the_api(
     assert json.loads(out.read_text("utf-8"))["changes"] == []
 
 
-def test_bundle_of_another_unit_is_refused_whole(office: OfficeServer, tmp_path) -> None:  # noqa: F811
+def test_bundle_of_another_unit_is_refused_whole(office: OfficeServer, tmp_path) -> None:
     bundle = tmp_path / "bundle.json"
     filing = valid_filing(OTHER_UNIT)
     bundle.write_text(
@@ -596,7 +596,7 @@ def test_bundle_of_another_unit_is_refused_whole(office: OfficeServer, tmp_path)
 
 
 def test_logs_hold_requests_and_decisions_but_no_tokens_or_phones(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     token: str,
     other_token: str,
 ) -> None:
@@ -628,7 +628,7 @@ def test_logs_hold_requests_and_decisions_but_no_tokens_or_phones(
 
 
 def test_an_online_backup_holds_what_the_office_holds(
-    office: OfficeServer,  # noqa: F811
+    office: OfficeServer,
     http: httpx.Client,
     tmp_path,
 ) -> None:

@@ -314,7 +314,7 @@ def test_window_starts_and_draws(installed: Path, bare_env, display: str, tmp_pa
         while not _window_ids(display):
             assert desk.poll() is None, (tmp_path / "desk.out").read_text(errors="replace")
             assert time.monotonic() < deadline, "no window within 90 s"
-            time.sleep(0.2)
+            time.sleep(0.2)  # poll an X server we do not own; bounded by the deadline
         # The window exists; wait until it has painted something (first paint follows map).
         shot = tmp_path / "window.png"
         while True:
@@ -329,7 +329,7 @@ def test_window_starts_and_draws(installed: Path, bare_env, display: str, tmp_pa
             if colours is None or len(colours) > 50:  # text, icons and frames, not a flat fill
                 break
             assert time.monotonic() < deadline, "the window stayed blank"
-            time.sleep(0.2)
+            time.sleep(0.2)  # poll an X server we do not own; bounded by the deadline
         assert max(ImageStat.Stat(picture.convert("L")).stddev) > 10
         # The icon came from resources/ inside the bundle, and the window's class is the
         # one the menu entry names (StartupWMClass), so the taskbar groups them.

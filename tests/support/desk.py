@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import keyring
+import pytest
 
 from tests.support.filekeyring import ENV_PATH, FileKeyring
 
@@ -187,3 +188,18 @@ def assert_exactly_once(office_server: Any, desks: list[Desk]) -> None:
                     assert held[(s.id, s.revision)]["status"] == "filed"
                 elif s.status == "returned":
                     assert held[(s.id, s.revision)]["status"] == "returned"
+
+
+@pytest.fixture
+def desks(tmp_path: Path, office: Any) -> Iterator[Any]:
+    """Make desks (``desks("name")``) in this test's folder; when the test ends, every
+    filing they queued must be at ``office`` exactly once."""
+    made: list[Desk] = []
+
+    def make(name: str = "desk") -> Desk:
+        desk = Desk(tmp_path / name)
+        made.append(desk)
+        return desk
+
+    yield make
+    assert_exactly_once(office, made)
