@@ -5,7 +5,7 @@ first painted, quit.
     python bench/probe_startup.py desk DATA_DIR [--wait-prepare]
 
 ``bare`` shows an empty PySide6 QMainWindow; ``desk`` runs what ``beian`` runs before its
-event loop (application, log, store, main window via ``desktop.app.start_desk``). Run with
+event loop (application, log, store, main window via ``desktop.ui.app.start_desk``). Run with
 QT_QPA_PLATFORM=offscreen. The last line of stdout is one JSON object of
 ``time.monotonic()`` readings (a system-wide clock on Linux, Windows and macOS, so the
 parent can subtract the moment just before it started this process):
@@ -101,11 +101,11 @@ def main(argv: list[str]) -> int:
         window.show()
     elif mode == "desk":
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from desktop.app import make_application, start_desk
+        from desktop.ui.app import make_application, start_desk
         from desktop.ui.errors import install_excepthook, setup_logging
 
         data_dir = Path(argv[1])
-        app = make_application()  # the same steps as desktop.app.run_window
+        app = make_application()  # the same steps as desktop.ui.app.run_window
         setup_logging(data_dir)
         install_excepthook()
         window = start_desk(data_dir)

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.data_dir = resolve_data_dir(args.data_dir)
     if args.command is None:
-        from desktop.app import run_window
+        from desktop.ui.app import run_window
 
         return run_window(args.data_dir)
     return int(args.handler(args) or 0)

@@ -91,11 +91,13 @@ def sample_filings(officers, enterprises) -> list[tuple[str, dict]]:
 
 
 def fill(store) -> dict:
-    from desktop import imports
+    from desktop import spreadsheets
     from desktop.store import UnitProfile
 
-    roster = imports.read_roster(ROOT / "tests" / "data" / "import_sample_roster.csv")
-    directory = imports.read_enterprises(ROOT / "tests" / "data" / "import_sample_enterprises.csv")
+    roster = spreadsheets.read_roster(ROOT / "tests" / "data" / "import_sample_roster.csv")
+    directory = spreadsheets.read_enterprises(
+        ROOT / "tests" / "data" / "import_sample_enterprises.csv"
+    )
     store.replace_roster(roster.officers)
     store.upsert_enterprises(directory.enterprises)
     officers, enterprises = roster.officers, directory.enterprises
@@ -181,9 +183,9 @@ def main(argv: list[str]) -> int:
 
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from desktop.app import make_application
     from desktop.store import Store
     from desktop.ui import i18n
+    from desktop.ui.app import make_application
     from desktop.ui.main_window import MainWindow
     from desktop.ui.preview import PreviewDialog
 

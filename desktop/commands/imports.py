@@ -18,7 +18,7 @@ from desktop.store import DB_NAME, Store, StoreError
 from forms.certificates import CertRules, default_cert_rules
 
 if TYPE_CHECKING:
-    from desktop.imports import ImportResult
+    from desktop.spreadsheets import ImportResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +61,7 @@ def run_enterprises(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, command: str) -> int:
     # Imported here: the spreadsheet readers are not needed by any other command.
-    from desktop.imports import ImportFailed, read_enterprises, read_roster
+    from desktop.spreadsheets import ImportFailed, read_enterprises, read_roster
 
     try:
         if command == "import-roster":

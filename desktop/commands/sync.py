@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop import secrets
+from desktop import token_keyring
 from desktop.paths import ensure_data_dir
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, STATUSES, StoreError
 from forms import record, rules
@@ -133,10 +133,10 @@ def run_connect(args: argparse.Namespace) -> int:
             config = save_settings(
                 store, args.url, token=token, ca_file=args.ca_file, timeout_s=args.timeout
             )
-        except (ConfigError, secrets.BadToken) as exc:
+        except (ConfigError, token_keyring.BadToken) as exc:
             _err(f"beian connect: {exc}")
             return EXIT_BAD_INPUT
-        except secrets.NoKeyring as exc:
+        except token_keyring.NoKeyring as exc:
             _err(f"beian connect: {exc}")
             return EXIT_NEEDS_CLERK
         print(f"办公室地址已保存：{config.url}")

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from forms import record, rules
 
@@ -56,13 +57,29 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.has_errors else 0
 
 
-def context_for(args: argparse.Namespace) -> dict:
-    """Roster, certificate rules and calendar from the desk's store, when there is one."""
-    try:
-        from desktop.context import validation_context
-    except ImportError:
+def context_for(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments for ``forms.rules.validate`` from the desk's store; ``{}`` without one.
+
+    When the data folder holds a store, a filing is checked against the unit's roster and
+    the office's reference data, exactly as in the window. A store that cannot be read is
+    reported on stderr and the default rules are used: checking a file must not fail
+    because of the store. The store is imported only here, so that validating a file in a
+    folder without one loads nothing of it.
+    """
+    from desktop.store import DB_NAME, Store, StoreError
+
+    data_dir = Path(args.data_dir)
+    if not (data_dir / DB_NAME).is_file():
         return {}
-    return validation_context(args.data_dir)
+    try:
+        store = Store.open(data_dir, daily_backup=False)
+    except StoreError as exc:
+        print(f"注意：无法读取本机数据文件（{exc}），按默认规则检查。", file=sys.stderr)
+        return {}
+    try:
+        return store.validation_context()
+    finally:
+        store.close()
 
 
 def print_report(report: rules.Report) -> None:

@@ -1,6 +1,6 @@
 """Where the office is and how to reach it: URL, CA file, timeouts (kept in the store's meta).
 
-The token is not here: it lives only in the OS keyring (``desktop.secrets``).
+The token is not here: it lives only in the OS keyring (``desktop.token_keyring``).
 """
 
 from __future__ import annotations

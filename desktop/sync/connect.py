@@ -1,7 +1,7 @@
 """Setting up the office connection: save URL, CA file and token, then check them.
 
 Used by ``beian connect`` and by the window's settings dialog. The token goes to the OS
-keyring (``desktop.secrets``); the URL, CA file and timeout to the store's meta.
+keyring (``desktop.token_keyring``); the URL, CA file and timeout to the store's meta.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop import secrets
+from desktop import token_keyring
 from desktop.sync import engine, messages
 from desktop.sync.client import OfficeClient, OfficeError
 from desktop.sync.config import (
@@ -50,7 +50,7 @@ def save_settings(
     ca_file: str | None = None,
     timeout_s: float | None = None,
 ) -> OfficeConfig:
-    """Check and save the settings; raises ConfigError, secrets.BadToken or NoKeyring
+    """Check and save the settings; raises ConfigError, token_keyring.BadToken or NoKeyring
     (and then nothing was saved)."""
     base = normalize_url(url)
     ca = str(Path(ca_file).expanduser().resolve()) if ca_file else None
@@ -58,13 +58,13 @@ def save_settings(
         tls_context(ca)  # an unreadable or invalid CA file fails now, not at the first send
     if timeout_s is not None and not 0.1 <= timeout_s <= 600:
         raise ConfigError("等待答复的时间应在 0.1 到 600 秒之间。")
-    value = secrets.check_token(token) if token is not None else None
-    secrets.backend()  # NoKeyring before anything is written
+    value = token_keyring.check_token(token) if token is not None else None
+    token_keyring.backend()  # NoKeyring before anything is written
     old_url = store.get_meta(META_URL)
     if value is not None:
-        secrets.save_token(base, value)
+        token_keyring.save_token(base, value)
         if old_url and old_url != base:
-            secrets.delete_token(old_url)  # the old office's token is of no use any more
+            token_keyring.delete_token(old_url)  # the old office's token is of no use any more
     store.set_meta(META_URL, base)
     store.set_meta(META_CA_FILE, ca)
     if timeout_s is not None:
@@ -78,8 +78,8 @@ def check_connection(store: Any) -> Check:
     if config is None:
         return Check(NO_TOKEN, messages.NO_OFFICE, False)
     try:
-        token = secrets.load_token(config.url)
-    except secrets.NoKeyring as exc:
+        token = token_keyring.load_token(config.url)
+    except token_keyring.NoKeyring as exc:
         return Check(NO_KEYRING, str(exc), config.encrypted)
     if not token:
         return Check(NO_TOKEN, messages.NO_TOKEN, config.encrypted)

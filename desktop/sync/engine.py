@@ -1,7 +1,7 @@
 """One sync pass: reach the office, send the outbox, pull changes and reference data.
 
 Plain Python, no Qt: the command line runs it directly, the window runs it on a worker
-thread (``desktop.sync_worker``). Exactly once rests on two things: every send is
+thread (``desktop.ui.sync_worker``). Exactly once rests on two things: every send is
 recorded as attempted (committed) before the request leaves, and a revision is only
 ever resent unchanged, so the office's idempotency on (id, revision) answers a resend
 with the receipt it already issued.

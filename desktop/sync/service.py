@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from desktop import secrets
+from desktop import token_keyring
 from desktop.sync import engine, messages
 from desktop.sync.client import OfficeClient
 from desktop.sync.config import ConfigError, OfficeConfig
@@ -35,8 +35,8 @@ def sync_once(store: Any, data_dir: Path, **pass_options: Any) -> engine.PassRes
     if config is None:
         return _stopped(engine.NOT_CONFIGURED, messages.NO_OFFICE, store)
     try:
-        token = secrets.load_token(config.url)
-    except secrets.NoKeyring as exc:
+        token = token_keyring.load_token(config.url)
+    except token_keyring.NoKeyring as exc:
         return _stopped(engine.NOT_CONFIGURED, str(exc), store)
     if not token:
         return _stopped(engine.NEEDS_TOKEN, messages.NO_TOKEN, store)

@@ -1,2 +1,2 @@
 """The desk's windows and dialogs. Layout and wiring only: rules live in ``forms``,
-data in ``desktop.store``, long work goes through ``desktop.workers``."""
+data in ``desktop.store``, long work goes through ``desktop.ui.workers``."""

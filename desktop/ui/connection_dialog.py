@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import secrets
+from desktop import token_keyring
 from desktop.store.api import StoreError
 from desktop.sync import connect
 from desktop.sync.config import META_CA_FILE, META_URL, ConfigError, normalize_url
 from desktop.ui.form_helpers import add_row, tidy_form
-from desktop.workers import Job, run_in_background
+from desktop.ui.workers import Job, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -221,10 +221,10 @@ class ConnectionDialog(QDialog):
         ca = self.ca_file.text().strip() or None
         try:
             connect.save_settings(self.store, self.office_url.text(), token=token, ca_file=ca)
-        except secrets.NoKeyring as exc:
+        except token_keyring.NoKeyring as exc:
             self._refused(str(exc), self.token)
             return False
-        except secrets.BadToken as exc:
+        except token_keyring.BadToken as exc:
             self._refused(str(exc), self.token)
             return False
         except ConfigError as exc:

@@ -1,6 +1,6 @@
 """Importing the roster of officers or the enterprise directory from CSV/XLSX.
 
-Reading happens off the UI thread (``desktop.imports`` is plain Python). The clerk sees
+Reading happens off the UI thread (``desktop.spreadsheets`` is plain Python). The clerk sees
 which columns were recognised, the rows that will be imported, every rejected row with
 its reason, and the warnings — and only then decides to apply. Applying also runs in
 the background; the store writes it in one transaction.
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import imports
+from desktop import spreadsheets
 from desktop.ui.errors import show_error
-from desktop.workers import Job, run_in_background
+from desktop.ui.workers import Job, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ PREVIEW_ROWS = 500  # the preview table shows this many accepted rows; all are i
 
 
 class _ClerkError(Exception):
-    """An error whose message is already Chinese for the clerk (see desktop.workers)."""
+    """An error whose message is already Chinese for the clerk (see desktop.ui.workers)."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -55,14 +55,14 @@ def read_file(kind: str, path: str, options: dict):
         QCoreApplication.translate("ImportDialog", "正在读取 %1…").replace("%1", Path(path).name),
     )
     try:
-        result = imports.read(kind, path, **options)
-    except imports.ImportFailed as exc:
+        result = spreadsheets.read(kind, path, **options)
+    except spreadsheets.ImportFailed as exc:
         raise _ClerkError(str(exc)) from exc
     yield 95, QCoreApplication.translate("ImportDialog", "正在整理预览…")
     return result
 
 
-def apply_result(store, result: imports.ImportResult):
+def apply_result(store, result: spreadsheets.ImportResult):
     """Background work: write the accepted rows to the store in one transaction."""
     yield 10, QCoreApplication.translate("ImportDialog", "正在写入…")
     if result.kind == "roster":
@@ -78,7 +78,7 @@ class ImportDialog(QDialog):
             raise ValueError(kind)
         self.store = store
         self.kind = kind
-        self.result: imports.ImportResult | None = None
+        self.result: spreadsheets.ImportResult | None = None
         self.applied: int | None = None
         self.outcome = ""  # what was imported, in Chinese, once applied
         self._job: Job | None = None
@@ -238,7 +238,7 @@ class ImportDialog(QDialog):
         self.summary.setStyleSheet("color: #b3261e;")
         show_error(self, message, details)
 
-    def _show_preview(self, result: imports.ImportResult) -> None:
+    def _show_preview(self, result: spreadsheets.ImportResult) -> None:
         self.result = result
         what = self.tr("名执法人员") if result.kind == "roster" else self.tr("家企业")
         mapped = "；".join(f"{c.label} ← {c.letter} 列“{c.header}”" for c in result.columns)

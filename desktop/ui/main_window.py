@@ -4,7 +4,7 @@ The window owns the store it is given, autosave, menus and shortcuts, the status
 submitting, and recording printed copies. The editor (``desktop.ui.editor``) and the
 preview (``desktop.ui.preview``) are separate widgets it wires together.
 
-Sending to the office is ``desktop.sync_worker.SyncWorker``: passes run on worker threads
+Sending to the office is ``desktop.ui.sync_worker.SyncWorker``: passes run on worker threads
 and report through signals, which the window turns into the list's statuses, the banner
 on the filing, notices across the top (returns, refusals, a token needed) and the sync
 state in the status bar. The UI thread never waits on the network.
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self._row: FilingRow | None = None
         self._context: dict = {}
         self._first_show_done = False
-        self.sync = None  # desktop.sync_worker.SyncWorker, once started (start_sync)
+        self.sync = None  # desktop.ui.sync_worker.SyncWorker, once started (start_sync)
         self.connection_dialog = None
         self._closing = False
         self._sync_state: tuple[str, str] | None = None
@@ -729,7 +729,7 @@ class MainWindow(QMainWindow):
         """Create and start the sync worker (once); see SYNC_START_DELAY_MS."""
         if self.sync is not None or self._closing:
             return
-        from desktop.sync_worker import SyncWorker
+        from desktop.ui.sync_worker import SyncWorker
 
         self.sync = SyncWorker(self.data_dir, parent=self)
         self.sync.sent.connect(self._on_sent)

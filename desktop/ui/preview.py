@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.workers import Job, run_in_background
+from desktop.ui.workers import Job, run_in_background
 from forms import rules
 from forms.pdf import missing_characters, render_pdf
 from forms.record import copy_filing, definition_of

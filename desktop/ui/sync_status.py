@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from forms.record import BadTimestamp, parse_timestamp
 from forms.record import now as shanghai_now
 
-# The worker's states (desktop.sync_worker, docs/sync.md), spelled out here so that the
+# The worker's states (desktop.ui.sync_worker, docs/sync.md), spelled out here so that the
 # window does not load the sync modules and their network libraries before it first shows.
 IDLE = "idle"
 SYNCING = "syncing"

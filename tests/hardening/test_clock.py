@@ -224,8 +224,8 @@ def test_the_window_shows_the_clock_warning_once(qtbot, tmp_path, office, token,
     clock (the worker's documented pass option), the window tells the clerk once."""
     from PySide6.QtWidgets import QApplication
 
-    from desktop import sync_worker
     from desktop.store import Store
+    from desktop.ui import sync_worker
     from desktop.ui.main_window import MainWindow
 
     behind = WrongClock(-timedelta(hours=2))

@@ -20,9 +20,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 
-from desktop.app import start_desk
 from desktop.store import DB_NAME, QUEUED, SENT
 from desktop.store.backups import DAMAGED_DIR
+from desktop.ui.app import start_desk
 from forms.record import now
 from tests.support.desk import Desk
 from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing

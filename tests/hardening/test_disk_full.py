@@ -25,10 +25,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.store import DB_NAME, QUEUED, READY, Store
 from desktop.ui.main_window import MainWindow
-from tests.desktop.ui_helpers import good_filing, type_text
 from tests.hardening.failing_disk import checkpoint, file_size_limit, preexec_file_size_limit
 from tests.support.desk import Desk
 from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
+from tests.support.ui_helpers import good_filing, type_text
 
 UNLIMITED_PAGES = 1_073_741_823
 

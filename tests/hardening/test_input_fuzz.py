@@ -7,7 +7,7 @@ on arbitrary JSON, bytes and clerk text. This module adds what that leaves open:
   (same content, same digest), including text the JSON carries as ``\\uXXXX`` escapes —
   and a lone UTF-16 surrogate, which no UTF-8 file can hold, is refused as "not a
   filing" rather than crashing whatever encodes it next (the digest, SQLite, the PDF);
-- ``desktop.imports`` on random bytes, on random CSV tables in the encodings Excel writes,
+- ``desktop.spreadsheets`` on random bytes, on random CSV tables in the encodings Excel writes,
   and on random and damaged XLSX workbooks: a result or ``ImportFailed`` with a Chinese
   message, never anything else, and every accepted row really is acceptable.
 """
@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from desktop import imports
+from desktop import spreadsheets
 from forms import identifiers, record, rules
 from forms.certificates import default_cert_rules
 from forms.definition import load_definition
@@ -174,7 +174,7 @@ enterprise_headers = st.lists(
 )
 
 
-def _check_result(result: imports.ImportResult, kind: str, data_rows: int) -> None:
+def _check_result(result: spreadsheets.ImportResult, kind: str, data_rows: int) -> None:
     assert result.kind == kind
     assert len(result.accepted) + len(result.rejected) <= data_rows
     for note in result.rejected + result.warnings:
@@ -196,8 +196,8 @@ def _check_result(result: imports.ImportResult, kind: str, data_rows: int) -> No
 
 def _read(kind: str, path):
     if kind == "roster":
-        return imports.read_roster(path, cert_rules=CERT_RULES, today=TODAY)
-    return imports.read_enterprises(path)
+        return spreadsheets.read_roster(path, cert_rules=CERT_RULES, today=TODAY)
+    return spreadsheets.read_enterprises(path)
 
 
 @FUZZ
@@ -207,7 +207,7 @@ def test_random_bytes_are_a_result_or_a_clear_refusal(tmp_path_factory, data, ki
     path.write_bytes(data)
     try:
         result = _read(kind, path)
-    except imports.ImportFailed as refused:
+    except spreadsheets.ImportFailed as refused:
         assert CHINESE.search(str(refused))
         return
     _check_result(result, kind, data.count(b"\n") + data.count(b"\r") + 1)
@@ -243,7 +243,7 @@ def test_random_csv_tables(tmp_path_factory, kind_headers, rows, encoding, delim
     path.write_bytes(data)
     try:
         result = _read(kind, path)
-    except imports.ImportFailed as refused:
+    except spreadsheets.ImportFailed as refused:
         assert CHINESE.search(str(refused))
         return
     _check_result(result, kind, len(rows) + sum(r.count("\n") for row in rows for r in row) + 1)
@@ -289,7 +289,7 @@ def test_random_xlsx_workbooks(tmp_path_factory, kind_headers, rows, cover_sheet
     book.save(path)
     try:
         result = _read(kind, path)
-    except imports.ImportFailed as refused:
+    except spreadsheets.ImportFailed as refused:
         assert CHINESE.search(str(refused))
         return
     _check_result(result, kind, len(rows) + 1)
@@ -318,8 +318,8 @@ def test_damaged_xlsx_workbooks(tmp_path_factory, flips):
     path = tmp_path_factory.mktemp("damaged") / "名单.xlsx"
     path.write_bytes(bytes(data))
     try:
-        result = imports.read_roster(path, cert_rules=CERT_RULES, today=TODAY)
-    except imports.ImportFailed as refused:
+        result = spreadsheets.read_roster(path, cert_rules=CERT_RULES, today=TODAY)
+    except spreadsheets.ImportFailed as refused:
         assert CHINESE.search(str(refused))
         return
     _check_result(result, "roster", 2)
@@ -329,5 +329,5 @@ def test_the_damaged_workbook_fuzzer_starts_from_a_readable_workbook(tmp_path):
     path = tmp_path / "名单.xlsx"
     path.write_bytes(WORKBOOK)
     assert zipfile.is_zipfile(path)
-    result = imports.read_roster(path, cert_rules=CERT_RULES, today=TODAY)
+    result = spreadsheets.read_roster(path, cert_rules=CERT_RULES, today=TODAY)
     assert [(o.name, o.cert_no) for o in result.officers] == [("熊平华", "43031119004")]

@@ -34,9 +34,9 @@ from pathlib import Path
 import pytest
 
 from desktop.store import QUEUED, SENT, ListQuery, Store
-from tests.desktop.ui_helpers import good_filing
 from tests.support.desk import Desk
 from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
+from tests.support.ui_helpers import good_filing
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,7 +46,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-DRIVER = Path(__file__).with_name("window_driver.py")
+DRIVER = Path(__file__).resolve().parents[1] / "support" / "window_driver.py"
 
 
 class Child:

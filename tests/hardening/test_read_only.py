@@ -22,12 +22,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.app import start_desk
 from desktop.store import DB_NAME, QUEUED, READY, Store
+from desktop.ui.app import start_desk
 from desktop.ui.main_window import MainWindow
-from tests.desktop.ui_helpers import click_in_next_dialog, good_filing, type_text
 from tests.hardening.failing_disk import prove_unwritable, read_only
 from tests.support.desk import Desk
+from tests.support.ui_helpers import click_in_next_dialog, good_filing, type_text
 
 
 @pytest.fixture(autouse=True)

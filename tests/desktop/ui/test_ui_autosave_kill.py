@@ -12,8 +12,8 @@ from pathlib import Path
 
 from desktop.store import DRAFT, Store
 
-DRIVER = Path(__file__).with_name("ui_driver.py")
-ROOT = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).resolve().parents[2] / "support" / "autosave_driver.py"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class Program:

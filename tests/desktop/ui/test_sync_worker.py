@@ -11,8 +11,8 @@ import threading
 import pytest
 from PySide6.QtNetwork import QNetworkInformation
 
-from desktop import sync_worker
-from desktop.sync_worker import SyncWorker
+from desktop.ui import sync_worker
+from desktop.ui.sync_worker import SyncWorker
 from tests.support.desk import Desk, assert_exactly_once
 from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, valid_filing
 
@@ -116,9 +116,9 @@ def test_a_missing_token_asks_the_clerk(tmp_path, office, qtbot):
     desk = Desk(tmp_path / "no-token")
     with desk.keyring_in_process():
         desk.configure(office.url, "placeholder-token")
-        from desktop import secrets
+        from desktop import token_keyring
 
-        secrets.delete_token(office.url)
+        token_keyring.delete_token(office.url)
         w = SyncWorker(desk.data_dir)
         with qtbot.waitSignal(
             w.state_changed,
@@ -131,14 +131,14 @@ def test_a_missing_token_asks_the_clerk(tmp_path, office, qtbot):
 
 
 def test_the_settings_check_runs_off_the_ui_thread(desk, office, qtbot):
-    from desktop import secrets
+    from desktop import token_keyring
     from desktop.sync import connect
-    from desktop.workers import run_in_background
+    from desktop.ui.workers import run_in_background
 
     job = run_in_background(connect.check_data_dir, desk.data_dir)
     with qtbot.waitSignal(job.finished, timeout=WAIT_MS) as done:
         pass
     assert done.args[0].state == connect.OK and "令牌有效" in done.args[0].message
 
-    secrets.delete_token(office.url)
+    token_keyring.delete_token(office.url)
     assert connect.check_data_dir(desk.data_dir).state == connect.NO_TOKEN

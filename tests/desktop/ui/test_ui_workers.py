@@ -1,4 +1,4 @@
-"""desktop.workers: plain functions and generators run off the UI thread."""
+"""desktop.ui.workers: plain functions and generators run off the UI thread."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from desktop.workers import Job, run_in_background, running_jobs
+from desktop.ui.workers import Job, run_in_background, running_jobs
 
 
 def _thread_name() -> str:

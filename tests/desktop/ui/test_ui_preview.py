@@ -18,11 +18,11 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.ui.preview import PreviewDialog
-from desktop.workers import running_jobs
+from desktop.ui.workers import running_jobs
 from forms.record import format_timestamp, now
-from tests.desktop.ui_helpers import button_text, click_in_next_dialog
+from tests.support.ui_helpers import button_text, click_in_next_dialog
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 ENTERPRISE = "湘潭顺阳新材料科技股份有限公司"
 RARE = "\U0002a6a5"  # 𪚥: a real character the bundled fonts do not have
 PRINT_DPI = 150

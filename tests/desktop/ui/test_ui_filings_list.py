@@ -12,7 +12,7 @@ from desktop.store import QUEUED, RETURNED, SENT, ListQuery, Store
 from desktop.ui.filings_list import CUSTOM, FilingsListPanel
 from desktop.ui.filings_model import COLUMN_IDS, PAGE_SIZE, FilingsModel
 from forms.record import parse_timestamp
-from tests.desktop.ui_helpers import fill_store, type_text
+from tests.support.ui_helpers import fill_store, type_text
 
 MANY = 2000
 

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from desktop.app import open_store, start_desk
 from desktop.store import DB_NAME, Store
 from desktop.ui import i18n
-from tests.desktop.ui_helpers import good_filing
+from desktop.ui.app import open_store, start_desk
 from tests.support.clock import Clock
+from tests.support.ui_helpers import good_filing
 
 T0 = datetime.fromisoformat("2026-11-20T09:00:00+08:00")
 

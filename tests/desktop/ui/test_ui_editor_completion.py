@@ -18,7 +18,7 @@ from forms.definition import load_definition
 from forms.record import new_filing
 from forms.roster import Officer
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 AT = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
 
 # Fictional officers and enterprises, in the shapes units keep them.

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.ui import i18n
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TS = ROOT / "resources" / "translations" / "beian_en.ts"
 LRELEASE = Path(sys.executable).with_name("pyside6-lrelease")
 TITLE = "涉企行政执法检查备案"

@@ -21,7 +21,7 @@ import pytest
 from desktop.store import QUEUED, SENT, STATUSES, ListQuery, Store
 from desktop.store import backups as backup_files
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 CHILD = r"""
 import copy, json, sys, uuid

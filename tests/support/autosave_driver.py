@@ -1,8 +1,8 @@
 """Drives the real desk in its own process, for the test that kills it (not a test module).
 
-python tests/desktop/ui_driver.py type DATA_DIR TEXT   start, 新建, type TEXT as the
+python tests/support/autosave_driver.py type DATA_DIR TEXT   start, 新建, type TEXT as the
     enterprise name, print "SAVED <id>" once autosave has stored it, keep running
-python tests/desktop/ui_driver.py show DATA_DIR        start, print what the window
+python tests/support/autosave_driver.py show DATA_DIR        start, print what the window
     shows as JSON on one line, exit
 """
 
@@ -29,7 +29,7 @@ def field_named(window, name: str):
 def type_mode(window, text: str) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from tests.desktop.ui_helpers import type_text
+    from tests.support.ui_helpers import type_text
 
     window.new_filing()
     target = field_named(window, "企业名称")
@@ -60,7 +60,7 @@ def show_mode(window) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from desktop.app import start_desk
+    from desktop.ui.app import start_desk
 
     mode, data_dir = argv[1], Path(argv[2])
     window = start_desk(data_dir)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.store import DRAFT, QUEUED, READY, RETURNED, SENT, Store, UnitProfile
 from desktop.ui.main_window import MainWindow
-from tests.desktop.ui_helpers import (
+from tests.support.ui_helpers import (
     button_named,
     button_text,
     click_in_next_dialog,

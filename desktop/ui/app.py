@@ -120,7 +120,7 @@ def _prepare_fonts() -> None:
 def prepare_printing():
     """Start font preparation in the background; its failure is only logged (the
     preview says what to do if printing really cannot work)."""
-    from desktop.workers import run_in_background
+    from desktop.ui.workers import run_in_background
 
     job = run_in_background(_prepare_fonts)
     job.failed.connect(lambda _message, details: log.warning("preparing fonts: %s", details))
@@ -129,7 +129,7 @@ def prepare_printing():
 
 def run_window(data_dir: Path) -> int:
     from desktop.ui.errors import install_excepthook, setup_logging
-    from desktop.workers import running_jobs
+    from desktop.ui.workers import running_jobs
 
     app = make_application()
     try:

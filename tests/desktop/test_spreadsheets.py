@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from desktop.cli import main as beian
-from desktop.imports import (
+from desktop.spreadsheets import (
     ImportFailed,
     parse_date,
     read,

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from desktop.ui import errors
-from tests.desktop.ui_helpers import button_text, click_in_next_dialog
+from tests.support.ui_helpers import button_text, click_in_next_dialog
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from desktop.ui.settings_dialog import (
 )
 from forms.certificates import default_cert_rules
 from forms.roster import Officer
-from tests.desktop.ui_helpers import DATA, button_text, click_in_next_dialog
+from tests.support.ui_helpers import DATA, button_text, click_in_next_dialog
 
 
 @pytest.fixture

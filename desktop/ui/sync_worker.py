@@ -1,7 +1,7 @@
 """Runs sync passes off the UI thread and tells the window what happened, through signals.
 
 A pass (``desktop.sync.service.sync_once``) runs on ``QThreadPool.globalInstance()`` via
-``desktop.workers.run_in_background`` with its own Store connection, opened and closed on
+``desktop.ui.workers.run_in_background`` with its own Store connection, opened and closed on
 that worker thread (SQLite connections stay on the thread that made them). Passes are
 triggered by:
 
@@ -28,7 +28,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from desktop.sync import engine
 from desktop.sync.service import BUSY, sync_once
-from desktop.workers import run_in_background
+from desktop.ui.workers import run_in_background
 from forms.record import now as shanghai_now
 from forms.record import parse_timestamp
 

@@ -28,7 +28,7 @@ from desktop.ui.editor.fields import DateTimeField
 from forms.definition import load_definition
 from forms.record import format_timestamp, new_filing
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 AT = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
 INPUTS = (QLineEdit, QPlainTextEdit, QDateTimeEdit, QComboBox)
 

@@ -16,12 +16,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.store import QUEUED, READY, RETURNED, SENT, Store
-from desktop.sync_worker import NEEDS_TOKEN
 from desktop.ui.filings_model import COLUMN_IDS
 from desktop.ui.main_window import MainWindow
-from tests.desktop.ui_helpers import button_named, click_in_next_dialog, type_text
+from desktop.ui.sync_worker import NEEDS_TOKEN
 from tests.support.desk import Desk, assert_exactly_once
 from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, valid_filing
+from tests.support.ui_helpers import button_named, click_in_next_dialog, type_text
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 30_000
@@ -283,8 +283,7 @@ def test_reference_data_from_the_office_reaches_the_open_form(qtbot, desk, open_
 
 
 def test_the_status_bar_knows_every_state_of_the_worker():
-    from desktop import sync_worker
-    from desktop.ui import sync_status
+    from desktop.ui import sync_status, sync_worker
 
     for name in ("IDLE", "SYNCING", "OFFLINE", "PROBLEM", "NEEDS_TOKEN", "NOT_CONFIGURED"):
         assert getattr(sync_status, name) == getattr(sync_worker, name)

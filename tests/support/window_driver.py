@@ -1,7 +1,7 @@
 """The real ``beian --data-dir DIR`` window with a scripted clerk, for the kill tests (not a
 test module).
 
-    python tests/hardening/window_driver.py DATA_DIR IDS_FILE
+    python tests/support/window_driver.py DATA_DIR IDS_FILE
 
 runs ``desktop.cli.main(["--data-dir", DATA_DIR])`` — the program's own entry point: log
 file, exception hook, store, main window, event loop — and, once the window is up, works
@@ -32,7 +32,7 @@ def clerk(window, ids: list[str]) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-    from tests.desktop.ui_helpers import type_text
+    from tests.support.ui_helpers import type_text
 
     todo = [i for i in ids if (row := window.store.get(i)) is not None and row.editable]
     state: dict = {"id": None, "mark": None}
@@ -85,7 +85,8 @@ def clerk(window, ids: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from desktop import app, cli
+    from desktop import cli
+    from desktop.ui import app
 
     data_dir, ids = argv[1], json.loads(Path(argv[2]).read_text("utf-8"))
     real_start = app.start_desk

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.store import READY, Store
 from desktop.ui.main_window import MainWindow
-from tests.desktop.ui_helpers import type_text
+from tests.support.ui_helpers import type_text
 
 # What the clerk types, in paper order: (accessible name of the field, keys).
 # None: leave the field as it is; "dates": take the suggested moment with an arrow key.

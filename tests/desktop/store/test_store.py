@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import sqlite3
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main as beian
-from desktop.context import validation_context
+from desktop.commands.validate import context_for
 from desktop.store import (
     DB_NAME,
     DRAFT,
@@ -626,11 +627,11 @@ def test_reference_and_validation_context(store: Store):
 
 def test_context_for_beian_validate(tmp_path: Path, good_filing: dict, capsys):
     data = tmp_path / "data"
-    assert validation_context(data) == {}
+    assert context_for(argparse.Namespace(data_dir=data)) == {}
     assert not data.exists()  # looking does not create a store
     with Store.open(data) as s:
         s.replace_roster([Officer("陆秀", "43031121005")])
-    assert validation_context(data)["roster"].by_name("陆秀")
+    assert context_for(argparse.Namespace(data_dir=data))["roster"].by_name("陆秀")
     path = tmp_path / "filing.json"
     alone = dict(good_filing, joint_units=[])  # no joint unit: every officer must be ours
     path.write_text(json.dumps(alone, ensure_ascii=False), "utf-8")
@@ -642,7 +643,7 @@ def test_context_for_beian_validate(tmp_path: Path, good_filing: dict, capsys):
 
 def test_context_with_damaged_store_falls_back(tmp_path: Path, capsys):
     (tmp_path / DB_NAME).write_bytes(b"not a database at all" * 100)
-    assert validation_context(tmp_path) == {}
+    assert context_for(argparse.Namespace(data_dir=tmp_path)) == {}
     assert "无法读取本机数据文件" in capsys.readouterr().err
 
 
@@ -651,7 +652,7 @@ def test_bench_store_builds_a_store_the_desk_can_use(tmp_path: Path):
     store reads, lists, searches and counts like its own."""
     import importlib.util
 
-    path = Path(__file__).resolve().parents[2] / "bench" / "bench_store.py"
+    path = Path(__file__).resolve().parents[3] / "bench" / "bench_store.py"
     spec = importlib.util.spec_from_file_location("bench_store", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
