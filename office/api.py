@@ -33,7 +33,9 @@ from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
 from office.store import OfficeStore
 
-DEFAULT_RATE_LIMIT = 600  # requests per minute per token; a sync pass sends one by one
+# Requests per minute per token, counted in each server process: with ``serve --workers N``
+# a token may make up to N times as many (docs/office.md). A sync pass sends one by one.
+DEFAULT_RATE_LIMIT = 600
 BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited on forever
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
@@ -304,8 +306,7 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
 
     @app.get("/api/v1/health", response_model=schemas.Health, summary="服务状态与服务器时间")
     def health() -> JSONResponse:
-        with store.read() as db:
-            db.execute("SELECT 1").fetchone()
+        store.ping()
         return JSONResponse(
             {"status": "ok", "time": format_timestamp(now()), "version": __version__}
         )

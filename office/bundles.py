@@ -47,8 +47,11 @@ def read_bundle(path: Path) -> dict[str, Any]:
     return data
 
 
-def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
-    """Submit every filing of the bundle for ``unit``; one outcome per filing."""
+def import_bundle(
+    store: OfficeStore, path: Path, unit: str, office: str | None = None
+) -> list[Outcome]:
+    """Submit every filing of the bundle for ``unit``; one outcome per filing. They land
+    with the unit's office (``office``, or the only one, for a unit that has none yet)."""
     unit = checked_unit(unit)
     bundle = read_bundle(path)
     if single_line(bundle["unit"]) != unit:
@@ -66,7 +69,11 @@ def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
         # surrogatepass: a lone surrogate in the file becomes bytes the intake refuses
         # (400, not UTF-8) instead of an exception that would stop the whole import.
         body = json.dumps(filing, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        outcomes.append(intake.submit(store, unit, body, received_at=received_at, source="bundle"))
+        outcomes.append(
+            intake.submit(
+                store, unit, body, received_at=received_at, source="bundle", office=office
+            )
+        )
     return outcomes
 
 

@@ -1,10 +1,21 @@
-"""``beian-office serve``: the API on uvicorn."""
+"""``beian-office serve``: the API on uvicorn, in one process or in several workers.
+
+With ``--workers N`` the parent binds the socket, checks the store once, and uvicorn's
+supervisor starts N worker processes that share the socket; each worker builds its app
+with :func:`worker_app` from the settings the parent left in its environment, and opens
+its own connections to the store (the store serialises their writes, see
+``office.store``).
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import json
+import os
 import socket
 from pathlib import Path
+
+from fastapi import FastAPI
 
 from office import logs
 from office.errors import OfficeError
@@ -32,8 +43,24 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+WORKER_SETTINGS = "BEIAN_OFFICE_WORKER_SETTINGS"
+MAX_WORKERS = 64
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (``uvicorn … --factory``)."""
+    from office.api import create_app
+
+    settings = json.loads(os.environ[WORKER_SETTINGS])
+    log_file = settings["log_file"]
+    logs.configure(Path(log_file) if log_file else None)
+    store = OfficeStore.open(settings["db"], create=False)
+    log_event("worker_started", pid=os.getpid())
+    return create_app(store, rate_limit=settings["rate_limit"])
+
+
 def serve(
-    db_path: Path,
+    db_path: Path | str,
     *,
     host: str,
     port: int,
@@ -42,18 +69,19 @@ def serve(
     ssl_certfile: str | None = None,
     ssl_keyfile: str | None = None,
     forwarded_allow_ips: str | None = None,
+    workers: int = 1,
 ) -> int:
     import uvicorn  # only the server needs it; admin commands start faster without
 
     from office.api import create_app
 
+    if not 1 <= workers <= MAX_WORKERS:
+        raise OfficeError(f"工作进程数应在 1 到 {MAX_WORKERS} 之间。")
     logs.configure(log_file)
     store = OfficeStore.open(db_path)
-    app = create_app(store, rate_limit=rate_limit)
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app,
+    options = dict(
         log_config=None,  # logs.configure() already routed uvicorn's logs as JSON
         access_log=False,
         server_header=False,
@@ -64,7 +92,24 @@ def serve(
         timeout_graceful_shutdown=10,
     )
     scheme = "https" if ssl_certfile else "http"
-    log_event("listening", url=f"{scheme}://{host}:{bound_port}", db=str(store.path))
-    uvicorn.Server(config).run(sockets=[sock])
+    log_event("listening", url=f"{scheme}://{host}:{bound_port}", db=store.target, workers=workers)
+    if workers == 1:
+        config = uvicorn.Config(create_app(store, rate_limit=rate_limit), **options)
+        uvicorn.Server(config).run(sockets=[sock])
+    else:
+        from uvicorn.supervisors import Multiprocess
+
+        store.dispose()  # each worker opens its own connections
+        os.environ[WORKER_SETTINGS] = json.dumps(
+            {
+                "db": str(db_path),
+                "rate_limit": rate_limit,
+                "log_file": str(log_file) if log_file else None,
+            }
+        )
+        config = uvicorn.Config(
+            "office.server:worker_app", factory=True, workers=workers, **options
+        )
+        Multiprocess(config, sockets=[sock]).run()
     log_event("stopped")
     return 0

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
+from sqlalchemy import Connection
 
 from forms.display import date_text
 from forms.normalize import code, person_name, single_line
@@ -46,7 +46,7 @@ def check_params(revision: str | None, digest: str | None) -> tuple[int, str] | 
     return (rev, digest.lower()) if rev >= 1 else None
 
 
-def verify(db: Database, filing_id: str, revision: int, digest: str) -> dict[str, Any]:
+def verify(db: Connection, filing_id: str, revision: int, digest: str) -> dict[str, Any]:
     """The verification answer (the JSON twin of the page)."""
     found = filings.get(db, filing_id, revision) if len(filing_id) <= 64 else None
     if found is None:
