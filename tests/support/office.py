@@ -40,7 +40,9 @@ The ``office`` and ``office_server`` fixtures run on the backend named by the
 ``office_backend`` fixture: ``"sqlite"`` by default (tests/conftest.py); under
 tests/office it is parametrised over ``sqlite`` and ``postgresql`` (a real PostgreSQL
 server, ``tests.support.postgres``), so the office's suite runs on both.
-``new_office_db(request, backend, workdir)`` gives a fresh database of either kind. ``valid_filing(unit, ...)`` builds a filing the office accepts now (a prior
+``new_office_db(request, backend, workdir)`` gives a fresh database of either kind.
+
+``valid_filing(unit, ...)`` builds a filing the office accepts now (a prior
 filing for an inspection ``days_ahead`` days from now, with a fresh id).
 
 Nothing here sleeps for a fixed time: start-up polls ``/api/v1/health`` until a deadline.
