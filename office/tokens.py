@@ -62,8 +62,8 @@ def create(db: Connection, actor: Actor, unit: str, office: str | None = None) -
     """Issue a token for ``unit`` of ``office`` (the only office when not given);
     returns (token id, the token). Only its hash is kept."""
     unit = checked_unit(unit)
-    if office is None:
-        office = offices.unit_office(db, unit)
+    if office is None:  # the unit's office if it has one, else the admin's own
+        office = offices.unit_office(db, unit) or actor.office
     where = offices.resolve(db, office).code
     require(actor, "token", where)
     offices.assign_unit(db, unit, where)

@@ -144,8 +144,6 @@ def create(
         )
     if role not in ROLES:
         raise OfficeError(f"角色应为 {'、'.join(ROLES)} 之一。")
-    where = offices.resolve(db, office).code
-    require(actor, "user", where)
     park_name = single_line(park) if park else None
     if role == "park" and not park_name:
         raise OfficeError("园区管委会账号须用 --park 指定园区名称。")
@@ -153,6 +151,9 @@ def create(
         raise OfficeError("只有园区管委会（park）账号可以指定园区。")
     if park_name and len(park_name) > MAX_PARK_LENGTH:
         raise OfficeError(f"园区名称最多 {MAX_PARK_LENGTH} 个字。")
+    # An office's admin creates accounts in its own office unless told otherwise.
+    where = offices.resolve(db, office or actor.office).code
+    require(actor, "user", where)
     if get(db, name) is not None:
         raise OfficeError(f"用户名“{name}”已被使用。")
     at = format_timestamp(now())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,16 +15,9 @@ from office import changes, filings, intake, logs, receipts, reference, tables, 
 from office.errors import OfficeError, Refusal
 from office.staff import Actor
 from office.store import SQLITE_USER_VERSION, OfficeStore
-from tests.support.office import DEFAULT_UNIT, new_office_db, valid_filing
+from tests.support.office import DEFAULT_UNIT, valid_filing
 
 CLI = Actor.cli()
-
-
-@pytest.fixture
-def store(request, tmp_path, office_backend) -> Iterator[OfficeStore]:
-    opened = OfficeStore.open(new_office_db(request, office_backend, tmp_path))
-    yield opened
-    opened.dispose()
 
 
 def body(filing: dict) -> bytes:

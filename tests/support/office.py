@@ -78,8 +78,11 @@ def office_cli(
     log_file: Path | None = None,
     check: bool = True,
     timeout: float = 60,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``beian-office <args> --db DB [--log-file LOG]`` and capture its output.
+    """Run ``beian-office <args> --db DB [--log-file LOG]`` and capture its output
+    (``input`` on its stdin, e.g. for ``--password-stdin``).
 
     With ``check`` a non-zero exit raises AssertionError showing stdout and stderr."""
     command = [*OFFICE_COMMAND, *args, "--db", str(db)]
@@ -88,11 +91,13 @@ def office_cli(
     result = subprocess.run(
         command,
         cwd=REPO,
-        env=_env(),
+        env={**_env(), **(env or {})},
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=timeout,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
     )
     if check and result.returncode != 0:
         raise AssertionError(
@@ -244,13 +249,17 @@ class OfficeServer:
 
     # --- the command line -------------------------------------------------------------
 
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, check: bool = True, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """``beian-office <args>`` on this server's database, logging to its log file."""
-        return office_cli(self.db, *args, log_file=self.log_path, check=check)
+        return office_cli(self.db, *args, log_file=self.log_path, check=check, input=input)
 
-    def create_token(self, unit: str = DEFAULT_UNIT) -> str:
+    def create_token(self, unit: str = DEFAULT_UNIT, office: str | None = None) -> str:
         """A new token for ``unit`` (the last line ``token create`` prints)."""
-        return self.cli("token", "create", "--unit", unit).stdout.strip().splitlines()[-1]
+        where = ["--office", office] if office else []
+        made = self.cli("token", "create", "--unit", unit, *where)
+        return made.stdout.strip().splitlines()[-1]
 
     def revoke_tokens(self, unit: str) -> None:
         self.cli("token", "revoke", "--unit", unit)
