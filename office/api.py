@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import os
 import threading
 import time
 from collections import deque
@@ -249,6 +250,7 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
             unit=token.unit,
             token_id=token.id,
             bytes=len(body),
+            pid=os.getpid(),  # which worker decided (serve --workers N)
             **outcome.extra,
         )
         return JSONResponse(outcome.body, status_code=outcome.status)

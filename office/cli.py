@@ -227,9 +227,11 @@ def _actor(db: Any, args: argparse.Namespace) -> Actor:
 def _migrate(args: argparse.Namespace) -> int:
     from office import migrations
 
-    store = OfficeStore.open(args.db, create=False, check_schema=False)
+    # Creates a new database too (a missing SQLite file, an empty PostgreSQL database).
+    store = OfficeStore.open(args.db, check_schema=False)
     with store.read() as db:
         before = migrations.state(db)
+    store.dispose()
     if before.current == before.head:
         print(f"数据库结构已是最新（{before.head}）。")
         return 0
