@@ -264,3 +264,29 @@ def test_sessions_expire_end_and_die_with_the_account(two_offices: OfficeStore) 
         users.disable(db, CLI, "reviewer1")
     assert auth.lookup_session(two_offices, third, moment) is None
     assert not auth.authenticate(two_offices, "reviewer1", PASSWORD, "10.0.0.1", moment).ok
+
+
+def test_the_review_list_pages_newest_first_and_search_finds_receipts_and_units(
+    two_offices: OfficeStore,
+) -> None:
+    from datetime import timedelta as td
+
+    from forms.record import SHANGHAI
+
+    start = datetime.now(SHANGHAI) - td(minutes=10)
+    sent = []
+    for i in range(5):
+        moment = start + td(minutes=i)
+        outcome = intake.submit(two_offices, DEFAULT_UNIT, body(valid_filing()), received_at=moment)
+        sent.append(outcome.body)
+    county = file_one(two_offices, COUNTY_UNIT)
+    with two_offices.read() as db:
+        first = filings.review_page(db, ["430300"], limit=2)
+        second = filings.review_page(db, ["430300"], limit=2, before=first[-1].received_at)
+        assert [h.id for h in first + second] == [s["id"] for s in reversed(sent)][:4]
+        rollup = filings.review_page(db, offices.in_reach(db, "430300"), limit=10)
+        assert rollup[0].id == county["id"] and len(rollup) == 6
+        assert [h.id for h in filings.search(db, ["430300"], sent[2]["receipt"])] == [sent[2]["id"]]
+        assert len(filings.search(db, ["430300"], "市场监督")) == 5
+        assert filings.search(db, ["430300"], "雨湖区") == []  # not in the city's own rows
+        assert filings.search(db, ["430300"], "%") == []

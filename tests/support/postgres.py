@@ -42,7 +42,8 @@ def _bindir() -> Path:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable  # bench/: the real settings; tests: fsync off
         self.bin = _bindir()
         self.root = Path(tempfile.mkdtemp(prefix="beian-pg-"))
         self.data = self.root / "data"
@@ -85,9 +86,10 @@ class PostgresServer:
             self.port = free_port()
             options = (
                 f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                 "-c max_connections=300"
             )
+            if not self.durable:
+                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             try:
                 self._run(
                     str(self.bin / "pg_ctl"),
