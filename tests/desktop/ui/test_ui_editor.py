@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.post_hoc import default_start
 from desktop.ui.editor import FilingEditor
-from desktop.ui.editor.fields import DateTimeField
 from forms.definition import load_definition
 from forms.record import format_timestamp, new_filing
 
@@ -248,12 +248,12 @@ def test_warnings_read_differently_from_errors(qtbot, editor):
 
 def test_validate_now_shows_every_problem_and_the_summary_jumps(qtbot, editor, definition):
     editor.set_filing(new_filing())
-    assert not editor.summary.isVisible()
+    assert editor.summary.problems == [] and "暂未发现问题" in editor.summary.list.item(0).text()
     report = editor.validate_now()
     assert report.has_errors
     lead = by_name(editor, "单位（牵头单位）")
     assert message_under(lead) == "错误：请填写“单位（牵头单位）”。"
-    assert editor.summary.isVisible()
+    assert editor.summary.isVisible() and editor.summary.problems
     paths = [editor.summary.problems[i].field for i in range(len(editor.summary.problems))]
     assert "enterprise.name" in paths and "inspectors[0]" in paths
     row = paths.index("enterprise.name")
@@ -344,7 +344,7 @@ def test_post_hoc_fields_and_deadline_show_only_for_post_hoc(qtbot, editor):
     editor.validate_now()
     # Friday 20 November + 5 working days = Friday 27 November.
     assert editor._deadline.isVisibleTo(editor)
-    assert editor._deadline.text() == "2026年11月27日"
+    assert editor._deadline.text() == "2026年11月27日，今天截止"
 
 
 def test_the_deadline_is_marked_when_estimated(qtbot, editor):
@@ -476,7 +476,8 @@ def test_first_arrow_sets_the_suggestion_and_digits_still_type(qtbot, editor, ke
     start.setFocus(reason)
     qtbot.waitUntil(start.hasFocus)
     qtbot.keyClick(start, key)
-    suggested = DateTimeField._tomorrow_morning()
+    suggested = default_start("prior", AT)  # tomorrow 09:00, as the editor sees the day
+    assert suggested == datetime.fromisoformat("2026-11-28T09:00:00+08:00")
     assert editor.filing()["inspection_start"] == format_timestamp(suggested)
     qtbot.keyClicks(start, "202612040830")
     assert editor.filing()["inspection_start"] == "2026-12-04T08:30:00+08:00"
@@ -552,8 +553,8 @@ def test_read_only_mode(qtbot, editor):
 def test_fits_a_small_screen_at_double_scale(qtbot, editor):
     # 1366 × 768 at 200 % leaves 683 logical pixels: the form must not need more.
     editor.set_filing(post_hoc())
-    scroll_bar = editor.scroll.verticalScrollBar().sizeHint().width()
+    scroll_bar = editor.form_scroll.verticalScrollBar().sizeHint().width()
     assert editor.form.minimumSizeHint().width() <= 683 - scroll_bar
     editor.resize(683, 384)
-    qtbot.waitUntil(lambda: editor.scroll.viewport().width() <= 683)
-    assert editor.scroll.horizontalScrollBar().maximum() == 0
+    qtbot.waitUntil(lambda: editor.form_scroll.viewport().width() <= 683)
+    assert editor.form_scroll.horizontalScrollBar().maximum() == 0
