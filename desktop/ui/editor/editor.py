@@ -24,7 +24,7 @@ import itertools
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -697,6 +697,7 @@ class FilingEditor(QWidget):
                 report.problems, self._focus_path(), only_clear=only_clear
             )
         targets = self._targets()
+        anchor = self._anchor()
         by_sink: dict[int, list[Problem]] = {}
         for p in shown:
             target = self._target_for(p.field, targets)
@@ -716,6 +717,28 @@ class FilingEditor(QWidget):
             return len(order)
 
         self.summary.set_problems(shown, place)
+        self._keep_anchor(anchor)
+
+    def _anchor(self) -> tuple[QWidget, int] | None:
+        """The input the clerk is in and where it is in the view."""
+        focus = QApplication.focusWidget()
+        if focus is None or not self.form.isAncestorOf(focus):
+            return None
+        return focus, focus.mapTo(self.form_scroll.viewport(), QPoint(0, 0)).y()
+
+    def _keep_anchor(self, anchor: tuple[QWidget, int] | None) -> None:
+        """Messages that came or went above the clerk's input must not move it: scroll
+        by what they added or took away (as browsers anchor scrolling)."""
+        if anchor is None:
+            return
+        # Let the layouts settle now (messages shown or hidden), not at the next paint.
+        for _ in range(4):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        widget, before = anchor
+        after = widget.mapTo(self.form_scroll.viewport(), QPoint(0, 0)).y()
+        if after != before:
+            bar = self.form_scroll.verticalScrollBar()
+            bar.setValue(bar.value() + after - before)
 
     def _offer_fixes(self, shown: list[Problem], targets: dict[str, tuple[Any, QWidget]]) -> None:
         """A problem that knows the right value offers it under its field (one click)."""
