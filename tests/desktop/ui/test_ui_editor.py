@@ -558,3 +558,51 @@ def test_fits_a_small_screen_at_double_scale(qtbot, editor):
     editor.resize(683, 384)
     qtbot.waitUntil(lambda: editor.form_scroll.viewport().width() <= 683)
     assert editor.form_scroll.horizontalScrollBar().maximum() == 0
+
+
+# --- post-hoc: defaults, the deadline countdown, the note at the top -------------------------
+
+
+def test_a_post_hoc_start_suggests_a_moment_in_the_past(qtbot, editor):
+    editor.set_filing(new_filing(kind="post_hoc"))
+    start = by_name(editor, "检查开始时间")
+    start.setFocus()
+    qtbot.waitUntil(start.hasFocus)
+    qtbot.keyClick(start, Qt.Key.Key_Up)
+    assert editor.filing()["inspection_start"] == "2026-11-27T09:00:00+08:00"  # before AT
+    end = by_name(editor, "检查结束时间")
+    end.setFocus()
+    qtbot.waitUntil(end.hasFocus)
+    qtbot.keyClick(end, Qt.Key.Key_Up)
+    assert editor.filing()["inspection_end"] == "2026-11-27T10:00:00+08:00"  # not after AT
+    assert not [p for p in editor.validate_now().problems if p.code == "post_hoc_not_started"]
+
+
+def test_the_deadline_says_how_many_working_days_are_left_or_overdue(qtbot, editor):
+    filing = post_hoc()
+    filing.update(
+        inspection_start="2026-11-25T09:00:00+08:00", inspection_end="2026-11-25T12:00:00+08:00"
+    )
+    editor.set_filing(filing)
+    # Wednesday 25 + 5 working days = Wednesday 2 December; on Friday 27: 3 left.
+    assert editor._deadline.text() == "2026年12月2日，还剩 3 个工作日"
+    filing.update(
+        inspection_start="2026-11-16T09:00:00+08:00", inspection_end="2026-11-16T12:00:00+08:00"
+    )
+    editor.set_filing(filing)
+    # Monday 16 + 5 = Monday 23; on Friday 27 that is 4 working days late, as the rules say.
+    assert editor._deadline.text() == "2026年11月23日，已逾期 4 个工作日"
+    late = [p for p in editor.report().problems if p.code == "post_hoc_late"]
+    assert "逾期 4 个工作日" in late[0].message
+
+
+def test_the_note_at_the_top_agrees_with_the_post_hoc_reasons(editor, definition):
+    notice = definition.exempt_notice
+    shown = [w.text() for w in editor.findChildren(type(editor.banner))]
+    assert notice in shown
+    # Work safety: no prior filing needed, and an emergency may be inspected first and
+    # filed afterwards — both as the source document says, so the reason list fits.
+    assert "安全生产" in definition.choices(definition.field("post_hoc_reason")).values()
+    assert "不属于入企检查报备范围" not in notice
+    assert "先行实施检查" in notice and "事后补报" in notice
+    assert f"{definition.post_hoc_deadline_working_days} 个工作日内" in notice
