@@ -30,6 +30,7 @@ class Fix:
     path: str  # the field the value goes into
     value: str
     owner: str  # whose value it is: the officer's or the enterprise's name
+    source: str  # where it comes from: "roster" or "directory"
 
 
 def _value_at(filing: Mapping[str, Any], path: str) -> Any:
@@ -67,11 +68,11 @@ def offered_fixes(
             name = _value_at(filing, _sibling(p.field, "name"))
             found = officers_named(name) if isinstance(name, str) and name.strip() else []
             if len(found) == 1 and normalize.code(found[0].cert_no) != normalize.code(current):
-                fixes[p.field] = Fix(p.field, found[0].cert_no, found[0].name)
+                fixes[p.field] = Fix(p.field, found[0].cert_no, found[0].name, "roster")
         elif p.code == "uscc_check":
             name = _value_at(filing, _sibling(p.field, "name"))
             entry = enterprise_named(name) if isinstance(name, str) and name.strip() else None
             code = normalize.uscc(str(getattr(entry, "uscc", "") or "")) if entry else ""
             if code and identifiers.check_uscc(code) is None and code != normalize.uscc(current):
-                fixes[p.field] = Fix(p.field, code, entry.name)
+                fixes[p.field] = Fix(p.field, code, entry.name, "directory")
     return fixes

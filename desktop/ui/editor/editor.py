@@ -457,8 +457,11 @@ class FilingEditor(QWidget):
         target = self._target_for(path, self._targets())
         if target is None:
             return
-        widget = target[1]
+        sink, widget = target
         self._update_kind_rows(force_path=path)
+        if isinstance(sink, QWidget):
+            # The whole field: its input, its messages and any fix it offers.
+            self.form_scroll.ensureWidgetVisible(sink, 0, 0)
         self.form_scroll.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -575,6 +578,9 @@ class FilingEditor(QWidget):
             self._update_kind_rows()
         if field.path == "lead_unit":
             self._update_profile_button()
+        choice = self._choice
+        if choice is not None and not choice.fill.can_undo(choice.values()):
+            self._forget_choice()  # the clerk has retyped all it filled: nothing to undo
         self._edit_timer.start()
         self.changed.emit()
 
@@ -757,10 +763,12 @@ class FilingEditor(QWidget):
             if fix is None:
                 sink.set_fix(None)
             elif sink.fix_value != fix.value:
-                sink.set_fix(
-                    fix.value,
-                    self.tr("改为 %1（%2 的）").replace("%1", fix.value).replace("%2", fix.owner),
+                text = (
+                    self.tr("改为名册中“%2”的执法证号 %1")
+                    if fix.source == "roster"
+                    else self.tr("改为企业名录中“%2”的代码 %1")
                 )
+                sink.set_fix(fix.value, text.replace("%1", fix.value).replace("%2", fix.owner))
 
     def _kind(self) -> str:
         kind = self._scalars.get("kind")

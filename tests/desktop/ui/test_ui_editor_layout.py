@@ -181,4 +181,6 @@ def test_a_locked_filing_looks_read_only(qtbot, store, tmp_path):
     assert locked != editable  # not the white box of an input waiting for text
     assert lead.placeholderText() == ""
     assert not window.editor.summary.isVisible()
+    # No room kept for problems there: the form starts at the top of the editor.
+    qtbot.waitUntil(lambda: window.editor.form_scroll.y() == 0, timeout=3000)
     window.grab().save(str(tmp_path / "editor-locked.png"))
