@@ -24,8 +24,8 @@ import itertools
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -39,22 +39,18 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.offered_fix import offered_fixes
-from desktop.post_hoc import deadline_status, default_end, default_start
+from desktop.post_hoc import default_end, default_start
 from desktop.problem_visibility import ProblemVisibility, moved_path
-from desktop.ui.editor.autofill import AppliedChoice, Autofill
+from desktop.ui.editor.autofill import Autofill
+from desktop.ui.editor.choice_undo import ChoiceNotice, ChoiceUndo
 from desktop.ui.editor.completion import CompletionSource
+from desktop.ui.editor.deadline import DeadlineLabel
 from desktop.ui.editor.fields import DateTimeField, ScalarField, make_field
 from desktop.ui.editor.layout import Section, editor_sections
-from desktop.ui.editor.problems import (
-    ERROR_COLOUR,
-    WARNING_COLOUR,
-    ChoiceNotice,
-    ProblemSummary,
-)
+from desktop.ui.editor.problems import ProblemSummary
 from desktop.ui.editor.rows import RepeatField, RowsField, TextListField
 from forms import normalize, rules
 from forms.definition import FieldDef, FormDefinition
-from forms.display import date_text
 from forms.problems import Problem
 from forms.record import Filing, copy_filing, new_filing
 from forms.record import now as shanghai_now
@@ -169,7 +165,6 @@ class FilingEditor(QWidget):
         self._read_only = False
         self._loading = 0
         self._visibility = ProblemVisibility()
-        self._choice: AppliedChoice | None = None  # the last choice, while it can be undone
         self._to_normalise: set[str] = set()
         self._report: rules.Report | None = None
 
@@ -181,7 +176,7 @@ class FilingEditor(QWidget):
         self._order: list[Any] = []  # blocks in paper order, for Tab
         self._kind_rows: list[tuple[_SectionBox, FieldDef, QWidget]] = []
         self._sections: list[_SectionBox] = []
-        self._deadline: QLabel | None = None
+        self._deadline: DeadlineLabel | None = None
         self._deadline_box: _SectionBox | None = None
 
         self._leave_timer = QTimer(self, singleShot=True, interval=LEAVE_DELAY_MS)
@@ -192,7 +187,7 @@ class FilingEditor(QWidget):
         self._autofill = Autofill(completions, self) if completions is not None else None
         if self._autofill is not None:
             self._autofill.filing_id = lambda: str(self._base.get("id") or "")
-            self._autofill.chosen.connect(self._on_choice)
+            self._autofill.chosen.connect(lambda choice: self._undo.announce(choice))
         self._build()
         self.set_filing(self._base)
 
@@ -206,8 +201,7 @@ class FilingEditor(QWidget):
         self.summary = ProblemSummary(self._definition, self)
         self.summary.jump.connect(self.focus_field)
         self.choice_notice = ChoiceNotice(self)
-        self.choice_notice.undo_button.clicked.connect(self.undo_choice)
-        self.choice_notice.close_button.clicked.connect(self._forget_choice)
+        self._undo = ChoiceUndo(self.choice_notice, self)
 
         # Not ``scroll``: that would shadow QWidget.scroll().
         self.form_scroll = QScrollArea(self)
@@ -279,9 +273,7 @@ class FilingEditor(QWidget):
         if f.only_for_kind:
             self._kind_rows.append((box, f, field))
             if self._deadline is None:
-                self._deadline = QLabel(box)
-                self._deadline.setWordWrap(True)
-                self._deadline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self._deadline = DeadlineLabel(box)
                 self._deadline_box = box
         last = self._last_kind_field(box)
         if self._deadline is not None and self._deadline_box is box and f is last:
@@ -304,7 +296,7 @@ class FilingEditor(QWidget):
         field = make_field(self._definition, f, path, f.label, self.form)
         field.edited.connect(lambda field=field: self._on_edited(field))
         field.left.connect(lambda field=field: self._on_left(field))
-        field.input.installEventFilter(self)  # Ctrl+Z undoes a choice (see eventFilter)
+        self._undo.watch(field.input)
         self._scalars[path] = field
         self._order.append(field)
         return field
@@ -342,12 +334,12 @@ class FilingEditor(QWidget):
             )
 
     def _watch_rows(self) -> None:
-        """Ctrl+Z in a row's input may undo a choice too (see ``eventFilter``)."""
+        """Ctrl+Z in a row's input may undo a choice too."""
         for rows in self._rows.values():
 
             def watch(row: Any, hook: Any = rows.row_hook) -> None:
                 for scalar in row.scalars:
-                    scalar.input.installEventFilter(self)
+                    self._undo.watch(scalar.input)
                 if hook is not None:
                     hook(row)
 
@@ -413,7 +405,7 @@ class FilingEditor(QWidget):
                     field.present = present
                     field.autofilled = None
             self._to_normalise.clear()
-            self._forget_choice()
+            self._undo.forget()
             self._apply_read_only(read_only)
             self.banner.setVisible(read_only and banner)
             self._update_kind_rows()
@@ -469,22 +461,6 @@ class FilingEditor(QWidget):
         super().resizeEvent(event)
         self.summary.set_height_limit(self.height() // 4)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        """Ctrl+Z in a field a choice just filled undoes the choice (the input's own
-        undo history does not hold a fill); anywhere else it is the input's own undo."""
-        kind = event.type()
-        if (
-            kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
-            and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.Undo)
-            and self._choice_undoable_in(watched)
-        ):
-            event.accept()
-            if kind == QEvent.Type.KeyPress:
-                self.undo_choice()
-            return True
-        return super().eventFilter(watched, event)
-
     # ==== more, for the window ==============================================================
 
     def report(self) -> rules.Report | None:
@@ -497,43 +473,7 @@ class FilingEditor(QWidget):
     def undo_choice(self) -> bool:
         """Undo the last choice from the roster or the directory (its 撤销): the fields
         it replaced and still hold its values get their previous values back."""
-        choice = self._choice
-        if choice is None or self._read_only:
-            return False
-        restore = choice.fill.undo(choice.values())
-        for key, value in restore.items():
-            field = choice.fields[key]
-            field.fill(value)
-            field.autofilled = None
-            field.entered_value = value
-        self._forget_choice()
-        return bool(restore)
-
-    def _on_choice(self, choice: AppliedChoice) -> None:
-        self._choice = choice
-        labels = [
-            choice.fields[c.key].field.label for c in choice.fill.changes if c.key != choice.picked
-        ]
-        if choice.kind == "officer":
-            text = self.tr("已按执法人员名册换为“%1”：%2。")
-        else:
-            text = self.tr("已按企业名录换为“%1”：%2。")
-        self.choice_notice.show_text(
-            text.replace("%1", choice.record).replace("%2", self.tr("、").join(labels))
-        )
-
-    def _forget_choice(self) -> None:
-        self._choice = None
-        self.choice_notice.hide()
-
-    def _choice_undoable_in(self, watched: QObject) -> bool:
-        choice = self._choice
-        if choice is None or self._read_only:
-            return False
-        inputs = [f.input for f in choice.fields.values()]
-        if not any(w is watched or w.isAncestorOf(watched) for w in inputs if w is not None):
-            return False
-        return choice.fill.can_undo(choice.values())
+        return self._undo.undo()
 
     def fill_from_profile(self) -> None:
         """Fill blank unit and leader fields from the unit profile (a clerk's action)."""
@@ -578,9 +518,7 @@ class FilingEditor(QWidget):
             self._update_kind_rows()
         if field.path == "lead_unit":
             self._update_profile_button()
-        choice = self._choice
-        if choice is not None and not choice.fill.can_undo(choice.values()):
-            self._forget_choice()  # the clerk has retyped all it filled: nothing to undo
+        self._undo.edited()
         self._edit_timer.start()
         self.changed.emit()
 
@@ -609,7 +547,7 @@ class FilingEditor(QWidget):
         self._to_normalise = {
             m for p in self._to_normalise if (m := moved_path(p, path, removed)) is not None
         }
-        self._forget_choice()  # its fields may have moved or gone
+        self._undo.forget()  # its fields may have moved or gone
 
     # ==== validation and its display ========================================================
 
@@ -775,39 +713,13 @@ class FilingEditor(QWidget):
         return kind.value() if kind is not None else str(self._base.get("kind") or "")
 
     def _update_deadline(self, report: rules.Report) -> None:
-        if self._deadline is None:
-            return
-        deadline = report.deadline
-        if deadline is None:
-            self._deadline.setText(self.tr("填写检查结束时间后自动计算"))
-            self._deadline.setStyleSheet("")
-            return
-        text = date_text(deadline.day)
-        colour = ""
-        calendar = self._context.get("calendar")
-        status = deadline_status(
-            deadline.day,
-            self._now().date(),
-            calendar if isinstance(calendar, WorkCalendar) else WorkCalendar(),
-        )
-        if status.is_overdue:
-            text += self.tr("，已逾期 %1 个工作日").replace("%1", str(status.overdue))
-            colour = ERROR_COLOUR
-        elif status.left:
-            text += self.tr("，还剩 %1 个工作日").replace("%1", str(status.left))
-        else:
-            text += self.tr("，今天截止")
-            colour = WARNING_COLOUR
-        if deadline.estimated:
-            text += self.tr("（估算）")
-            self._deadline.setToolTip(
-                self.tr("节假日安排尚未收录的年份按周一至周五估算，请以国务院公布的安排为准。")
+        if self._deadline is not None:
+            calendar = self._context.get("calendar")
+            self._deadline.show_deadline(
+                report.deadline,
+                self._now().date(),
+                calendar if isinstance(calendar, WorkCalendar) else WorkCalendar(),
             )
-            colour = colour or WARNING_COLOUR
-        else:
-            self._deadline.setToolTip("")
-        self._deadline.setStyleSheet(f"color: {colour};" if colour else "")
-        self._deadline.setText(text)
 
     def _update_kind_rows(self, force_path: str | None = None) -> None:
         """Post-hoc fields show for post-hoc filings, and wherever they still hold text."""
@@ -837,9 +749,9 @@ class FilingEditor(QWidget):
             rows.set_read_only(read_only)
         if self._autofill is not None:
             self._autofill.enabled = not read_only
+        self._undo.enabled = not read_only
         # Locked filings must not look editable: inputs lose their white boxes and
         # placeholders (see READ_ONLY_STYLE), and there is no problems list to act on.
-        self.form.setProperty("locked", read_only)
         self.form.setStyleSheet(READ_ONLY_STYLE if read_only else "")
         self.summary.setVisible(not read_only)
 

@@ -13,13 +13,10 @@ from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSizePolicy,
     QStyle,
     QVBoxLayout,
@@ -237,38 +234,3 @@ class ProblemSummary(QWidget):
         path = item.data(PATH_ROLE)
         if path:
             self.jump.emit(path)
-
-
-class ChoiceNotice(QFrame):
-    """Under the form: what a choice from the roster or the directory replaced, with 撤销.
-
-    Below the form, so showing it only shortens the view from the bottom and never moves
-    the field the clerk is in.
-    """
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("choiceNotice")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#choiceNotice { background: #e8f0fb; border: 1px solid #1f5fa8; border-radius: 4px; }"
-            " #choiceNotice QLabel { color: #1f5fa8; }"
-        )
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.undo_button = QPushButton(self.tr("撤销"), self)
-        self.undo_button.setAutoDefault(False)
-        self.undo_button.setToolTip(self.tr("恢复换人（换企业）之前的内容（Ctrl+Z）"))
-        self.close_button = QPushButton(self.tr("知道了"), self)
-        self.close_button.setAutoDefault(False)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.undo_button)
-        layout.addWidget(self.close_button)
-        self.hide()
-
-    def show_text(self, text: str) -> None:
-        self.text.setText(text)
-        self.text.setAccessibleName(text)
-        self.show()
