@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_serve)
 
     p = sub.add_parser("migrate", parents=[common], help="建立或升级数据库结构（升级前请先备份）")
+    p.add_argument(
+        "--office-code", metavar="CODE", help="升级单办公室数据库时其办公室的代码（默认 430300）"
+    )
+    p.add_argument("--office-name", metavar="NAME", help="其办公室的名称（默认 湘潭市）")
+    p.add_argument("--prefix", metavar="PREFIX", help="其回执前缀（默认 潭优备）")
     p.set_defaults(handler=_migrate)
 
     office = sub.add_parser("office", help="办公室（市县两级）：设立、列出")
@@ -235,10 +240,29 @@ def _migrate(args: argparse.Namespace) -> int:
     if before.current == before.head:
         print(f"数据库结构已是最新（{before.head}）。")
         return 0
-    OfficeStore.open(args.db, migrate=True).dispose()
+    told = {
+        key: value.strip()
+        for key, value in (
+            ("code", args.office_code),
+            ("name", args.office_name),
+            ("prefix", args.prefix),
+        )
+        if value and value.strip()
+    }
+    if told and before.current != migrations.SINGLE_OFFICE:
+        raise OfficeError("--office-code、--office-name、--prefix 只用于升级单办公室数据库。")
+    if "code" in told and not offices_code_ok(told["code"]):
+        raise OfficeError("办公室代码应为 6 位行政区划代码，例如 430300。")
+    OfficeStore.open(args.db, migrate=True, single_office=told or None).dispose()
     log_event("migrated", from_revision=before.current, to_revision=before.head)
     print(f"已将数据库结构从 {before.current} 升级到 {before.head}。")
     return 0
+
+
+def offices_code_ok(code: str) -> bool:
+    from office.offices import CODE_RE
+
+    return CODE_RE.fullmatch(code) is not None
 
 
 def _office_create(args: argparse.Namespace) -> int:

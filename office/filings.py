@@ -297,16 +297,25 @@ def review_page(
 
 
 def search(db: Connection, offices_in: list[str], text: str, *, limit: int = 50) -> list[Held]:
-    """Revisions of ``offices_in`` whose receipt or id is ``text`` or whose unit contains
-    it, newest first. The unit match scans the office's rows (no full-text index)."""
+    """Revisions of ``offices_in`` whose receipt or id is ``text`` (through their
+    indexes), else those whose unit contains it (a scan of the offices' rows: there is
+    no full-text index), newest first."""
     text = text.strip()[:64]
     if not text:
         return []
+    exact = (
+        select(*_COLUMNS)
+        .where(_t.office.in_(offices_in) & ((_t.receipt == text) | (_t.id == text)))
+        .order_by(_t.received_at.desc())
+        .limit(limit)
+    )
+    found = [_held(row) for row in db.execute(exact)]
+    if found:
+        return found
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     query = (
         select(*_COLUMNS)
-        .where(_t.office.in_(offices_in))
-        .where((_t.receipt == text) | (_t.id == text) | _t.unit.like(pattern, escape="\\"))
+        .where(_t.office.in_(offices_in) & _t.unit.like(pattern, escape="\\"))
         .order_by(_t.received_at.desc())
         .limit(limit)
     )

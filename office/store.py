@@ -78,6 +78,7 @@ class OfficeStore:
         create: bool = True,
         migrate: bool = False,
         check_schema: bool = True,
+        single_office: dict[str, str] | None = None,
     ) -> OfficeStore:
         """Open the store at ``target`` (a path or a ``postgresql://`` URL).
 
@@ -96,13 +97,25 @@ class OfficeStore:
             engine = _engine(f"sqlite:///{path}")
             store = cls(engine, str(path), path)
         try:
-            store._prepare(create=create, migrate=migrate, check_schema=check_schema)
+            store._prepare(
+                create=create,
+                migrate=migrate,
+                check_schema=check_schema,
+                single_office=single_office,
+            )
         except BaseException:
             engine.dispose()
             raise
         return store
 
-    def _prepare(self, *, create: bool, migrate: bool, check_schema: bool) -> None:
+    def _prepare(
+        self,
+        *,
+        create: bool,
+        migrate: bool,
+        check_schema: bool,
+        single_office: dict[str, str] | None = None,
+    ) -> None:
         from office import migrations
 
         try:
@@ -127,7 +140,7 @@ class OfficeStore:
             self._create_schema()
         elif state.behind:
             if migrate:
-                migrations.upgrade(self)
+                migrations.upgrade(self, single_office)
             elif check_schema:
                 raise OfficeError(
                     f"数据库 {self.target} 的结构版本较旧（{state.current}，本程序需要 "

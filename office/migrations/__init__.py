@@ -53,10 +53,11 @@ class SchemaState:
         return self.current is not None and not self.newer and self.current != self.head
 
 
-def _config(conn: Connection | None = None) -> Config:
+def _config(conn: Connection | None = None, **attributes: object) -> Config:
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.attributes["connection"] = conn
+    config.attributes.update(attributes)
     return config
 
 
@@ -101,9 +102,13 @@ def stamp_head(conn: Connection) -> None:
     command.stamp(_config(conn), "head")
 
 
-def upgrade(store: OfficeStore) -> tuple[str | None, str]:
+def upgrade(
+    store: OfficeStore, single_office: dict[str, str] | None = None
+) -> tuple[str | None, str]:
     """Upgrade the store's schema to the head revision in one transaction; returns
-    (from, to). A database of the single-office release is stamped ``0001`` first."""
+    (from, to). A database of the single-office release is stamped ``0001`` first;
+    ``single_office`` (``code``, ``name``, ``prefix``) names its office when it was not
+    430300 湘潭市 潭优备."""
     from office.store import SQLITE_USER_VERSION, migration_engine
 
     engine = migration_engine(store)
@@ -117,7 +122,7 @@ def upgrade(store: OfficeStore) -> tuple[str | None, str]:
             names = set(inspect(conn).get_table_names())
             if "alembic_version" not in names:
                 command.stamp(_config(conn), SINGLE_OFFICE)
-            command.upgrade(_config(conn), "head")
+            command.upgrade(_config(conn, single_office=single_office), "head")
             if conn.dialect.name == "sqlite":
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:

@@ -143,3 +143,26 @@ def test_a_migrated_database_has_the_schema_of_a_new_one(old_db: Path, tmp_path:
             engine.dispose()
 
     assert shape(old_db) == shape(tmp_path / "new.db")
+
+
+def test_the_old_office_can_be_named_otherwise_when_migrating(old_db: Path) -> None:
+    refused = office_cli(old_db, "migrate", "--office-code", "43030", check=False)
+    assert refused.returncode == 1 and "6 位" in refused.stderr
+    office_cli(
+        old_db,
+        "migrate",
+        "--office-code",
+        "430302",
+        "--office-name",
+        "雨湖区",
+        "--prefix",
+        "雨优备",
+    )
+    listed = json.loads(office_cli(old_db, "office", "list", "--json").stdout)
+    assert listed == [{"code": "430302", "name": "雨湖区", "parent": None, "prefix": "雨优备"}]
+    held = json.loads(office_cli(old_db, "filings", "--json").stdout)
+    # The receipts already issued keep their text; new ones carry the new prefix.
+    assert [f["receipt"] for f in held] == [f["receipt"] for f in FACTS["filings"]]
+    assert {f["office"] for f in held} == {"430302"}
+    again = office_cli(old_db, "migrate", "--prefix", "乙", check=False)
+    assert "已是最新" in again.stdout

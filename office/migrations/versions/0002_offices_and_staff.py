@@ -11,6 +11,8 @@ Revises: 0001
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,6 +34,8 @@ def upgrade() -> None:
     if bind.dialect.name != "sqlite":
         raise RuntimeError("only the single-office release's SQLite databases are at 0001")
     now = format_timestamp(now_in_shanghai())
+    told = op.get_context().config.attributes.get("single_office") or {}
+    city = (told.get("code", CITY[0]), told.get("name", CITY[1]), told.get("prefix", CITY[2]))
 
     op.create_table(
         "offices",
@@ -47,7 +51,7 @@ def upgrade() -> None:
         sa.text(
             "INSERT INTO offices (code, name, parent, prefix, created_at) "
             "VALUES (:code, :name, NULL, :prefix, :at)"
-        ).bindparams(code=CITY[0], name=CITY[1], prefix=CITY[2], at=now)
+        ).bindparams(code=city[0], name=city[1], prefix=city[2], at=now)
     )
     op.create_table(
         "units",
@@ -60,7 +64,7 @@ def upgrade() -> None:
         sa.text(
             "INSERT INTO units (name, office, created_at) "
             "SELECT unit, :code, :at FROM (SELECT unit FROM tokens UNION SELECT unit FROM filings)"
-        ).bindparams(code=CITY[0], at=now)
+        ).bindparams(code=city[0], at=now)
     )
 
     # filings: + office, + park; receipt numbers unique per office and year.
@@ -105,7 +109,7 @@ def upgrade() -> None:
             " WHERE n.id = f.id AND n.revision = f.revision "
             " AND n.recipient_kind = 'park_committee' LIMIT 1) "
             "FROM filings f ORDER BY f.rowid"
-        ).bindparams(code=CITY[0])
+        ).bindparams(code=city[0])
     )
     op.drop_index("filings_unit", table_name="filings")
     op.drop_table("filings")
@@ -124,7 +128,7 @@ def upgrade() -> None:
         sa.text(
             "INSERT INTO receipt_series_v2 (office, year, last) "
             "SELECT :code, year, last FROM receipt_series"
-        ).bindparams(code=CITY[0])
+        ).bindparams(code=city[0])
     )
     op.drop_table("receipt_series")
     op.rename_table("receipt_series_v2", "receipt_series")
@@ -187,7 +191,11 @@ def upgrade() -> None:
             "INSERT INTO audit (at, actor, action, office, target, details) "
             "VALUES (:at, 'migrate', 'schema_upgraded', :code, '0002', :details)"
         ).bindparams(
-            at=now, code=CITY[0], details='{"from": "0001", "office": "430300", "prefix": "潭优备"}'
+            at=now,
+            code=city[0],
+            details=json.dumps(
+                {"from": "0001", "office": city[0], "prefix": city[2]}, ensure_ascii=False
+            ),
         )
     )
 
