@@ -92,9 +92,14 @@ def serve(
         timeout_graceful_shutdown=10,
     )
     scheme = "https" if ssl_certfile else "http"
+    # The app is built before "listening" is said, and the socket listens from then on:
+    # whoever waits for that line may connect at once (the connection waits in the
+    # backlog until uvicorn accepts it), with one worker or several.
+    app = create_app(store, rate_limit=rate_limit) if workers == 1 else None
+    sock.listen(2048)
     log_event("listening", url=f"{scheme}://{host}:{bound_port}", db=store.target, workers=workers)
-    if workers == 1:
-        config = uvicorn.Config(create_app(store, rate_limit=rate_limit), **options)
+    if app is not None:
+        config = uvicorn.Config(app, **options)
         uvicorn.Server(config).run(sockets=[sock])
     else:
         from uvicorn.supervisors import Multiprocess
