@@ -67,11 +67,11 @@ class Reference:
 
     def park_name(self, park: str) -> str:
         """The park's full name when it is a known park (by name or short name)."""
-        key = normalize.single_line(park)
+        key = normalize.name_key(park)
         for p in self.data["parks"]:
-            if key in (p["name"], p.get("short")):
+            if key in (normalize.name_key(p["name"]), normalize.name_key(p.get("short") or "")):
                 return p["name"]
-        return key
+        return normalize.single_line(park)
 
 
 @lru_cache(maxsize=16)
