@@ -28,7 +28,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forms import __version__
 from forms.record import format_timestamp, now
-from office import changes, filings, intake, reference, schemas, tokens, verify, verify_page
+from office import (
+    changes,
+    contract,
+    filings,
+    intake,
+    reference,
+    schemas,
+    tokens,
+    verify,
+    verify_page,
+)
 from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
 from office.store import OfficeStore
@@ -42,8 +52,9 @@ _HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
 JSON_BODY = {
     "requestBody": {
         "required": True,
-        "description": "一份备案表，交换格式（DESIGN.md），UTF-8 JSON，最大 256 KiB",
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "description": "一份备案表，交换格式（GET /api/v1/forms/{form}/schema），UTF-8 JSON，"
+        "最大 256 KiB",
+        "content": {"application/json": {"schema": {"$ref": contract.FILING_REF}}},
     }
 }
 
@@ -302,6 +313,22 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
             return Response(status_code=304, headers=headers)
         return JSONResponse(ref.answer(), headers=headers)
 
+    @app.get(
+        "/api/v1/forms/{form:path}/schema",
+        responses={
+            200: {"content": {"application/schema+json": {"schema": {"type": "object"}}}},
+            **schemas.refusals(404),
+        },
+        response_class=JSONResponse,
+        summary="交换格式的 JSON Schema（由表单定义生成，公开，无需令牌）",
+    )
+    def get_form_schema(form: str) -> JSONResponse:
+        with store.read() as db:
+            found = contract.form_schema(reference.current(db), form)
+        if found is None:
+            raise not_found(f"没有这个表单版本：{form[:80]}。")
+        return JSONResponse(found, media_type="application/schema+json")
+
     @app.get("/api/v1/health", response_model=schemas.Health, summary="服务状态与服务器时间")
     def health() -> JSONResponse:
         with store.read() as db:
@@ -351,6 +378,14 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         status = 404 if answer["status"] == verify.UNKNOWN else 200
         return HTMLResponse(verify_page.render(answer), status_code=status, headers=headers)
 
+    plain_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = contract.with_filing_schema(plain_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

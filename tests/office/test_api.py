@@ -80,6 +80,7 @@ def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) ->
         ("/api/v1/changes", "get"),
         ("/api/v1/reference", "get"),
         ("/api/v1/health", "get"),
+        ("/api/v1/forms/{form}/schema", "get"),
         ("/api/v1/verify/{filing_id}", "get"),
         ("/verify/{filing_id}", "get"),
     }
