@@ -48,6 +48,13 @@ BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited 
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
 _HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+_PAGE_HEADERS = {  # the public pages: never cached, indexed, sniffed or scripted
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
 
 JSON_BODY = {
     "requestBody": {
@@ -353,6 +360,38 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
     @app.get(
+        "/api/v1/verify/code/{code}",
+        response_model=schemas.CodeLookup,
+        responses=schemas.refusals(400),
+        summary="按查询码查找备案（公开，无需令牌）",
+    )
+    def lookup_code_json(code: str) -> JSONResponse:
+        with store.read() as db:
+            answer = verify.lookup_code(db, code)
+        if answer is None:
+            raise bad_request(verify.BAD_CODE)
+        log_event("verify_code", result=answer["status"], count=len(answer["filings"]))
+        return JSONResponse(answer, headers={"Cache-Control": "no-store"})
+
+    @app.get(
+        "/verify/code/{code}",
+        response_class=HTMLResponse,
+        responses={
+            400: {"description": "查询码格式不对", "content": _HTML_PAGE},
+            404: {"description": "未找到此查询码对应的备案", "content": _HTML_PAGE},
+        },
+        summary="按查询码查找备案的网页",
+    )
+    def lookup_code_html(code: str) -> HTMLResponse:
+        with store.read() as db:
+            answer = verify.lookup_code(db, code)
+        if answer is None:
+            return HTMLResponse(verify_page.render_bad_code(), 400, headers=_PAGE_HEADERS)
+        log_event("verify_code", result=answer["status"], count=len(answer["filings"]))
+        status = 404 if answer["status"] == verify.UNKNOWN else 200
+        return HTMLResponse(verify_page.render_code(answer), status, headers=_PAGE_HEADERS)
+
+    @app.get(
         "/verify/{filing_id}",
         response_class=HTMLResponse,
         responses={
@@ -362,13 +401,7 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         summary="核验纸质备案表的网页（扫描二维码打开）",
     )
     def verify_html(filing_id: str, r: str | None = None, d: str | None = None) -> HTMLResponse:
-        headers = {
-            "Cache-Control": "no-store",
-            "X-Robots-Tag": "noindex",
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-        }
+        headers = _PAGE_HEADERS
         params = verify.check_params(r, d)
         if params is None:
             return HTMLResponse(verify_page.render_bad_link(), status_code=400, headers=headers)

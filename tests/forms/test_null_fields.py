@@ -59,7 +59,7 @@ def test_null_meta_fields_are_still_refused(good_filing, key):
         with pytest.raises(record.NotAFiling):
             record.load(json.dumps(good_filing))
         return
-    filing, problems = record.load(json.dumps(good_filing))
+    _, problems = record.load(json.dumps(good_filing))
     assert (key, "wrong_type") in {(p.field, p.code) for p in problems}
 
 
@@ -77,8 +77,10 @@ def test_beian_validate_accepts_null(tmp_path: Path, good_filing):
     path = tmp_path / "nulls.json"
     path.write_text(json.dumps(with_nulls(good_filing), ensure_ascii=False), "utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "desktop.cli", "--data-dir", str(tmp_path / "desk")]
-        + ["validate", str(path), "--at", AT],
+        [
+            *(sys.executable, "-m", "desktop.cli", "--data-dir", str(tmp_path / "desk")),
+            *("validate", str(path), "--at", AT),
+        ],
         capture_output=True,
         timeout=60,
     )

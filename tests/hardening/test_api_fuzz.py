@@ -104,6 +104,8 @@ OPERATIONS = [
     ("GET", "/api/v1/forms/{form}/schema", (POSITIVE,)),  # any text is a form id to ask for
     ("GET", "/api/v1/verify/{filing_id}", (POSITIVE, NEGATIVE)),
     ("GET", "/verify/{filing_id}", (POSITIVE, NEGATIVE)),
+    ("GET", "/api/v1/verify/code/{code}", (POSITIVE,)),  # any text is a code to look up
+    ("GET", "/verify/code/{code}", (POSITIVE,)),
 ]
 CASES = [
     pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")

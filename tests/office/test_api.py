@@ -83,6 +83,8 @@ def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) ->
         ("/api/v1/forms/{form}/schema", "get"),
         ("/api/v1/verify/{filing_id}", "get"),
         ("/verify/{filing_id}", "get"),
+        ("/api/v1/verify/code/{code}", "get"),
+        ("/verify/code/{code}", "get"),
     }
     post = schema["paths"]["/api/v1/filings"]["post"]
     assert {"200", "201", "400", "401", "403", "409", "413", "422", "429"} <= set(post["responses"])
