@@ -74,6 +74,7 @@ class Reference(BaseModel):
     parks: list[dict[str, str]]
     cert_rules: dict[str, Any]
     forms: list[dict[str, Any]]
+    verify_url: str = Field(description="核验页面的公开地址（二维码链接用）；空表示未公布")
 
 
 class Health(BaseModel):
