@@ -380,7 +380,9 @@ def validate(
         if f.id not in filing and (f.only_for_kind and f.only_for_kind != kind):
             continue
         value = _check_field(run, f, f.id, filing.get(f.id, ""), kind)
-        if f.id in filing or not _blank(value):
+        if value is None:
+            norm.pop(f.id, None)  # null: not given
+        elif f.id in filing or not _blank(value):
             norm[f.id] = value
 
     start = _parsed_time(run, norm, "inspection_start")

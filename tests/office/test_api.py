@@ -371,6 +371,7 @@ def test_reference_answers_with_an_etag(http: httpx.Client) -> None:
         "parks",
         "cert_rules",
         "forms",
+        "verify_url",
     }
     assert body["cert_rules"]["rules"]
     etag = r.headers["etag"]
