@@ -123,6 +123,22 @@ def test_an_unknown_form_is_404_in_chinese(office: OfficeServer):
     assert "表单版本" in r.json()["message"]
 
 
+def test_a_form_loaded_as_reference_data_has_its_schema(office: OfficeServer, tmp_path):
+    raw = copy.deepcopy(load_definition().raw)
+    raw["id"] = "xiangtan-beian/2027"
+    raw["fields"][[f["id"] for f in raw["fields"]].index("items")]["max_length"] = 800
+    path = tmp_path / "reference.json"
+    path.write_text(
+        json.dumps({"forms": [{"id": raw["id"], "definition": raw}]}, ensure_ascii=False), "utf-8"
+    )
+    office.cli("reference", "load", str(path))
+    with office.client() as anonymous:
+        r = anonymous.get("/api/v1/forms/xiangtan-beian/2027/schema")
+    assert r.status_code == 200, r.text
+    assert r.json()["properties"]["form"]["const"] == "xiangtan-beian/2027"
+    assert r.json()["properties"]["items"]["maxLength"] == 800
+
+
 def test_what_the_schema_accepts_the_office_accepts(office: OfficeServer):
     token = office.create_token()
     filing = valid_filing()
