@@ -14,17 +14,21 @@ log = logging.getLogger(__name__)
 
 
 def make_application():
-    """The QApplication with the desk's name and icon (created once)."""
+    """The QApplication with the desk's name, icon and a font that draws Chinese (created
+    once)."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.main_window import _icon
+    from desktop.ui.window_font import ensure_chinese_font
 
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName("beian")
         QCoreApplication.setApplicationName("beian")
         app = QApplication(sys.argv[:1])
+    # Before any widget exists: widgets take the application font when they are made.
+    ensure_chinese_font(app)
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "涉企行政执法检查备案"))
     app.setWindowIcon(_icon())
     return app
