@@ -77,6 +77,7 @@ def start_desk(data_dir: Path):
     except StoreError:
         language = None
     i18n.install(language)
+    _use_store_calendar(store)
     window = MainWindow(store, data_dir=data_dir)
     _show_sized(window)
     if getattr(store, "backup_error", None):
@@ -95,6 +96,18 @@ def start_desk(data_dir: Path):
     # After the first paint: a zero timer would fire before the window is drawn.
     QTimer.singleShot(500, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window
+
+
+def _use_store_calendar(store) -> None:
+    """Date pickers mark holidays from the same calendar the rules count with (the
+    office's reference years included)."""
+    from desktop.store import StoreError
+    from desktop.ui.holiday_calendar import set_work_calendar
+
+    try:
+        set_work_calendar(store.validation_context()["calendar"])
+    except StoreError as exc:
+        log.warning("holiday calendar: the store's calendar cannot be read: %s", exc)
 
 
 def _show_sized(window) -> None:
