@@ -148,12 +148,12 @@ def run_window(data_dir: Path) -> int:
     from desktop.ui.errors import install_excepthook, setup_logging
     from desktop.ui.workers import running_jobs
 
-    app = make_application()
-    try:
+    try:  # first, so the log holds what starting the application decides (its font)
         setup_logging(data_dir)
     except OSError as exc:
         print(f"beian: 无法写入日志文件夹：{exc}", file=sys.stderr)
     install_excepthook()
+    app = make_application()
     log.info("starting with data folder %s", data_dir)
     window = start_desk(data_dir)
     if window is None:
