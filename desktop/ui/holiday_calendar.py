@@ -93,6 +93,9 @@ class HolidayCalendar(QCalendarWidget):
         self.setObjectName("holidayCalendar")
         self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        # Room for the 休/班 mark beside each number: two lines of text a row.
+        em = self.fontMetrics().horizontalAdvance("中")
+        self.setMinimumSize(em * 24, em * 17)
         self._calendar = calendar or work_calendar()
         self.marks: dict[date, str] = {}
         self.currentPageChanged.connect(self._mark_page)
@@ -116,7 +119,9 @@ class HolidayCalendar(QCalendarWidget):
             else:
                 # Drawn like any working day, not in the weekend's red.
                 fmt.setForeground(self.palette().text())
-                fmt.setToolTip(self.tr("%1 调休上班").replace("%1", name or ""))
+                fmt.setToolTip(
+                    self.tr("%1 调休上班").replace("%1", name) if name else self.tr("调休上班")
+                )
             self.setDateTextFormat(QDate(day.year, day.month, day.day), fmt)
         self.updateCells()
 

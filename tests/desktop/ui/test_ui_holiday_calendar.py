@@ -40,6 +40,7 @@ def test_reference_years_are_marked_and_unknown_years_are_not():
     calendar.extend({"2031": {"holidays": ["2031-01-01"], "workdays": ["2031-01-04"]}})
     marks = day_marks(calendar, date(2030, 12, 1), date(2031, 1, 31))
     assert marks == {date(2031, 1, 1): HOLIDAY, date(2031, 1, 4): WORKDAY}
+    assert holiday_name(date(2031, 1, 1)) is None  # a year chinesecalendar does not know
     assert day_marks(WorkCalendar(), date(2035, 1, 1), date(2035, 12, 31)) == {}
 
 
@@ -102,6 +103,16 @@ def test_the_widget_draws_the_marks_and_says_why(october: HolidayCalendar):
     assert any(near(c, WORKDAY_COLOUR) for c in cell_corner_colours(october, 10))
     assert not any(c.saturation() > 80 for c in cell_corner_colours(october, 17))
     assert not any(c.saturation() > 80 for c in cell_corner_colours(october, 14))
+
+
+def test_reference_years_get_plain_tooltips(qtbot):
+    calendar = WorkCalendar()
+    calendar.extend({"2031": {"holidays": ["2031-01-01"], "workdays": ["2031-01-04"]}})
+    widget = HolidayCalendar(calendar=calendar)
+    qtbot.addWidget(widget)
+    widget.setCurrentPage(2031, 1)
+    assert widget.dateTextFormat(QDate(2031, 1, 1)).toolTip() == "法定节假日 放假"
+    assert widget.dateTextFormat(QDate(2031, 1, 4)).toolTip() == "调休上班"
 
 
 def test_turning_the_page_marks_the_new_month(october: HolidayCalendar):
