@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextCharFormat
-from PySide6.QtWidgets import QCalendarWidget, QWidget
+from PySide6.QtWidgets import QCalendarWidget, QSpinBox, QTableView, QWidget
 
 from forms.workdays import WorkCalendar
 
@@ -96,6 +96,15 @@ class HolidayCalendar(QCalendarWidget):
         # Room for the 休/班 mark beside each number: two lines of text a row.
         em = self.fontMetrics().horizontalAdvance("中")
         self.setMinimumSize(em * 24, em * 17)
+        self.setAccessibleName(self.tr("日历"))
+        # Qt's own parts get names a screen reader can say.
+        year = self.findChild(QSpinBox, "qt_calendar_yearedit")
+        if year is not None:
+            year.setAccessibleName(self.tr("年份"))
+            year.lineEdit().setAccessibleName(self.tr("年份"))
+        view = self.findChild(QTableView, "qt_calendar_calendarview")
+        if view is not None:
+            view.setAccessibleName(self.tr("日期"))
         self._calendar = calendar or work_calendar()
         self.marks: dict[date, str] = {}
         self.currentPageChanged.connect(self._mark_page)
