@@ -96,13 +96,38 @@ def connection(run: Run, store, data_dir: Path) -> None:
     dialog.close()
 
 
+def late_post_hoc_filing() -> dict:
+    from datetime import timedelta
+
+    from forms.record import format_timestamp, now
+    from tests.support.ui_helpers import good_filing
+
+    filing = good_filing()
+    start = (now() - timedelta(days=21)).replace(hour=9, minute=0, second=0, microsecond=0)
+    filing.update(
+        kind="post_hoc",
+        inspection_start=format_timestamp(start),
+        inspection_end=format_timestamp(start + timedelta(hours=3)),
+        post_hoc_reason="complaint",
+        post_hoc_explanation="接群众投诉，现场核查。",
+    )
+    return filing
+
+
 def main_window(run: Run, store, data_dir: Path) -> None:
     from desktop.ui.app import start_desk
 
+    late = late_post_hoc_filing()
+    late_id = store.create_filing(late).id
     store.close()
     window = start_desk(data_dir)
     settle(run.app)
     run.check("main", window)
+    # A post-hoc filing past its five working days, checked: the problems banner shows
+    # the lateness warning above the form.
+    window.show_filing(late_id)
+    window.save_and_check()
+    run.check("main-late-post-hoc", window)
     window.close()
     window.store.close()
 

@@ -6,6 +6,8 @@
 - a visible QLabel is smaller than its text: a wrapped label shorter than its
   ``heightForWidth`` at its width, an unwrapped one narrower or lower than its text;
 - a button is narrower than its text;
+- a row of a list (QListView, QListWidget: the problems banner) taller than the list, or
+  cut off by a list that cannot scroll to it;
 - a label or button is cut off by a parent widget (except by a scroll area's viewport:
   there the clerk can scroll to it).
 
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QCheckBox,
     QLabel,
+    QListView,
     QPushButton,
     QRadioButton,
     QWidget,
@@ -92,6 +95,26 @@ def _button_problem(button: QAbstractButton) -> str | None:
     return None
 
 
+def _list_problems(view: QListView) -> list[str]:
+    viewport = view.viewport().rect()
+    can_scroll = view.verticalScrollBar().maximum() > 0
+    model = view.model()
+    if model is None:
+        return []
+    problems = []
+    for row in range(model.rowCount(view.rootIndex())):
+        index = model.index(row, view.modelColumn(), view.rootIndex())
+        rect = view.visualRect(index)
+        if rect.height() > viewport.height() or (not can_scroll and not viewport.contains(rect)):
+            text = str(index.data() or "").replace("\n", " ")
+            shown = viewport.intersected(rect).height()
+            problems.append(
+                f"{view.objectName() or type(view).__name__} row {row} «{text[:24]}…» "
+                f"needs {rect.height()} px height, {shown} shown"
+            )
+    return problems
+
+
 def clipped_texts(window: QWidget) -> list[str]:
     """Every way a text in ``window`` (a shown top-level widget) is not fully readable."""
     problems: list[str] = []
@@ -111,6 +134,9 @@ def clipped_texts(window: QWidget) -> list[str]:
         if not widget.isVisibleTo(window) or widget.window() is not window:
             continue
         problem = None
+        if isinstance(widget, QListView):
+            problems += _list_problems(widget)
+            continue
         if isinstance(widget, QLabel) and widget.text().strip():
             problem = _label_problem(widget)
         elif isinstance(widget, BUTTONS) and widget.text().strip():

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
 
 from desktop.store import Store
 from desktop.ui.connection_dialog import ConnectionDialog
@@ -50,6 +50,23 @@ def test_the_check_sees_an_unwrapped_label_cut_by_its_parent(qtbot):
     qtbot.waitExposed(window)
     problems = clipped_texts(window)
     assert problems and "cut by" in problems[0]
+
+
+def test_the_check_sees_a_list_row_cut_by_a_list_that_cannot_scroll(qtbot):
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    rows = QListWidget()
+    rows.setWordWrap(True)
+    rows.addItem("提醒：事后补报应在检查结束后 5 个工作日内报备，现已逾期 10 个工作日。" * 2)
+    layout.addWidget(rows)
+    window.resize(300, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not clipped_texts(window))
+    rows.setMaximumHeight(rows.fontMetrics().height() + 2 * rows.frameWidth())
+    qtbot.waitUntil(lambda: bool(clipped_texts(window)))
+    assert "row 0" in clipped_texts(window)[0]
 
 
 @pytest.fixture
