@@ -8,8 +8,8 @@
 - a button is narrower than its text;
 - a row of a list (QListView, QListWidget: the problems banner) taller than the list, or
   cut off by a list that cannot scroll to it;
-- a label or button is cut off by a parent widget (except by a scroll area's viewport:
-  there the clerk can scroll to it).
+- a label or button is cut off by a parent widget (a scroll area's viewport may hide
+  what is above or below it, where the clerk scrolls to, but not what is beside it).
 
 Only texts a clerk reads are checked: labels with text and buttons with text, shown.
 Table cells and headers are not (a table elides on purpose and can be scrolled).
@@ -50,7 +50,17 @@ def _cut_by_parent(widget: QWidget, top: QWidget) -> str | None:
         scrolls = isinstance(parent.parentWidget(), QAbstractScrollArea) and (
             parent is parent.parentWidget().viewport()
         )
-        if not scrolls and (visible.width() < rect.width() or visible.height() < rect.height()):
+        # A scroll area may hide what is above or below (the clerk scrolls a form down),
+        # never what is beside: text that needs scrolling sideways is cut for a reader.
+        area = parent.rect()
+        sideways = rect.left() < area.left() or rect.right() > area.right()
+        cut = not scrolls and visible.height() < rect.height()
+        if sideways:
+            return (
+                f"{describe(widget)} runs past the side of {type(parent).__name__} "
+                f"{parent.objectName() or ''}: x {rect.left()}…{rect.right()} in 0…{area.right()}"
+            )
+        if cut:
             return (
                 f"{describe(widget)} is cut by {type(parent).__name__} "
                 f"{parent.objectName() or ''}: {visible.width()}×{visible.height()} "
