@@ -49,7 +49,7 @@ def test_the_check_sees_an_unwrapped_label_cut_by_its_parent(qtbot):
     window.show()
     qtbot.waitExposed(window)
     problems = clipped_texts(window)
-    assert problems and "cut by" in problems[0]
+    assert problems and "runs past the side" in problems[0]
 
 
 def test_the_check_sees_a_list_row_cut_by_a_list_that_cannot_scroll(qtbot):
