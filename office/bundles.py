@@ -20,7 +20,7 @@ from office import changes, intake
 from office.errors import OfficeError, Refusal
 from office.intake import Outcome
 from office.store import OfficeStore
-from office.tokens import checked_unit
+from office.tokens import checked_unit, unit_key
 
 BUNDLE_FORMAT = "beian-bundle/1"
 CHANGES_FORMAT = "beian-changes/1"
@@ -54,7 +54,7 @@ def import_bundle(
     with the unit's office (``office``, or the only one, for a unit that has none yet)."""
     unit = checked_unit(unit)
     bundle = read_bundle(path)
-    if single_line(bundle["unit"]) != unit:
+    if unit_key(bundle["unit"]) != unit:
         raise OfficeError(
             f"备案包的单位“{single_line(bundle['unit'])[:50]}”与 --unit 指定的“{unit}”不一致，"
             "未导入任何备案。"

@@ -125,6 +125,22 @@ def latest(db: Connection, filing_id: str, unit: str | None = None) -> Held | No
     return held[-1]
 
 
+def ids_with_prefix(db: Connection, prefix: str, limit: int = 20) -> list[str]:
+    """Filing ids that start with ``prefix`` (either case), found by the primary key."""
+    ids: list[str] = []
+    for spelled in sorted({prefix.lower(), prefix.upper()}):
+        end = spelled[:-1] + chr(ord(spelled[-1]) + 1)
+        query = (
+            select(_t.id)
+            .distinct()
+            .where((_t.id >= spelled) & (_t.id < end))
+            .order_by(_t.id)
+            .limit(limit)
+        )
+        ids += list(db.execute(query).scalars())
+    return ids[:limit]
+
+
 def get(db: Connection, filing_id: str, revision: int) -> tuple[Held, bytes] | None:
     """One revision and its body exactly as received."""
     query = select(*_COLUMNS, _t.body).where((_t.id == filing_id) & (_t.revision == revision))
