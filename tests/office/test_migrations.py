@@ -1,5 +1,5 @@
-"""A database made by the single-office release (tests/data/office-v1.sqlite, built by
-tests/data/make_office_v1.py) migrates in place with nothing lost, and the desks go on
+"""A database made by the single-office release (tests/data/office_v1/office.sqlite, built
+by tests/data/office_v1/make.py) migrates in place with nothing lost, and the desks go on
 with the tokens they hold."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, inspect
 from office.store import OfficeStore
 from tests.support.office import DEFAULT_UNIT, OfficeServer, office_cli, valid_filing
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-FACTS = json.loads((DATA / "office-v1.json").read_text("utf-8"))
+DATA = Path(__file__).resolve().parents[1] / "data" / "office_v1"
+FACTS = json.loads((DATA / "facts.json").read_text("utf-8"))
 KEPT = {
     "tokens": "SELECT id, unit, hash, created_at, revoked_at FROM tokens ORDER BY id",
     "filings": "SELECT id, revision, unit, body, content_sha256, digest, received_at, receipt, "
@@ -31,7 +31,7 @@ KEPT = {
 @pytest.fixture
 def old_db(tmp_path: Path) -> Path:
     path = tmp_path / "office.db"
-    shutil.copyfile(DATA / "office-v1.sqlite", path)
+    shutil.copyfile(DATA / "office.sqlite", path)
     path.chmod(0o600)
     return path
 

@@ -1,13 +1,14 @@
-"""Build ``tests/data/office-v1.sqlite``: a database of the single-office release.
+"""Build ``tests/data/office_v1/office.sqlite``: a database of the single-office release.
 
 It was made by running this script at the last commit whose office held one office in
 one SQLite file (schema ``PRAGMA user_version = 1``, receipts 潭优备〔YEAR〕NNNNNN号)::
 
-    .venv/bin/python tests/data/make_office_v1.py
+    .venv/bin/python tests/data/office_v1/make.py
 
-The database is committed as it came out; ``office-v1.json`` beside it holds the unit
-tokens issued into it (a test database: the tokens are not secret) and what it holds,
-so that the migration test can check that nothing was lost and that the desks' tokens
+(then at tests/data/make_office_v1.py, writing office-v1.sqlite and office-v1.json;
+moved here under these names since). The database is committed as it came out;
+``facts.json`` beside it holds the unit tokens issued into it (a test database: the
+tokens are not secret) and what it holds, so that the migration test can check that nothing was lost and that the desks' tokens
 still work. Later code creates the new schema, so running this script again today
 would not make the same file: the committed one is the test data.
 """
@@ -21,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE.parents[2]))
 
 from forms.record import SHANGHAI  # noqa: E402
 from office import filings, intake, reference, tokens  # noqa: E402
@@ -65,7 +66,7 @@ def filing(unit: str, day: int, *, park: str = "", revision: int = 1, fid: str |
 
 
 def main() -> None:
-    target = HERE / "office-v1.sqlite"
+    target = HERE / "office.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     store = OfficeStore.open(target)
@@ -103,7 +104,7 @@ def main() -> None:
         "filings": held,
         "bodies": {f"{f['id']}/{f['revision']}": f for f in sent},
     }
-    (HERE / "office-v1.json").write_text(
+    (HERE / "facts.json").write_text(
         json.dumps(facts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     print(f"wrote {target} ({len(held)} filing revisions)")
