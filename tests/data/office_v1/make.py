@@ -8,8 +8,8 @@ one SQLite file (schema ``PRAGMA user_version = 1``, receipts 潭优备〔YEAR�
 (then at tests/data/make_office_v1.py, writing office-v1.sqlite and office-v1.json;
 moved here under these names since). The database is committed as it came out;
 ``facts.json`` beside it holds the unit tokens issued into it (a test database: the
-tokens are not secret) and what it holds, so that the migration test can check that nothing was lost and that the desks' tokens
-still work. Later code creates the new schema, so running this script again today
+tokens are not secret) and what it holds, so that the migration test can check that
+nothing was lost and that the desks' tokens still work. Later code creates the new schema, so running this script again today
 would not make the same file: the committed one is the test data.
 """
 
