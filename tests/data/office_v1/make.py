@@ -9,8 +9,9 @@ one SQLite file (schema ``PRAGMA user_version = 1``, receipts 潭优备〔YEAR�
 moved here under these names since). The database is committed as it came out;
 ``facts.json`` beside it holds the unit tokens issued into it (a test database: the
 tokens are not secret) and what it holds, so that the migration test can check that
-nothing was lost and that the desks' tokens still work. Later code creates the new schema, so running this script again today
-would not make the same file: the committed one is the test data.
+nothing was lost and that the desks' tokens still work. Later code creates the new
+schema (and has another API), so this script does not run today: the committed file is
+the test data, and the script records how it was made.
 """
 
 from __future__ import annotations
