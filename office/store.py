@@ -39,6 +39,7 @@ from office.errors import OfficeError
 SQLITE_USER_VERSION = 2
 DEFAULT_OFFICE = {"code": "430300", "name": "湘潭市", "prefix": "潭优备"}
 ENV_DB = "BEIAN_OFFICE_DB"
+SCHEMA_LOCK = 0x6265_6961_6E  # "beian": PostgreSQL advisory lock for creating the schema
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -152,7 +153,10 @@ class OfficeStore:
 
         with self.write() as conn:
             # Two programs creating the same new database at once: the second finds the
-            # schema made inside its own write transaction and leaves it alone.
+            # schema made inside its own write transaction and leaves it alone (SQLite's
+            # write lock; on PostgreSQL a transaction-scoped advisory lock).
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
             if inspect(conn).has_table("offices"):
                 return
             tables.metadata.create_all(conn)

@@ -114,6 +114,12 @@ def upgrade(
     engine = migration_engine(store)
     try:
         with engine.connect().execution_options(beian_write=True) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":  # one migrating program at a time
+                from sqlalchemy import text
+
+                from office.store import SCHEMA_LOCK
+
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
             before = state(conn)
             if before.newer:
                 raise OfficeError(f"数据库 {store.target} 由更新版本的 beian-office 创建。")

@@ -242,3 +242,32 @@ def test_log_redaction_masks_phones_and_bearer_tokens() -> None:
     # Ids, receipts and certificate numbers stay readable.
     keep = "6f1c2a7e-3b4d-4c5e-9f60-7a8b9c0d1e2f 潭优备〔2026〕000123号 43031119004"
     assert logs.redact(keep) == keep
+
+
+def test_programs_creating_one_new_database_at_once_make_one_schema(
+    request, tmp_path, office_backend
+) -> None:
+    import threading
+
+    from tests.support.office import new_office_db
+
+    target = new_office_db(request, office_backend, tmp_path)
+    opened: list[OfficeStore] = []
+    failed: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            opened.append(OfficeStore.open(target))
+        except BaseException as exc:  # collected, asserted below
+            failed.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failed == [] and len(opened) == 4
+    with opened[0].read() as db:
+        assert [r.code for r in db.execute(select(tables.offices))] == ["430300"]
+    for store in opened:
+        store.dispose()
