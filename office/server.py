@@ -14,6 +14,7 @@ import json
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -81,7 +82,7 @@ def serve(
     store = OfficeStore.open(db_path)
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
-    options = dict(
+    options: dict[str, Any] = dict(
         log_config=None,  # logs.configure() already routed uvicorn's logs as JSON
         access_log=False,
         server_header=False,

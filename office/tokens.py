@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Select, select, update
 
 from forms.normalize import name_key
 from forms.record import format_timestamp, now
@@ -105,7 +106,7 @@ def revoke_id(db: Connection, actor: Actor, token_id: int) -> TokenInfo:
     return info
 
 
-def _joined():  # tokens with their unit's office
+def _joined() -> Select[Any]:  # tokens with their unit's office
     return select(tokens, units.c.office).select_from(
         tokens.outerjoin(units, units.c.name == tokens.c.unit)
     )
@@ -130,5 +131,5 @@ def all_tokens(db: Connection) -> list[TokenInfo]:
     return [_info(row) for row in db.execute(_joined().order_by(tokens.c.id))]
 
 
-def _info(row) -> TokenInfo:
+def _info(row: Any) -> TokenInfo:
     return TokenInfo(row.id, row.unit, row.created_at, row.revoked_at, row.office)
