@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import ColumnElement, Connection, func, select, update
 
 from office import users
 from office.staff import Actor
@@ -45,7 +45,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _failures(db: Connection, column: object, value: str, since: str) -> int:
+def _failures(db: Connection, column: ColumnElement[str], value: str, since: str) -> int:
     query = (
         select(func.count())
         .select_from(login_attempts)

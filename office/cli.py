@@ -517,6 +517,7 @@ def _reference_show(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from office import audit, bundles
+    from office.tokens import checked_unit
 
     store = OfficeStore.open(args.db)
     with store.read() as db:
@@ -527,7 +528,7 @@ def _import(args: argparse.Namespace) -> int:
             db,
             actor,
             "bundle_imported",
-            bundles.checked_unit(args.unit),
+            checked_unit(args.unit),
             file=args.file.name,
             accepted=sum(1 for o in outcomes if o.decision == "accepted"),
             refused=sum(1 for o in outcomes if not o.accepted),

@@ -151,6 +151,7 @@ def _decide(
     # First the office's series lock: everything below is decided one submission at a time.
     receipts.lock_series(db, office.code, received_at.year)
     if keyed:
+        assert isinstance(filing_id, str) and isinstance(revision, int)
         answered = _already_held(db, unit, filing_id, revision, content_sha256)
         if answered is not None:
             return answered
@@ -173,6 +174,7 @@ def _decide(
             {"problem_codes": sorted({p.code for p in report.errors})},
         )
     park = (report.normalized.get("enterprise") or {}).get("park")
+    assert isinstance(filing_id, str) and isinstance(revision, int)  # keyed
     held = filings.store(
         db,
         filing_id=filing_id,

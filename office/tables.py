@@ -41,7 +41,6 @@ metadata = MetaData(
 # SQLite's INTEGER PRIMARY KEY AUTOINCREMENT (never reuses a key) and PostgreSQL's
 # identity column: ``seq`` of changes, notifications and audit only grows.
 Serial = BigInteger().with_variant(Integer(), "sqlite")
-AUTOINCREMENT = {"sqlite_autoincrement": True}
 
 ROLES = ("admin", "reviewer", "justice", "park", "viewer")
 
@@ -71,7 +70,7 @@ tokens = Table(
     Column("hash", Text, nullable=False, unique=True),
     Column("created_at", Text, nullable=False),
     Column("revoked_at", Text),
-    **AUTOINCREMENT,
+    sqlite_autoincrement=True,
 )
 
 filings = Table(
@@ -127,7 +126,7 @@ changes = Table(
     ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
     CheckConstraint("type IN ('receipt', 'returned')", name="type"),
     Index("ix_changes_unit_seq", "unit", "seq"),
-    **AUTOINCREMENT,
+    sqlite_autoincrement=True,
 )
 
 notifications = Table(
@@ -144,7 +143,7 @@ notifications = Table(
     CheckConstraint(
         "recipient_kind IN ('justice_bureau', 'park_committee')", name="recipient_kind"
     ),
-    **AUTOINCREMENT,
+    sqlite_autoincrement=True,
 )
 
 reference = Table(
@@ -168,7 +167,7 @@ users = Table(
     Column("created_at", Text, nullable=False),
     Column("disabled_at", Text),
     CheckConstraint("role IN ('admin', 'reviewer', 'justice', 'park', 'viewer')", name="role"),
-    **AUTOINCREMENT,
+    sqlite_autoincrement=True,
 )
 
 # Staff sessions (for the web workbench's cookies): only the SHA-256 of the session id.
@@ -193,7 +192,7 @@ login_attempts = Table(
     Column("ok", Integer, nullable=False),
     Index("ix_login_attempts_username_at", "username", "at"),
     Index("ix_login_attempts_address_at", "address", "at"),
-    **AUTOINCREMENT,
+    sqlite_autoincrement=True,
 )
 
 # Append-only: every staff action, by whom, when, on what, and what changed (JSON).
@@ -207,5 +206,5 @@ audit = Table(
     Column("office", Text),
     Column("target", Text, nullable=False),
     Column("details", Text, nullable=False),
-    **AUTOINCREMENT,
+    sqlite_autoincrement=True,
 )

@@ -34,7 +34,8 @@ def upgrade() -> None:
     if bind.dialect.name != "sqlite":
         raise RuntimeError("only the single-office release's SQLite databases are at 0001")
     now = format_timestamp(now_in_shanghai())
-    told = op.get_context().config.attributes.get("single_office") or {}
+    config = op.get_context().config
+    told = (config.attributes.get("single_office") if config else None) or {}
     city = (told.get("code", CITY[0]), told.get("name", CITY[1]), told.get("prefix", CITY[2]))
 
     op.create_table(
