@@ -90,6 +90,7 @@ def _configured_office_url(data_dir: Path) -> str | None:
     """The office address saved in the desk's settings, if there is a store."""
     try:
         from desktop.store import DB_NAME, Store
+        from desktop.store import settings_registry as settings
     except ImportError:
         return None
     if not (Path(data_dir) / DB_NAME).is_file():
@@ -99,7 +100,7 @@ def _configured_office_url(data_dir: Path) -> str | None:
     except Exception:  # printing does not need the store; go without the link
         return None
     try:
-        value = store.get_meta("office_url")
-        return value if isinstance(value, str) and value.strip() else None
+        value = settings.OFFICE_URL.get(store)
+        return value if value and value.strip() else None
     finally:
         store.close()

@@ -22,6 +22,7 @@ from typing import Any
 
 from desktop import token_keyring
 from desktop.paths import ensure_data_dir
+from desktop.store import settings_registry as settings
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, STATUSES, StoreError
 from forms import record, rules
 
@@ -261,14 +262,14 @@ def print_result(store: Any, result: Any) -> None:
 
 def status_dict(store: Any) -> dict[str, Any]:
     counts = store.counts_by_status()
-    url = store.get_meta("office_url")
+    url = settings.OFFICE_URL.get(store)
     out: dict[str, Any] = {s: int(counts.get(s, 0)) for s in STATUSES}
     out.update(
-        last_sync=store.get_meta("last_sync"),
-        last_error=store.get_meta("last_error"),
+        last_sync=settings.LAST_SYNC.get(store),
+        last_error=settings.LAST_ERROR.get(store),
         office_url=url,
         encrypted=bool(url and str(url).startswith("https://")),
-        clock_skew_s=store.get_meta("clock_skew_s"),
+        clock_skew_s=settings.CLOCK_SKEW_S.get(store),
     )
     return out
 

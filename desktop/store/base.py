@@ -115,7 +115,7 @@ class StoreBase:
                 raise
             raise translated from exc
 
-    def _read(self, sql: str, params: Any = ()) -> list[tuple]:
+    def _read(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
                 return self._connection().execute(sql, params).fetchall()

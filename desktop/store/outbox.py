@@ -185,7 +185,7 @@ class OutboxMixin(FilingsMixin):
                         o.next_try_at, o.last_error, o.permanent
                  FROM outbox o JOIN revisions r
                    ON r.filing_id = o.filing_id AND r.revision = o.revision"""
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if due_only:
             current = self._now()
             sql += """ WHERE o.permanent = 0 AND (o.next_try_at IS NULL OR o.next_try_at <= ?
@@ -209,10 +209,11 @@ class OutboxMixin(FilingsMixin):
             for r in rows
         ]
 
-    def _outbox_revision(self, conn: sqlite3.Connection, filing_id: str) -> tuple | None:
-        return conn.execute(
+    def _outbox_revision(self, conn: sqlite3.Connection, filing_id: str) -> tuple[Any, ...] | None:
+        found: tuple[Any, ...] | None = conn.execute(
             "SELECT revision, attempts, permanent FROM outbox WHERE filing_id = ?", (filing_id,)
         ).fetchone()
+        return found
 
     def mark_attempt(self, filing_id: str, revision: int) -> None:
         with self._write() as conn:

@@ -233,7 +233,9 @@ def density_sql(query: ListQuery) -> tuple[str, list[Any]] | None:
     return sql, [match, DENSE + 1]
 
 
-def list_sql(query: ListQuery, columns: str, *, dense: bool = False) -> tuple[str, list] | None:
+def list_sql(
+    query: ListQuery, columns: str, *, dense: bool = False
+) -> tuple[str, list[Any]] | None:
     """SELECT of one page of ``query``; None when nothing can match. ``dense``: the text
     matches more than DENSE filings (see density_sql)."""
     p = plan(query)

@@ -13,12 +13,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from desktop.store import settings_registry as settings
 from desktop.sync.changes import Applied, apply_changes
 from forms.record import format_timestamp, now
 
 BUNDLE_FORMAT = "beian-bundle/1"
 CHANGES_FORMAT = "beian-changes/1"
-META_BUNDLE_CURSOR = "bundle_cursor"
 MAX_CHANGES_FILE_BYTES = 64 * 1024 * 1024
 
 
@@ -100,5 +100,5 @@ def import_changes(store: Any, data: dict[str, Any]) -> Applied:
     applied = apply_changes(store, data["changes"], now_text=format_timestamp(now()))
     cursor = data.get("cursor")
     if isinstance(cursor, str | int) and not isinstance(cursor, bool):
-        store.set_meta(META_BUNDLE_CURSOR, str(cursor))
+        settings.BUNDLE_CURSOR.set(store, str(cursor))
     return applied

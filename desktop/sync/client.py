@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import ssl
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,7 @@ class _Bearer(httpx.Auth):
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def auth_flow(self, request: httpx.Request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 

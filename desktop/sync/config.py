@@ -12,12 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import certifi
 
+from desktop.store import settings_registry as settings
 from desktop.sync import messages
-
-# Meta keys in the desk's store.
-META_URL = "office_url"
-META_CA_FILE = "ca_file"
-META_TIMEOUT = "office_timeout_s"
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_CONNECT_TIMEOUT_S = 10.0
@@ -76,14 +72,11 @@ class OfficeConfig:
     @classmethod
     def from_store(cls, store: Any) -> OfficeConfig | None:
         """The configuration saved in the store, or None when no office is set."""
-        url = store.get_meta(META_URL)
+        url = settings.OFFICE_URL.get(store)
         if not url:
             return None
-        ca_file = store.get_meta(META_CA_FILE) or None
-        try:
-            timeout = float(store.get_meta(META_TIMEOUT) or DEFAULT_TIMEOUT_S)
-        except (TypeError, ValueError):
-            timeout = DEFAULT_TIMEOUT_S
+        ca_file = settings.CA_FILE.get(store) or None
+        timeout = settings.OFFICE_TIMEOUT_S.get(store) or DEFAULT_TIMEOUT_S
         timeout = min(max(timeout, 0.1), 600.0)
         return cls(url=normalize_url(url), ca_file=ca_file, timeout_s=timeout)
 

@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop import token_keyring
-from desktop.sync import engine, messages
+from desktop.store import settings_registry as settings
+from desktop.sync import messages
 from desktop.sync.client import OfficeClient, OfficeError
 from desktop.sync.config import (
-    META_CA_FILE,
-    META_TIMEOUT,
-    META_URL,
     ConfigError,
     OfficeConfig,
     normalize_url,
@@ -60,16 +58,18 @@ def save_settings(
         raise ConfigError("等待答复的时间应在 0.1 到 600 秒之间。")
     value = token_keyring.check_token(token) if token is not None else None
     token_keyring.backend()  # NoKeyring before anything is written
-    old_url = store.get_meta(META_URL)
+    old_url = settings.OFFICE_URL.get(store)
     if value is not None:
         token_keyring.save_token(base, value)
         if old_url and old_url != base:
             token_keyring.delete_token(old_url)  # the old office's token is of no use any more
-    store.set_meta(META_URL, base)
-    store.set_meta(META_CA_FILE, ca)
+    settings.OFFICE_URL.set(store, base)
+    settings.CA_FILE.set(store, ca)
     if timeout_s is not None:
-        store.set_meta(META_TIMEOUT, timeout_s)
-    return OfficeConfig.from_store(store)
+        settings.OFFICE_TIMEOUT_S.set(store, timeout_s)
+    config = OfficeConfig.from_store(store)
+    assert config is not None  # the address was saved just above
+    return config
 
 
 def check_connection(store: Any) -> Check:
@@ -91,7 +91,7 @@ def check_connection(store: Any) -> Check:
                 return Check(
                     NOT_AN_OFFICE, messages.NOT_AN_OFFICE.format(detail=detail), config.encrypted
                 )
-            reply = client.changes(store.get_meta(engine.META_CURSOR))
+            reply = client.changes(settings.CHANGES_CURSOR.get(store))
         except OfficeError as exc:
             return Check(UNREACHABLE, str(exc), config.encrypted)
     if reply.status == 401:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from desktop.store import settings_registry as settings
 from desktop.store.api import QUEUED, StoreError, StoreFull
 from desktop.sync import backoff, messages
 from desktop.sync.changes import apply_changes
@@ -25,14 +26,6 @@ from forms.record import format_timestamp, parse_timestamp
 from forms.record import now as shanghai_now
 
 log = logging.getLogger(__name__)
-
-# Meta keys written by a pass.
-META_CURSOR = "changes_cursor"
-META_ETAG = "reference_etag"
-META_LAST_SYNC = "last_sync"  # the last pass that reached the office and finished
-META_LAST_TRY = "last_sync_try"
-META_LAST_ERROR = "last_error"
-META_SKEW = "clock_skew_s"
 
 PERMANENT = frozenset({400, 403, 409, 413, 422})
 RETRYABLE_4XX = frozenset({408, 429})
@@ -113,7 +106,7 @@ class SyncPass:
 
     def run(self) -> PassResult:
         r = self.result
-        self.store.set_meta(META_LAST_TRY, format_timestamp(self.clock()))
+        settings.LAST_SYNC_TRY.set(self.store, format_timestamp(self.clock()))
         try:
             self._health()
             self._reached = True
@@ -159,7 +152,7 @@ class SyncPass:
         ours = before + (after - before) / 2
         skew = round((theirs - ours).total_seconds(), 1)
         self.result.clock_skew_s = skew
-        self.store.set_meta(META_SKEW, skew)
+        settings.CLOCK_SKEW_S.set(self.store, skew)
         if abs(skew) > CLOCK_SKEW_WARN_S:
             self.result.warnings.append(messages.CLOCK_SKEW.format(minutes=round(abs(skew) / 60)))
 
@@ -240,7 +233,7 @@ class SyncPass:
         )
 
     def _pull_changes(self) -> None:
-        cursor = self.store.get_meta(META_CURSOR)
+        cursor = settings.CHANGES_CURSOR.get(self.store)
         for _ in range(MAX_CHANGE_PAGES):
             if self.should_stop():
                 raise _Stop
@@ -265,11 +258,11 @@ class SyncPass:
                 self.result.errors.append(messages.BAD_ANSWER.format(status=reply.status))
                 return
             cursor = str(new_cursor)
-            self.store.set_meta(META_CURSOR, cursor)  # only after the page is applied
+            settings.CHANGES_CURSOR.set(self.store, cursor)  # only after the page is applied
         self.result.errors.append(messages.BAD_ANSWER.format(status="（变更过多）"))
 
     def _pull_reference(self) -> None:
-        etag = self.store.get_meta(META_ETAG)
+        etag = settings.REFERENCE_ETAG.get(self.store)
         reply = self.client.reference(etag)
         if reply.status == 304:
             return
@@ -290,7 +283,7 @@ class SyncPass:
             self.result.warnings.append(str(exc))
             return
         new_etag = reply.headers.get("etag")
-        self.store.set_meta(META_ETAG, new_etag[:200] if new_etag else None)
+        settings.REFERENCE_ETAG.set(self.store, new_etag[:200] if new_etag else None)
         self.result.reference_updated = True
 
     def _finish(self) -> None:
@@ -300,13 +293,13 @@ class SyncPass:
         dues = [i.next_try_at for i in waiting if i.next_try_at]
         r.next_due_at = min(dues, key=_sort_key) if dues else None
         if self._reached and r.state != NEEDS_TOKEN:
-            self.store.set_meta(META_LAST_SYNC, format_timestamp(self.clock()))
+            settings.LAST_SYNC.set(self.store, format_timestamp(self.clock()))
         if r.errors:
-            self.store.set_meta(META_LAST_ERROR, r.errors[0])
+            settings.LAST_ERROR.set(self.store, r.errors[0])
         elif r.failed:
-            self.store.set_meta(META_LAST_ERROR, r.failed[0].message)
+            settings.LAST_ERROR.set(self.store, r.failed[0].message)
         else:
-            self.store.set_meta(META_LAST_ERROR, None)
+            settings.LAST_ERROR.set(self.store, None)
 
 
 def _pull_problem(status: int) -> str:

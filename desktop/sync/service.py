@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop import token_keyring
+from desktop.store import settings_registry as settings
+from desktop.store.api import QUEUED
 from desktop.sync import engine, messages
 from desktop.sync.client import OfficeClient
 from desktop.sync.config import ConfigError, OfficeConfig
@@ -20,9 +22,9 @@ BUSY = "busy"
 def _stopped(state: str, message: str, store: Any | None = None) -> engine.PassResult:
     result = engine.PassResult(state=state, errors=[message])
     if store is not None:
-        result.remaining = store.counts_by_status().get(engine.QUEUED, 0)
+        result.remaining = store.counts_by_status().get(QUEUED, 0)
         if state != BUSY:
-            store.set_meta(engine.META_LAST_ERROR, message)
+            settings.LAST_ERROR.set(store, message)
     return result
 
 

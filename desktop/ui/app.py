@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ def make_application():
 
     from desktop.ui.main_window import _icon
 
-    app = QApplication.instance()
+    app = cast("QApplication | None", QApplication.instance())
     if app is None:
         QCoreApplication.setOrganizationName("beian")
         QCoreApplication.setApplicationName("beian")
@@ -58,10 +59,10 @@ def start_desk(data_dir: Path):
 
     from desktop.paths import ensure_data_dir
     from desktop.store import StoreError
+    from desktop.store import settings_registry as settings
     from desktop.ui import i18n
     from desktop.ui.errors import show_error
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings_dialog import META_LANGUAGE
 
     make_application()
     ensure_data_dir(data_dir)
@@ -69,7 +70,7 @@ def start_desk(data_dir: Path):
     if store is None:
         return None
     try:
-        language = store.get_meta(META_LANGUAGE)
+        language = settings.UI_LANGUAGE.get(store)
     except StoreError:
         language = None
     i18n.install(language)
@@ -87,7 +88,7 @@ def start_desk(data_dir: Path):
             ),
         )
     # Font preparation for printing is slow the first time: do it while the clerk types.
-    window.prepare_job = None
+    window.prepare_job = None  # type: ignore[attr-defined]  # to be declared by MainWindow
     # After the first paint: a zero timer would fire before the window is drawn.
     QTimer.singleShot(500, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window

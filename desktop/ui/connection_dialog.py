@@ -28,17 +28,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import token_keyring
+from desktop.store import settings_registry as settings
 from desktop.store.api import StoreError
 from desktop.sync import connect
-from desktop.sync.config import META_CA_FILE, META_URL, ConfigError, normalize_url
+from desktop.sync.config import ConfigError, normalize_url
+from desktop.ui import style
 from desktop.ui.form_helpers import add_row, tidy_form
 from desktop.ui.workers import Job, run_in_background
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #b3261e;"
-UNENCRYPTED_STYLE = "color: #b3261e; font-weight: bold;"
-OK_STYLE = "color: #2e7d32;"
+ERROR_STYLE = style.ERROR_TEXT
+UNENCRYPTED_STYLE = style.ERROR_TEXT_BOLD
+OK_STYLE = style.OK_TEXT
 
 
 def encryption_note(url_text: str) -> tuple[str, str]:
@@ -160,13 +162,13 @@ class ConnectionDialog(QDialog):
         self.ca_file.setAccessibleName(self.tr("根证书文件（CA）"))
         ca_label.setBuddy(self.ca_file)
 
-        self.result = QLabel()
-        self.result.setObjectName("connectionResult")
-        self.result.setContentsMargins(0, self.fontMetrics().height() // 2, 0, 0)
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setAccessibleName(self.tr("连接检查结果"))
-        self.result.hide()
+        self.result_label = QLabel()
+        self.result_label.setObjectName("connectionResult")
+        self.result_label.setContentsMargins(0, self.fontMetrics().height() // 2, 0, 0)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label.setAccessibleName(self.tr("连接检查结果"))
+        self.result_label.hide()
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(
@@ -186,7 +188,7 @@ class ConnectionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.reason)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addStretch(1)
         layout.addWidget(buttons)
         self.load()
@@ -197,8 +199,8 @@ class ConnectionDialog(QDialog):
     # --- state ----------------------------------------------------------------------------
     def load(self) -> None:
         try:
-            url = self.store.get_meta(META_URL) or ""
-            ca = self.store.get_meta(META_CA_FILE) or ""
+            url = settings.OFFICE_URL.get(self.store) or ""
+            ca = settings.CA_FILE.get(self.store) or ""
         except StoreError as exc:
             self._show_result(str(exc), ERROR_STYLE)
             url, ca = "", ""
@@ -279,15 +281,17 @@ class ConnectionDialog(QDialog):
         field.setFocus()
 
     def _show_result(self, text: str, style: str) -> None:
-        self.result.setText(text)
-        self.result.setStyleSheet(style)
-        self.result.show()
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(style)
+        self.result_label.show()
         self._fit_height()
 
     def _fit_height(self) -> None:
         """Fit the height to the wrapped messages: a dialog keeps its size when labels
         get longer, and would squeeze them until they are cut off."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         needed = (
             layout.totalHeightForWidth(self.width())

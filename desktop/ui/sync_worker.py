@@ -22,15 +22,18 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from desktop.sync import engine
 from desktop.sync.service import BUSY, sync_once
-from desktop.ui.workers import run_in_background
+from desktop.ui.workers import Job, run_in_background
 from forms.record import now as shanghai_now
 from forms.record import parse_timestamp
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +83,13 @@ class SyncWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.sync_now)
-        self._job = None
+        self._job: Job | None = None
         self._again = False
         self._stopping = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
         self._state = IDLE
-        self._network = None
+        self._network: QNetworkInformation | None = None
         self._online: bool | None = None
 
     # --- control --------------------------------------------------------------------------

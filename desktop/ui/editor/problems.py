@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import style
 from forms.definition import FormDefinition
 from forms.problems import Problem
 
 # Dark enough to read on white and on the usual light window colours (WCAG AA).
-ERROR_COLOUR = "#b3261e"
-WARNING_COLOUR = "#8a5300"
+ERROR_COLOUR = style.ERROR
+WARNING_COLOUR = style.WARNING
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _STEP = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
