@@ -1,4 +1,4 @@
-"""The interchange format: one filing as JSON (DESIGN.md, "Contracts").
+"""The interchange format: one filing as JSON (docs/office-api.md, POST /filings).
 
 A filing is kept as a plain ``dict`` shaped like its JSON so that the editor, the
 store, the PDF and the office all share one representation. Loading is strict:

@@ -104,6 +104,18 @@ class ListQuery:
     offset: int = 0
 
 
+# Counting matches stops here: the list says "10,000+" (count_matches).
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    """How many filings match: ``count`` exactly, or at least ``count`` when ``capped``."""
+
+    count: int
+    capped: bool = False
+
+
 @dataclass(frozen=True)
 class Event:
     at: str
@@ -159,6 +171,7 @@ class StoreProtocol(Protocol):
     def get(self, filing_id: str) -> FilingRow | None: ...
     def list_filings(self, query: ListQuery) -> list[FilingSummary]: ...
     def count_filings(self, query: ListQuery) -> int: ...
+    def count_matches(self, query: ListQuery) -> MatchCount: ...  # stops at COUNT_CAP
     def counts_by_status(self) -> dict[str, int]: ...  # every status present, 0 if none
     def history(self, filing_id: str) -> list[Event]: ...  # oldest first
     def record_event(
@@ -180,7 +193,17 @@ class StoreProtocol(Protocol):
     def unqueue(self, filing_id: str) -> FilingRow: ...  # QUEUED → READY, if never attempted
     def outbox(self, *, due_only: bool = False) -> list[OutboxItem]: ...  # oldest first
     def mark_attempt(self, filing_id: str, revision: int) -> None: ...  # before it goes out
+    def mark_attempts(self, items: list[tuple[str, int]]) -> list[bool]:
+        """Several attempts in one durable transaction; False: no longer in the outbox."""
+        ...
+
     def mark_sent(self, filing_id: str, revision: int, receipt: dict[str, Any]) -> None: ...
+    def mark_sent_many(
+        self, receipts: list[tuple[str, int, dict[str, Any]]]
+    ) -> list[StoreError | None]:
+        """Several receipts in one transaction, each recorded or refused on its own."""
+        ...
+
     def mark_failed(
         self, filing_id: str, revision: int, error: str, *, next_try_at: str | None, permanent: bool
     ) -> None: ...

@@ -12,7 +12,6 @@ from typing import Any
 
 from desktop import token_keyring
 from desktop.store import settings_registry as settings
-from desktop.sync import messages
 from desktop.sync.client import OfficeClient, OfficeError
 from desktop.sync.config import (
     ConfigError,
@@ -20,24 +19,32 @@ from desktop.sync.config import (
     normalize_url,
     tls_context,
 )
+from desktop.sync.problems import Code, Problem
+from desktop.sync.states import CheckState
 
-OK = "ok"
-UNREACHABLE = "unreachable"
-TOKEN_REJECTED = "token_rejected"
-NO_TOKEN = "no_token"
-NOT_AN_OFFICE = "not_an_office"
-NO_KEYRING = "no_keyring"
+# Check states (desktop.sync.states); the names stay for the code that imports them here.
+OK = CheckState.OK
+UNREACHABLE = CheckState.UNREACHABLE
+TOKEN_REJECTED = CheckState.TOKEN_REJECTED
+NO_TOKEN = CheckState.NO_TOKEN
+NOT_AN_OFFICE = CheckState.NOT_AN_OFFICE
+NO_KEYRING = CheckState.NO_KEYRING
 
 
 @dataclass(frozen=True)
 class Check:
-    state: str  # OK, UNREACHABLE, TOKEN_REJECTED, NO_TOKEN, NOT_AN_OFFICE, NO_KEYRING
-    message: str  # Chinese
+    state: CheckState
+    problem: Problem  # what to say: Code.CONNECTED when all is well
     encrypted: bool
 
     @property
     def ok(self) -> bool:
         return self.state == OK
+
+    @property
+    def message(self) -> str:
+        """The terminal's wording (``beian connect``); the window words ``problem``."""
+        return str(self.problem)
 
 
 def save_settings(
@@ -55,7 +62,7 @@ def save_settings(
     if ca:
         tls_context(ca)  # an unreadable or invalid CA file fails now, not at the first send
     if timeout_s is not None and not 0.1 <= timeout_s <= 600:
-        raise ConfigError("等待答复的时间应在 0.1 到 600 秒之间。")
+        raise ConfigError(Problem.of(Code.TIMEOUT_RANGE))
     value = token_keyring.check_token(token) if token is not None else None
     token_keyring.backend()  # NoKeyring before anything is written
     old_url = settings.OFFICE_URL.get(store)
@@ -76,31 +83,28 @@ def check_connection(store: Any) -> Check:
     """Reach /health, then try the token on a harmless read of the changes feed."""
     config = OfficeConfig.from_store(store)
     if config is None:
-        return Check(NO_TOKEN, messages.NO_OFFICE, False)
+        return Check(NO_TOKEN, Problem.of(Code.NO_OFFICE), False)
     try:
         token = token_keyring.load_token(config.url)
     except token_keyring.NoKeyring as exc:
-        return Check(NO_KEYRING, str(exc), config.encrypted)
+        return Check(NO_KEYRING, exc.problem, config.encrypted)
     if not token:
-        return Check(NO_TOKEN, messages.NO_TOKEN, config.encrypted)
+        return Check(NO_TOKEN, Problem.of(Code.NO_TOKEN), config.encrypted)
     with OfficeClient(config, token) as client:
         try:
             health = client.health()
             if health.status != 200 or not health.is_json_object:
-                detail = f"/health 返回 HTTP {health.status}"
-                return Check(
-                    NOT_AN_OFFICE, messages.NOT_AN_OFFICE.format(detail=detail), config.encrypted
-                )
+                problem = Problem.of(Code.NOT_AN_OFFICE, status=health.status)
+                return Check(NOT_AN_OFFICE, problem, config.encrypted)
             reply = client.changes(settings.CHANGES_CURSOR.get(store))
         except OfficeError as exc:
-            return Check(UNREACHABLE, str(exc), config.encrypted)
+            return Check(UNREACHABLE, exc.problem, config.encrypted)
     if reply.status == 401:
-        return Check(TOKEN_REJECTED, messages.TOKEN_REJECTED, config.encrypted)
+        return Check(TOKEN_REJECTED, Problem.of(Code.TOKEN_REJECTED), config.encrypted)
     if reply.status != 200:
-        return Check(
-            NOT_AN_OFFICE, messages.BAD_ANSWER.format(status=reply.status), config.encrypted
-        )
-    return Check(OK, "已连接：办公室可以访问，令牌有效。待发送的备案会自动发送。", config.encrypted)
+        problem = Problem.of(Code.BAD_ANSWER, status=reply.status)
+        return Check(NOT_AN_OFFICE, problem, config.encrypted)
+    return Check(OK, Problem.of(Code.CONNECTED), config.encrypted)
 
 
 def check_data_dir(data_dir: Any) -> Check:

@@ -41,7 +41,7 @@ def open_store(data_dir: Path, parent=None):
     from desktop.ui import recovery
 
     try:
-        return Store.open(data_dir)
+        return Store.open(data_dir, deferred_checks=True)  # the rest: maintenance.schedule
     except StoreDamaged as damaged:
         return recovery.recover(data_dir, damaged, parent)
     except StoreError as exc:
@@ -60,7 +60,7 @@ def start_desk(data_dir: Path):
     from desktop.paths import ensure_data_dir
     from desktop.store import StoreError
     from desktop.store import settings_registry as settings
-    from desktop.ui import i18n
+    from desktop.ui import i18n, maintenance
     from desktop.ui.errors import show_error
     from desktop.ui.main_window import MainWindow
 
@@ -76,6 +76,7 @@ def start_desk(data_dir: Path):
     i18n.install(language)
     window = MainWindow(store, data_dir=data_dir)
     _show_sized(window)
+    maintenance.schedule(window, store)  # full integrity check, daily backup
     if getattr(store, "backup_error", None):
         show_error(window, store.backup_error)
     if getattr(store, "read_only", False):

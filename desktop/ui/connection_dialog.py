@@ -32,7 +32,8 @@ from desktop.store import settings_registry as settings
 from desktop.store.api import StoreError
 from desktop.sync import connect
 from desktop.sync.config import ConfigError, normalize_url
-from desktop.ui import style
+from desktop.sync.problems import Code
+from desktop.ui import style, wording
 from desktop.ui.form_helpers import add_row, tidy_form
 from desktop.ui.workers import Job, run_in_background
 
@@ -55,7 +56,7 @@ def encryption_note(url_text: str) -> tuple[str, str]:
     try:
         url = normalize_url(url_text)
     except ConfigError as exc:
-        return str(exc), ERROR_STYLE
+        return wording.text(exc.problem), ERROR_STYLE
     if url.startswith("http://"):
         return (
             QCoreApplication.translate(
@@ -224,14 +225,16 @@ class ConnectionDialog(QDialog):
         try:
             connect.save_settings(self.store, self.office_url.text(), token=token, ca_file=ca)
         except token_keyring.NoKeyring as exc:
-            self._refused(str(exc), self.token)
+            self._refused(wording.text(exc.problem), self.token)
             return False
         except token_keyring.BadToken as exc:
-            self._refused(str(exc), self.token)
+            self._refused(wording.text(exc.problem), self.token)
             return False
         except ConfigError as exc:
-            ca_problem = ca is not None and "根证书" in str(exc)
-            self._refused(str(exc), self.ca_file if ca_problem else self.office_url)
+            ca_problem = exc.code == Code.CA_FILE_BAD
+            self._refused(
+                wording.text(exc.problem), self.ca_file if ca_problem else self.office_url
+            )
             return False
         except StoreError as exc:
             self._refused(str(exc), self.office_url)
@@ -258,7 +261,7 @@ class ConnectionDialog(QDialog):
         self._job = None
         self.save_button.setEnabled(True)
         self.last_check = check
-        text = check.message
+        text = wording.text(check.problem)
         if not check.encrypted and self.office_url.text().startswith("http://"):
             text += "\n" + self.tr("注意：连接未加密（http://）。")
         if check.ok:

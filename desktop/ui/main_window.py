@@ -860,9 +860,9 @@ class MainWindow(QMainWindow):
                 self.notices.show_notice(f"warning:{len(self._warned)}", text, kind="warning")
 
     def _ask_for_token(self, text: str) -> None:
-        from desktop.sync import messages
+        from desktop.sync.problems import Code, Problem
 
-        if text == messages.TOKEN_REJECTED:
+        if self.sync is not None and self.sync.last_problem == Problem.of(Code.TOKEN_REJECTED):
             why = self.tr(
                 "备案办公室不认可本单位的令牌（可能已被收回或输入有误）。"
                 "请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。"
