@@ -10,6 +10,8 @@ from desktop.ui import style
 from desktop.ui.labels import revision_label, status_label
 
 _BANNER_STYLE = {
+    DRAFT: style.ERROR_BANNER,  # shown only for a revision after a return
+    READY: style.ERROR_BANNER,
     QUEUED: style.INFO_BANNER,
     SENT: style.OK_BANNER,
     RETURNED: style.ERROR_BANNER,
@@ -90,6 +92,8 @@ class FilingHeader(QWidget):
             text = self.tr("已提交，在发件箱中等待发送。发送前如需修改，可以撤回提交。")
             if row.last_error:
                 text += "\n" + self.tr("上次发送没有成功：") + row.last_error
+            if self._revising(row):
+                text += "\n" + self._previous_return(row)
             return text
         if row.status == SENT:
             receipt = row.receipt or ""
@@ -102,6 +106,17 @@ class FilingHeader(QWidget):
                 + "\n"
                 + self.tr("请点“修改”生成新的版本，改正后重新提交。")
             )
-        if row.status in (DRAFT, READY):
-            return ""
+        if row.status in (DRAFT, READY) and self._revising(row):
+            return self._previous_return(row) + "\n" + self.tr("请按退回理由改正本版，再提交。")
         return ""
+
+    @staticmethod
+    def _revising(row: FilingRow) -> bool:
+        """A revision made after a return: the store keeps the office's reason on it
+        until that revision is filed."""
+        return row.revision > 1 and bool(row.return_reason)
+
+    def _previous_return(self, row: FilingRow) -> str:
+        return self.tr("%1被优化营商环境部门退回。退回理由：").replace(
+            "%1", revision_label(row.revision - 1)
+        ) + (row.return_reason or "")

@@ -15,6 +15,8 @@ WARNING = "#8a5300"  # needs attention but blocks nothing
 OK = "#2e7d32"  # sent, saved, checked
 INFO = "#1f5fa8"  # queued, on its way
 NOTE = "#6d4c00"  # a plain remark on a banner
+HOLIDAY = "#c62828"  # a public holiday in the date picker
+WORKDAY = "#1565c0"  # a make-up working day (调休) in the date picker
 
 # Banner backgrounds, one per text colour.
 ERROR_BACKGROUND = "#fdecea"
@@ -32,7 +34,8 @@ class Banner:
     foreground: str
 
     def sheet(self, frame: str, message: str) -> str:
-        """The style sheet for a frame named ``frame`` holding a label named ``message``."""
+        """The style sheet for a frame named ``frame`` holding a label ``message`` (an
+        object name, or a selector after ``#`` such as ``"frame QLabel"``)."""
         return (
             f"#{frame} {{ background: {self.background}; border: 1px solid {self.foreground};"
             f" border-radius: 4px; }} #{message} {{ color: {self.foreground}; }}"

@@ -39,7 +39,7 @@ def _contrast(a: str, b: str) -> float:
 
 
 BANNERS = [v for v in vars(style).values() if isinstance(v, style.Banner)]
-TEXTS = [style.ERROR, style.WARNING, style.OK, style.INFO, style.NOTE]
+TEXTS = [style.ERROR, style.WARNING, style.OK, style.INFO, style.NOTE, style.HOLIDAY, style.WORKDAY]
 
 
 @pytest.mark.parametrize("banner", BANNERS, ids=lambda b: b.foreground)
