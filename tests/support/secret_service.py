@@ -12,8 +12,8 @@ unlocked) and then waits until its own standard input closes. Closing that pipe 
 daemon and the bus. Nothing touches the machine's own keyring or session. The
 ``secret_service`` fixture gives one per test module.
 
-Needs the Debian packages dbus (dbus-run-session), gnome-keyring and libsecret-tools
-(``.ci/run`` installs them).
+Needs the Debian packages dbus (dbus-run-session, dbus-send), gnome-keyring and
+libsecret-tools (``.ci/run`` installs them).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 BACKEND = "keyring.backends.SecretService.Keyring"
-START_TIMEOUT_S = 20.0
+START_TIMEOUT_S = 60.0  # a busy CI machine starts a D-Bus session slowly
 
 _SESSION = r"""
 printf '%s' "$BEIAN_TEST_KEYRING_PASSWORD" |
@@ -98,11 +98,32 @@ class SecretService:
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError("the session ended early: " + self._log())
-            if self._collection_ready():
+            # Ask the bus, not the service: a call to org.freedesktop.secrets before our
+            # daemon owns the name would make the bus start another gnome-keyring (its
+            # D-Bus activation file), locked, and ours would give way to it.
+            if self._name_owned() and self._collection_ready():
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError("gnome-keyring did not come up: " + self._log())
             time.sleep(0.05)  # polling a condition with a deadline, not a wait for time
+
+    def _name_owned(self) -> bool:
+        asked = subprocess.run(
+            [
+                "dbus-send",
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ],
+            capture_output=True,
+            text=True,
+            env=self.process_env(),
+            timeout=10,
+        )
+        return asked.returncode == 0 and "boolean true" in asked.stdout
 
     def _collection_ready(self) -> bool:
         probe = subprocess.run(
