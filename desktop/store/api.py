@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from forms.roster import Officer, Roster
 
 # Filing statuses on the desk, in the order of their life.
 DRAFT = "draft"  # 草稿: has errors, or never checked
@@ -43,9 +47,9 @@ class StoreError(Exception):
 class StoreDamaged(StoreError):  # noqa: N818
     """The SQLite file failed its integrity check at start-up."""
 
-    def __init__(self, message: str, backups: list[Any]):
+    def __init__(self, message: str, backups: list[Path]):
         super().__init__(message)
-        self.backups = backups  # list[pathlib.Path], newest first
+        self.backups: list[Path] = list(backups)  # newest first
 
 
 class AlreadySent(StoreError):  # noqa: N818
@@ -158,8 +162,8 @@ class StoreProtocol(Protocol):
     # Store.open(data_dir: Path) -> Store   classmethod; raises StoreDamaged
     # Store.restore(data_dir: Path, backup: Path) -> None   classmethod; keeps the bad file
     def close(self) -> None: ...
-    def backup_now(self) -> Any: ...  # -> Path of the new backup
-    def backups(self) -> list[Any]: ...  # -> list[Path], newest first
+    def backup_now(self) -> Path: ...  # the new backup
+    def backups(self) -> list[Path]: ...  # newest first
 
     # --- filings ----------------------------------------------------------------------
     def create_filing(self, filing: dict[str, Any]) -> FilingRow: ...  # draft; "created"
@@ -214,9 +218,9 @@ class StoreProtocol(Protocol):
     def set_meta(self, key: str, value: Any) -> None: ...
     def profile(self) -> UnitProfile: ...
     def save_profile(self, profile: UnitProfile) -> None: ...
-    def replace_roster(self, officers: list[Any]) -> None: ...  # list[forms.roster.Officer]
-    def officers(self) -> list[Any]: ...  # list[forms.roster.Officer]
-    def roster(self) -> Any: ...  # forms.roster.Roster
+    def replace_roster(self, officers: list[Officer]) -> None: ...
+    def officers(self) -> list[Officer]: ...
+    def roster(self) -> Roster: ...
     def upsert_enterprises(self, enterprises: list[Enterprise]) -> int: ...
     def find_enterprises(self, text: str, limit: int = 20) -> list[Enterprise]: ...
     def save_reference(self, reference: dict[str, Any]) -> None: ...  # from the office

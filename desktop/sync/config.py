@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import certifi
 
 from desktop.store import settings_registry as settings
 from desktop.sync.problems import Code, Problem, ProblemError
+
+if TYPE_CHECKING:
+    from desktop.store.api import StoreProtocol
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_CONNECT_TIMEOUT_S = 10.0
@@ -74,7 +77,7 @@ class OfficeConfig:
         return f"{self.url}/api/v1/{path.lstrip('/')}"
 
     @classmethod
-    def from_store(cls, store: Any) -> OfficeConfig | None:
+    def from_store(cls, store: StoreProtocol) -> OfficeConfig | None:
         """The configuration saved in the store, or None when no office is set."""
         url = settings.OFFICE_URL.get(store)
         if not url:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import token_keyring
 from desktop.store import settings_registry as settings
@@ -21,6 +21,9 @@ from desktop.sync.config import (
 )
 from desktop.sync.problems import Code, Problem
 from desktop.sync.states import CheckState
+
+if TYPE_CHECKING:
+    from desktop.store.api import StoreProtocol
 
 # Check states (desktop.sync.states); the names stay for the code that imports them here.
 OK = CheckState.OK
@@ -48,7 +51,7 @@ class Check:
 
 
 def save_settings(
-    store: Any,
+    store: StoreProtocol,
     url: str,
     *,
     token: str | None = None,
@@ -79,7 +82,7 @@ def save_settings(
     return config
 
 
-def check_connection(store: Any) -> Check:
+def check_connection(store: StoreProtocol) -> Check:
     """Reach /health, then try the token on a harmless read of the changes feed."""
     config = OfficeConfig.from_store(store)
     if config is None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.store import settings_registry as settings
 from desktop.store.api import QUEUED, StoreError
@@ -29,6 +29,9 @@ from desktop.sync.reference import check_reference
 from desktop.sync.states import PassState
 from forms.record import format_timestamp, parse_timestamp
 from forms.record import now as shanghai_now
+
+if TYPE_CHECKING:
+    from desktop.store.api import StoreProtocol
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +138,7 @@ class _StopSending(Exception):  # noqa: N818
 class SyncPass:
     def __init__(
         self,
-        store: Any,
+        store: StoreProtocol,
         client: OfficeClient,
         *,
         clock: Callable[[], datetime] = shanghai_now,
@@ -426,6 +429,6 @@ def _sort_key(text: str) -> datetime:
         return datetime.max.replace(tzinfo=parse_timestamp("2000-01-01T00:00:00+08:00").tzinfo)
 
 
-def run_pass(store: Any, client: OfficeClient, **kwargs: Any) -> PassResult:
+def run_pass(store: StoreProtocol, client: OfficeClient, **kwargs: Any) -> PassResult:
     """Run one full pass and return what happened (also recorded in the store's meta)."""
     return SyncPass(store, client, **kwargs).run()

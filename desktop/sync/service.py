@@ -6,7 +6,7 @@ This is what ``beian sync`` and the window's worker call; ``engine`` holds the p
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import token_keyring
 from desktop.store import settings_registry as settings
@@ -18,10 +18,15 @@ from desktop.sync.lock import SyncBusy, SyncLock
 from desktop.sync.problems import Code, Problem
 from desktop.sync.states import PassState
 
+if TYPE_CHECKING:
+    from desktop.store.api import StoreProtocol
+
 BUSY = PassState.BUSY
 
 
-def _stopped(state: PassState, problem: Problem, store: Any | None = None) -> engine.PassResult:
+def _stopped(
+    state: PassState, problem: Problem, store: StoreProtocol | None = None
+) -> engine.PassResult:
     result = engine.PassResult(state=state)
     result.add_error(problem)
     if store is not None:
@@ -31,7 +36,7 @@ def _stopped(state: PassState, problem: Problem, store: Any | None = None) -> en
     return result
 
 
-def sync_once(store: Any, data_dir: Path, **pass_options: Any) -> engine.PassResult:
+def sync_once(store: StoreProtocol, data_dir: Path, **pass_options: Any) -> engine.PassResult:
     """One full pass; never raises for network, keyring or settings trouble."""
     try:
         config = OfficeConfig.from_store(store)
