@@ -569,7 +569,7 @@ class MainWindow(QMainWindow):
         dialog = PreviewDialog(
             filing,
             receipt=row.receipt,
-            office_url=settings.OFFICE_URL.get(self.store) or None,
+            office_url=self.store.verification_url(),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
