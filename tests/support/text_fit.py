@@ -5,7 +5,8 @@
 - the window (with its frame) does not fit the screen's available area;
 - a visible QLabel is smaller than its text: a wrapped label shorter than its
   ``heightForWidth`` at its width, an unwrapped one narrower or lower than its text;
-- a button is narrower than its text;
+- a button is narrower than its text (one whose ``wordWrap`` property is true and that
+  has a height for its width, lower than that);
 - a row of a list (QListView, QListWidget: the problems banner) taller than the list, or
   cut off by a list that cannot scroll to it;
 - a label or button is cut off by a parent widget (a scroll area's viewport may hide
@@ -92,6 +93,15 @@ def _label_problem(label: QLabel) -> str | None:
 
 
 def _button_problem(button: QAbstractButton) -> str | None:
+    if button.property("wordWrap") is True and button.hasHeightForWidth():
+        # A button that wraps its text (the editor's offered fix): judged like a label.
+        needed = button.heightForWidth(button.width())
+        if needed > button.height():
+            return (
+                f"{describe(button)} needs {needed} px height at width {button.width()}, "
+                f"has {button.height()}"
+            )
+        return None
     if isinstance(button, QPushButton):
         # Its size hint is at least 80 px wide for looks; what matters is the text.
         text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
