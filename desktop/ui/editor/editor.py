@@ -458,6 +458,9 @@ class FilingEditor(QWidget):
             return
         sink, widget = target
         self._update_kind_rows(force_path=path)
+        # Where the field is once rows shown, messages and reflowed officer rows are laid
+        # out, not where it was before.
+        self._settle_layouts()
         if isinstance(sink, QWidget):
             # The whole field: its input, its messages and any fix it offers.
             self.form_scroll.ensureWidgetVisible(sink, 0, 0)
@@ -689,14 +692,18 @@ class FilingEditor(QWidget):
         by what they added or took away (as browsers anchor scrolling)."""
         if anchor is None:
             return
-        # Let the layouts settle now (messages shown or hidden), not at the next paint.
-        for _ in range(4):
-            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._settle_layouts()
         widget, before = anchor
         after = widget.mapTo(self.form_scroll.viewport(), QPoint(0, 0)).y()
         if after != before:
             bar = self.form_scroll.verticalScrollBar()
             bar.setValue(bar.value() + after - before)
+
+    @staticmethod
+    def _settle_layouts() -> None:
+        """Let the layouts settle now (messages shown or hidden), not at the next paint."""
+        for _ in range(4):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _offer_fixes(self, shown: list[Problem], targets: dict[str, tuple[Any, QWidget]]) -> None:
         """A problem that knows the right value offers it under its field (one click)."""
