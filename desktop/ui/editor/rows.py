@@ -28,6 +28,9 @@ from desktop.ui.editor.fields import LineField, ScalarField, make_field
 from desktop.ui.editor.problems import MessageLine
 from forms.definition import FieldDef, FormDefinition
 
+# How wide, in characters, each input of an officer row must be for the row to stay on
+# one line: its message and offered fix then wrap to two or three lines, not five.
+ROW_INPUT_CHARS = 14
 # Where a problem's message goes (anything with ``set_problems``) and what to focus.
 Target = tuple[Any, QWidget]
 
@@ -319,16 +322,17 @@ class _GroupRow(_Row):
         return [self.title, *self.labels, *self.scalars, self.remove_button]
 
     def line_width(self) -> int:
-        """The narrowest the row is on one line with each input as wide as it likes to
-        be (a number and its message squeezed into a few characters read badly; the
-        inputs' own hints, not their messages, so a message never reflows the row)."""
+        """The narrowest the row is on one line with each input ``ROW_INPUT_CHARS`` wide
+        (a number and its message squeezed into a few characters read badly). From the
+        inputs, never their messages: a message coming or going never reflows the row."""
         margins = self.grid.contentsMargins()
         spacing = max(self.grid.horizontalSpacing(), 0)
         pieces = [self.title, *self.labels, self.remove_button]
         inputs = [s.input for s in self.scalars]
+        wanted = self.widget.fontMetrics().horizontalAdvance("汉" * ROW_INPUT_CHARS)
         return (
             sum(_min_width(w) for w in pieces)
-            + sum(max(w.sizeHint().width(), _min_width(w)) for w in inputs)
+            + sum(max(w.sizeHint().width(), _min_width(w), wanted) for w in inputs)
             + spacing * (len(pieces) + len(inputs) - 1)
             + margins.left()
             + margins.right()
