@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections import deque
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -416,7 +416,7 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
 
     plain_openapi = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = contract.with_filing_schema(plain_openapi())
         return app.openapi_schema

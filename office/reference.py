@@ -84,7 +84,7 @@ class Reference:
         key = normalize.name_key(park)
         for p in self.data["parks"]:
             if key in (normalize.name_key(p["name"]), normalize.name_key(p.get("short") or "")):
-                return p["name"]
+                return str(p["name"])
         return normalize.single_line(park)
 
 
