@@ -28,7 +28,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forms import __version__
 from forms.record import format_timestamp, now
-from office import changes, filings, intake, reference, schemas, tokens, verify, verify_page
+from office import (
+    changes,
+    filings,
+    intake,
+    limits,
+    reference,
+    schemas,
+    tokens,
+    verify,
+    verify_page,
+)
 from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
 from office.store import OfficeStore
@@ -176,11 +186,22 @@ def _unit_token(
 UnitToken = Annotated[tokens.TokenInfo, Depends(_unit_token)]
 
 
-def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> FastAPI:
+def create_app(
+    store: OfficeStore,
+    *,
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+    api_docs: bool = False,
+    office_key: dict[str, str] | None = None,
+) -> FastAPI:
+    # /docs and /redoc load their scripts from a CDN: never served. The raw description
+    # (/openapi.json, no scripts) only when asked for (`serve --api-docs`).
     app = FastAPI(
         title="优化营商环境部门备案接收服务",
         description="湘潭市涉企行政执法检查备案：备案桌面程序与优化营商环境部门之间的接口。",
         version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if api_docs else None,
     )
     app.add_middleware(RequestLog)
     app.state.store = store
@@ -226,13 +247,14 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         responses={
             200: {"model": schemas.Receipt, "description": "此版次此前已受理：同一回执"},
             409: {"model": schemas.Stale, "description": "conflict 或 stale_revision"},
-            **schemas.refusals(400, 401, 403, 408, 413, 422, 429),
+            **schemas.refusals(400, 401, 403, 408, 413, 415, 422, 429, 503),
         },
         openapi_extra=JSON_BODY,
         summary="提交一份备案表（一个版次）",
     )
     async def submit_filing(request: Request, token: UnitToken) -> JSONResponse:
         try:
+            limits.check_json_content_type(request.headers.get("content-type"))
             body = await _read_body(request)
         except Refusal as exc:
             log_event("submit", decision=exc.error, status=exc.status, unit=token.unit)
@@ -309,6 +331,17 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         return JSONResponse(
             {"status": "ok", "time": format_timestamp(now()), "version": __version__}
         )
+
+    @app.get(
+        "/api/v1/office-key",
+        response_model=schemas.OfficeKey,
+        responses=schemas.refusals(404),
+        summary="办公室的公钥（核对离线回执文件的签名）",
+    )
+    def get_office_key() -> JSONResponse:
+        if office_key is None:
+            raise not_found("本服务没有配置签名密钥。")
+        return JSONResponse(office_key, headers={"Cache-Control": "no-cache"})
 
     @app.get(
         "/api/v1/verify/{filing_id}",

@@ -104,6 +104,13 @@ class Verification(BaseModel):
     officers: list[Officer] | None = None
 
 
+class OfficeKey(BaseModel):
+    format: str = Field(description="beian-office-key/1")
+    algorithm: str = Field(description="ed25519")
+    public_key: str = Field(description="公钥（32 字节，Base64）")
+    fingerprint: str = Field(description="公钥指纹，供人工核对")
+
+
 def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route: each status with the refusal body."""
     models: dict[int, type[BaseModel]] = {422: Invalid}

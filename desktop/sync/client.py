@@ -16,7 +16,7 @@ import httpx
 
 from desktop.sync import messages
 from desktop.sync.config import MAX_CONNECT_TIMEOUT_S, OfficeConfig, tls_context
-from forms import __version__
+from forms import __version__, json_limits
 
 # Reference data (with form definitions) is the largest answer; anything beyond this is
 # not the office talking.
@@ -144,6 +144,9 @@ class OfficeClient:
         params = {"since": since} if since else None
         return self._request("GET", "changes", params=params)
 
+    def office_key(self) -> Reply:
+        return self._request("GET", "office-key")
+
     def reference(self, etag: str | None) -> Reply:
         headers = {"If-None-Match": etag} if etag else None
         return self._request("GET", "reference", headers=headers)
@@ -177,7 +180,7 @@ class OfficeClient:
         body: Any = None
         if data:
             try:
-                body = json.loads(bytes(data).decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                body = json_limits.loads(bytes(data).decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):  # JSONDecodeError, JsonLimitError
                 body = None
         return Reply(response.status_code, dict(response.headers), body, len(data))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import token_keyring
-from desktop.sync import engine, messages
+from desktop.sync import engine, messages, office_key
 from desktop.sync.client import OfficeClient, OfficeError
 from desktop.sync.config import (
     META_CA_FILE,
@@ -100,7 +100,23 @@ def check_connection(store: Any) -> Check:
         return Check(
             NOT_AN_OFFICE, messages.BAD_ANSWER.format(status=reply.status), config.encrypted
         )
+    _take_office_key(store, config, token)
     return Check(OK, "已连接：办公室可以访问，令牌有效。待发送的备案会自动发送。", config.encrypted)
+
+
+def _take_office_key(store: Any, config: OfficeConfig, token: str) -> None:
+    """Keep the office's public key, for checking offline changes files later.
+
+    It comes over the connection just checked (TLS, the token accepted); an office that
+    serves none (an older version) leaves the stored key as it was."""
+    try:
+        with OfficeClient(config, token) as client:
+            reply = client.office_key()
+    except OfficeError:
+        return
+    key = office_key.parse_key_document(reply.body) if reply.status == 200 else None
+    if key is not None:
+        office_key.save(store, key)
 
 
 def check_data_dir(data_dir: Any) -> Check:

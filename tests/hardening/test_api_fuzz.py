@@ -55,7 +55,7 @@ def fuzzed_office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeSe
     # No rate limit: the fuzzer sends hundreds of requests a minute with one token, and
     # a wall of 429s would hide what the routes behind the limit do.
     server = OfficeServer.start(
-        tmp_path_factory.mktemp("fuzzed-office"), extra_args=["--rate-limit", "0"]
+        tmp_path_factory.mktemp("fuzzed-office"), extra_args=["--rate-limit", "0", "--api-docs"]
     )
     try:
         yield server
