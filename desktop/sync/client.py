@@ -39,6 +39,10 @@ class NoAnswer(OfficeError):  # noqa: N818
     """The request may have reached the office, but no complete answer came back."""
 
 
+# A changes page has 500 entries, the reference data a few hundred dates a year.
+MAX_LIST_ITEMS = 100_000
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int
@@ -180,7 +184,7 @@ class OfficeClient:
         body: Any = None
         if data:
             try:
-                body = json_limits.loads(bytes(data).decode("utf-8"))
+                body = json_limits.loads(bytes(data).decode("utf-8"), max_items=MAX_LIST_ITEMS)
             except (UnicodeDecodeError, ValueError):  # JSONDecodeError, JsonLimitError
                 body = None
         return Reply(response.status_code, dict(response.headers), body, len(data))
