@@ -16,6 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop.log_files import OwnerOnlyRotatingFileHandler
+
 log = logging.getLogger(__name__)
 
 LOG_FILE_NAME = "beian.log"
@@ -38,7 +40,7 @@ def setup_logging(data_dir: Path) -> Path:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
             break
     else:
-        handler = RotatingFileHandler(
+        handler = OwnerOnlyRotatingFileHandler(
             path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         )
         handler.setFormatter(
