@@ -41,12 +41,13 @@ from office import (
 )
 from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
-from office.store import OfficeStore
+from office.store import OfficeStore, StoreUnwritable
 
 DEFAULT_RATE_LIMIT = 600  # requests per minute per token; a sync pass sends one by one
 BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited on forever
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
+STORE_RETRY_AFTER = "60"  # seconds; a full disk is not freed in less
 _HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
 
 JSON_BODY = {
@@ -229,6 +230,12 @@ def create_app(
         body = {"error": "bad_request", "message": "请求的参数不正确。"}
         return JSONResponse(body, status_code=400)
 
+    @app.exception_handler(StoreUnwritable)
+    async def unwritable(request: Request, exc: StoreUnwritable) -> JSONResponse:
+        log_event("store_unwritable", level=logging.ERROR, path=request.url.path)
+        body = {"error": "store_unwritable", "message": str(exc)}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": STORE_RETRY_AFTER})
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
         log_event(
@@ -324,13 +331,21 @@ def create_app(
             return Response(status_code=304, headers=headers)
         return JSONResponse(ref.answer(), headers=headers)
 
-    @app.get("/api/v1/health", response_model=schemas.Health, summary="服务状态与服务器时间")
+    @app.get(
+        "/api/v1/health",
+        response_model=schemas.Health,
+        responses={503: {"model": schemas.Health, "description": "数据库无法写入（磁盘已满）"}},
+        summary="服务状态与服务器时间",
+    )
     def health() -> JSONResponse:
         with store.read() as db:
             db.execute("SELECT 1").fetchone()
-        return JSONResponse(
-            {"status": "ok", "time": format_timestamp(now()), "version": __version__}
-        )
+        answer = {"status": "ok", "time": format_timestamp(now()), "version": __version__}
+        if not store.can_write():
+            log_event("store_unwritable", level=logging.ERROR, path="/api/v1/health")
+            answer.update(status="store_unwritable", message=str(StoreUnwritable()))
+            return JSONResponse(answer, status_code=503, headers={"Retry-After": STORE_RETRY_AFTER})
+        return JSONResponse(answer)
 
     @app.get(
         "/api/v1/office-key",

@@ -77,9 +77,10 @@ class Reference(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "store_unwritable"]
     time: str
     version: str
+    message: str | None = Field(None, description="only when the store cannot write")
 
 
 class Officer(BaseModel):

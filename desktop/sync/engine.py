@@ -146,7 +146,8 @@ class SyncPass:
         if not isinstance(office_time, str):
             self.result.state = OFFLINE
             if reply.status >= 500 or reply.status in RETRYABLE_4XX:
-                text = messages.SERVER_BUSY.format(status=reply.status)
+                # e.g. 503 "the office's disk is full": its own words say more than ours
+                text = reply.office_message() or messages.SERVER_BUSY.format(status=reply.status)
             else:
                 text = messages.NOT_AN_OFFICE.format(detail=f"/health 返回 HTTP {reply.status}")
             self.result.errors.append(text)
@@ -209,7 +210,8 @@ class SyncPass:
             self.result.failed.append(Failure(item.id, item.revision, text, True, status))
             return
         if status in RETRYABLE_4XX or status >= 500:
-            self._transient(item, messages.SERVER_BUSY.format(status=status), reply)
+            text = reply.office_message() if status == 503 else None
+            self._transient(item, text or messages.SERVER_BUSY.format(status=status), reply)
             return
         # 3xx, 404, 405 ...: not the office's API answering; try again later.
         self._transient(item, messages.BAD_ANSWER.format(status=status), reply)
