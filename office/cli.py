@@ -275,16 +275,26 @@ def _return(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_REFERENCE_BYTES = 64 * 1024 * 1024
+
+
 def _reference_load(args: argparse.Namespace) -> int:
+    from forms import json_limits
     from office import reference
 
     try:
-        given = json.loads(args.file.read_bytes().decode("utf-8-sig"))
+        with args.file.open("rb") as fh:
+            data = fh.read(MAX_REFERENCE_BYTES + 1)
+        if len(data) > MAX_REFERENCE_BYTES:
+            raise OfficeError(f"{args.file.name} 过大，不是参考数据文件。")
+        given = json_limits.loads(data.decode("utf-8-sig"), max_items=100_000)
     except FileNotFoundError:
         raise OfficeError(f"找不到文件：{args.file}") from None
     except OSError as exc:
         raise OfficeError(f"无法读取文件 {args.file}：{exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except json_limits.JsonLimitError as exc:
+        raise OfficeError(f"{args.file.name} 不能载入：{exc}。") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise OfficeError(f"{args.file.name} 不是有效的 JSON 文件。") from None
     store = OfficeStore.open(args.db)
     with store.write() as db:

@@ -161,3 +161,17 @@ def test_the_bounds_cost_nothing_on_a_real_filing() -> None:
         items='[]{},"\\' * 50,
     )
     assert record.parse(_text(filing)) == filing
+
+
+def test_a_reference_file_with_duplicate_keys_is_refused_and_nothing_loaded(
+    tmp_path: Path,
+) -> None:
+    from tests.support.office import office_cli
+
+    db = tmp_path / "office.db"
+    office_cli(db, "token", "create", "--unit", DEFAULT_UNIT)
+    path = tmp_path / "reference.json"
+    path.write_text('{"parks": [{"name": "甲", "short": "甲"}], "parks": []}', "utf-8")
+    result = office_cli(db, "reference", "load", str(path), check=False)
+    assert result.returncode == 1 and "重复的键" in result.stderr
+    assert json.loads(office_cli(db, "reference", "show").stdout)["version"] == 0
