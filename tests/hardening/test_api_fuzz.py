@@ -101,6 +101,7 @@ OPERATIONS = [
     ("GET", "/api/v1/changes", (POSITIVE, NEGATIVE)),
     ("GET", "/api/v1/reference", (POSITIVE,)),
     ("GET", "/api/v1/health", (POSITIVE,)),
+    ("GET", "/api/v1/office-key", (POSITIVE,)),
     ("GET", "/api/v1/verify/{filing_id}", (POSITIVE, NEGATIVE)),
     ("GET", "/verify/{filing_id}", (POSITIVE, NEGATIVE)),
 ]
