@@ -17,6 +17,7 @@ limit clients.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import h11
@@ -28,6 +29,20 @@ HEADER_TIMEOUT_SECONDS = 10.0
 MAX_CONNECTIONS_PER_CLIENT = 50
 KEEP_ALIVE_SECONDS = 5
 MAX_HEADER_BYTES = 16 * 1024  # h11's largest incomplete event: the request head
+
+
+LOG_EVERY_SECONDS = 60.0  # one line per address and kind: a flood must not flood the log
+_last_logged: dict[tuple[str, str | None], float] = {}
+
+
+def _first_in_a_while(key: tuple[str, str | None]) -> bool:
+    moment = time.monotonic()
+    if moment - _last_logged.get(key, -LOG_EVERY_SECONDS) < LOG_EVERY_SECONDS:
+        return False
+    if len(_last_logged) > 10_000:  # many addresses: forget them rather than grow
+        _last_logged.clear()
+    _last_logged[key] = moment
+    return True
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -53,7 +68,8 @@ class GuardedH11Protocol(H11Protocol):
                 and other.client[0] == host
             )
             if held >= self.max_per_client:
-                log_event("connection_refused", client=host, held=held)
+                if _first_in_a_while(("refused", host)):
+                    log_event("connection_refused", client=host, held=held)
                 transport.close()
                 return
         self._arm_head_deadline()
@@ -86,7 +102,9 @@ class GuardedH11Protocol(H11Protocol):
     def _head_too_slow(self) -> None:
         self._head_deadline = None
         if self._waiting_for_head():
-            log_event("slow_request_head", client=self.client[0] if self.client else None)
+            host = self.client[0] if self.client else None
+            if _first_in_a_while(("slow", host)):
+                log_event("slow_request_head", client=host)
             self.transport.close()
 
 
