@@ -23,7 +23,7 @@ from office import changes, filings, intake, signing
 from office.errors import OfficeError, Refusal
 from office.intake import Outcome
 from office.store import OfficeStore
-from office.tokens import checked_unit
+from office.tokens import checked_unit, unit_key
 
 BUNDLE_FORMAT = "beian-bundle/1"
 CHANGES_FORMAT = "beian-changes/1"
@@ -78,7 +78,7 @@ def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
     A filing that cannot be taken in is refused on its own and the next one is tried."""
     unit = checked_unit(unit)
     bundle, items = read_bundle(path)
-    if single_line(bundle["unit"]) != unit:
+    if unit_key(bundle["unit"]) != unit:
         raise OfficeError(
             f"备案包的单位“{single_line(bundle['unit'])[:50]}”与 --unit 指定的“{unit}”不一致，"
             "未导入任何备案。"
