@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from office.errors import Refusal
 
@@ -59,7 +59,7 @@ class QuietErrors:
             return
         started = False
 
-        async def send_and_note(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_and_note(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
