@@ -16,9 +16,9 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
-from office import logs
+from office import connections, logs
 from office.errors import OfficeError
 from office.logs import log_event
 from office.store import OfficeStore
@@ -48,16 +48,26 @@ WORKER_SETTINGS = "BEIAN_OFFICE_WORKER_SETTINGS"
 MAX_WORKERS = 64
 
 
-def worker_app() -> FastAPI:
+def worker_app() -> ASGIApp:
     """The app of one worker process (``uvicorn … --factory``)."""
+    from office import signing
     from office.api import create_app
+    from office.limits import QuietErrors
 
     settings = json.loads(os.environ[WORKER_SETTINGS])
     log_file = settings["log_file"]
     logs.configure(Path(log_file) if log_file else None)
     store = OfficeStore.open(settings["db"], create=False)
+    key = signing.load_or_create(Path(settings["signing_key"]))
     log_event("worker_started", pid=os.getpid())
-    return create_app(store, rate_limit=settings["rate_limit"])
+    return QuietErrors(
+        create_app(
+            store,
+            rate_limit=settings["rate_limit"],
+            api_docs=settings["api_docs"],
+            office_key=signing.key_document(key),
+        )
+    )
 
 
 def serve(
@@ -71,15 +81,30 @@ def serve(
     ssl_keyfile: str | None = None,
     forwarded_allow_ips: str | None = None,
     workers: int = 1,
+    api_docs: bool = False,
+    header_timeout: float = connections.HEADER_TIMEOUT_SECONDS,
+    max_connections_per_client: int = connections.MAX_CONNECTIONS_PER_CLIENT,
+    signing_key_path: Path | None = None,
 ) -> int:
     import uvicorn  # only the server needs it; admin commands start faster without
 
+    from office import signing
     from office.api import create_app
+    from office.limits import QuietErrors
 
     if not 1 <= workers <= MAX_WORKERS:
         raise OfficeError(f"工作进程数应在 1 到 {MAX_WORKERS} 之间。")
     logs.configure(log_file)
     store = OfficeStore.open(db_path)
+    if signing_key_path is not None:
+        key_path = Path(signing_key_path)
+    elif store.path is not None:
+        key_path = signing.default_key_path(store.path)
+    else:
+        store.dispose()
+        raise OfficeError("数据库在 PostgreSQL 上时，请用 --signing-key 指定签名密钥文件的位置。")
+    # Made (or read) once here, so that every worker signs with the same key.
+    key = signing.load_or_create(key_path)
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     options: dict[str, Any] = dict(
@@ -91,12 +116,31 @@ def serve(
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
         timeout_graceful_shutdown=10,
+        # Idle connections end after KEEP_ALIVE_SECONDS, request heads must arrive within
+        # header_timeout and MAX_HEADER_BYTES, and no address holds more than its share
+        # (office.connections).
+        http=connections.protocol_class(
+            header_timeout=header_timeout, max_per_client=max_connections_per_client
+        ),
+        timeout_keep_alive=connections.KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=connections.MAX_HEADER_BYTES,
     )
     scheme = "https" if ssl_certfile else "http"
     # The app is built before "listening" is said, and the socket listens from then on:
     # whoever waits for that line may connect at once (the connection waits in the
     # backlog until uvicorn accepts it), with one worker or several.
-    app = create_app(store, rate_limit=rate_limit) if workers == 1 else None
+    app = (
+        QuietErrors(
+            create_app(
+                store,
+                rate_limit=rate_limit,
+                api_docs=api_docs,
+                office_key=signing.key_document(key),
+            )
+        )
+        if workers == 1
+        else None
+    )
     sock.listen(2048)
     log_event("listening", url=f"{scheme}://{host}:{bound_port}", db=store.target, workers=workers)
     if app is not None:
@@ -111,6 +155,8 @@ def serve(
                 "db": str(db_path),
                 "rate_limit": rate_limit,
                 "log_file": str(log_file) if log_file else None,
+                "api_docs": api_docs,
+                "signing_key": str(key_path),
             }
         )
         config = uvicorn.Config(

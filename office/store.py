@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,40 @@ DEFAULT_OFFICE = {"code": "430300", "name": "湘潭市", "prefix": "潭优备"}
 ENV_DB = "BEIAN_OFFICE_DB"
 SCHEMA_LOCK = 0x6265_6961_6E  # "beian": PostgreSQL advisory lock for creating the schema
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# FULL, not NORMAL: with NORMAL a power cut can lose the last commits of the WAL, and
+# with them receipts already handed to desks, whose numbers would be issued again. FULL
+# syncs the WAL at every commit (bench/bench_office_durability.py measures the cost);
+# only writes pay it, and the office writes rarely. Read when a connection is made.
+SYNCHRONOUS = "FULL"
+
+PROBE_BYTES = 16 * 1024
+# SQLite's primary result codes for "database or disk is full" and "disk I/O error";
+# PostgreSQL's SQLSTATEs for disk_full and io_error.
+_SQLITE_FULL, _SQLITE_IOERR = 13, 10
+_PG_DISK_STATES = ("53100", "58030")
+
+
+class StoreUnwritable(OfficeError):  # noqa: N818 - a state, like OfficeError
+    """The disk refuses the office's writes: nothing was stored, try again later."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "办公室的数据库暂时无法写入（磁盘已满或出现故障），这次提交没有登记。"
+            "请稍后重试；备案桌面程序会自动重发。"
+        )
+
+
+def is_disk_error(exc: BaseException) -> bool:
+    """Whether a database error is the disk's: full, or a failed write (SQLite's result
+    code, PostgreSQL's SQLSTATE; ``exc`` may be SQLAlchemy's wrapper or the driver's)."""
+    original = getattr(exc, "orig", None) or exc
+    code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (_SQLITE_FULL, _SQLITE_IOERR):
+        return True
+    if getattr(original, "sqlstate", None) in _PG_DISK_STATES:
+        return True
+    text_ = str(original)
+    return "disk is full" in text_ or "disk I/O error" in text_
 
 
 def is_url(target: str) -> bool:
@@ -183,9 +218,45 @@ class OfficeStore:
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction that serialises against other writers (see the module's
-        docstring); committed on success, else rolled back."""
-        with self.engine.connect().execution_options(beian_write=True) as conn, conn.begin():
-            yield conn
+        docstring); committed on success, else rolled back.
+
+        A write the disk refuses (full, or failing) raises :class:`StoreUnwritable`."""
+        try:
+            with self.engine.connect().execution_options(beian_write=True) as conn, conn.begin():
+                yield conn
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            if is_disk_error(exc):
+                raise StoreUnwritable() from None
+            raise
+
+    # --- a full disk (kept apart: the store's engine may change, this promise does not) --
+
+    def can_write(self) -> bool:
+        """Whether the disk under the database takes a write now.
+
+        SQLite writes a transaction's pages at commit, so a rolled-back probe proves
+        nothing; instead a small file (a few WAL pages' worth) is written next to the
+        database and removed. A full disk refuses it (ENOSPC), as does a file-size limit.
+        PostgreSQL's disk is the database server's: a refused write there raises
+        :class:`StoreUnwritable` from :meth:`write`, and this answers True."""
+        if self.path is None:
+            return True
+        probe = self.path.with_name(
+            f".{self.path.name}.probe-{os.getpid()}-{threading.get_ident()}"
+        )
+        try:
+            fd = os.open(probe, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        except OSError:
+            return False
+        try:
+            written = os.write(fd, b"\0" * PROBE_BYTES)
+            return written == PROBE_BYTES
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                probe.unlink()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -276,8 +347,8 @@ def _engine(url: str, *, foreign_keys: bool = True, pooled: bool = True) -> Engi
                 mode = dbapi_conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode != "wal":
                     raise OfficeError("数据库无法启用 WAL 模式。")
-            # FULL: a receipt the office answered is on disk, even after a power cut.
-            dbapi_conn.execute("PRAGMA synchronous = FULL")
+            # FULL (SYNCHRONOUS): a receipt answered is on disk, even after a power cut.
+            dbapi_conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:

@@ -20,6 +20,7 @@ from office import audit, offices
 from office.errors import OfficeError
 from office.staff import Actor, require
 from office.tables import tokens, units
+from office.unit_names import check_new_unit
 
 # A token is 43 URL-safe characters (256 bits); anything much longer is not one of ours.
 MAX_TOKEN_LENGTH = 200
@@ -60,8 +61,11 @@ def token_hash(token: str) -> str:
 
 def create(db: Connection, actor: Actor, unit: str, office: str | None = None) -> tuple[int, str]:
     """Issue a token for ``unit`` of ``office`` (the only office when not given);
-    returns (token id, the token). Only its hash is kept."""
-    unit = checked_unit(unit)
+    returns (token id, the token). Only its hash is kept.
+
+    The name is checked as a new unit name (``office.unit_names``): what no filing can
+    match, and look-alikes of units that already hold a token, are refused."""
+    unit = check_new_unit(unit, (t.unit for t in all_tokens(db)))
     if office is None:  # the unit's office if it has one, else the admin's own
         office = offices.unit_office(db, unit) or actor.office
     where = offices.resolve(db, office).code
