@@ -48,6 +48,19 @@ WORKER_SETTINGS = "BEIAN_OFFICE_WORKER_SETTINGS"
 MAX_WORKERS = 64
 
 
+def __getattr__(name: str) -> Any:
+    """``WorkerProtocol``: the connection guards of a worker process, with the limits the
+    parent left in the environment (uvicorn imports the protocol by name in each worker:
+    a class made at run time cannot be sent to a spawned process)."""
+    if name == "WorkerProtocol":
+        settings = json.loads(os.environ[WORKER_SETTINGS])
+        return connections.protocol_class(
+            header_timeout=settings["header_timeout"],
+            max_per_client=settings["max_connections_per_client"],
+        )
+    raise AttributeError(name)
+
+
 def worker_app() -> ASGIApp:
     """The app of one worker process (``uvicorn … --factory``)."""
     from office import signing
@@ -157,8 +170,11 @@ def serve(
                 "log_file": str(log_file) if log_file else None,
                 "api_docs": api_docs,
                 "signing_key": str(key_path),
+                "header_timeout": header_timeout,
+                "max_connections_per_client": max_connections_per_client,
             }
         )
+        options["http"] = "office.server:WorkerProtocol"
         config = uvicorn.Config(
             "office.server:worker_app", factory=True, workers=workers, **options
         )

@@ -178,6 +178,7 @@ class OfficeServer:
             str(self.port),
             "--log-file",
             str(self.log_path),
+            *self._key_args("serve"),
             *self.extra_args,
         ]
         with self.stderr_path.open("ab") as stderr:
@@ -253,7 +254,22 @@ class OfficeServer:
         self, *args: str, check: bool = True, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         """``beian-office <args>`` on this server's database, logging to its log file."""
+        args = (*args, *self._key_args(*args[:2]))
         return office_cli(self.db, *args, log_file=self.log_path, check=check, input=input)
+
+    @property
+    def signing_key(self) -> Path:
+        """The office's signing key: beside a SQLite file by default; on PostgreSQL
+        (no file to keep it beside) given with ``--signing-key``, here in ``workdir``."""
+        if self.backend == "postgresql":
+            return self.workdir / "office.signing-key"
+        return Path(str(self.db) + ".signing-key")
+
+    def _key_args(self, *command: str) -> list[str]:
+        takes_key = command[:1] in (("serve",), ("export-changes",)) or command == ("key", "export")
+        if self.backend == "postgresql" and takes_key:
+            return ["--signing-key", str(self.signing_key)]
+        return []
 
     def create_token(self, unit: str = DEFAULT_UNIT, office: str | None = None) -> str:
         """A new token for ``unit`` (the last line ``token create`` prints)."""
