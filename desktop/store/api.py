@@ -179,6 +179,7 @@ class StoreProtocol(Protocol):
 
     def unqueue(self, filing_id: str) -> FilingRow: ...  # QUEUED → READY, if never attempted
     def outbox(self, *, due_only: bool = False) -> list[OutboxItem]: ...  # oldest first
+    def outbox_item(self, filing_id: str) -> OutboxItem | None: ...  # None: not waiting
     def mark_attempt(self, filing_id: str, revision: int) -> None: ...  # before it goes out
     def mark_sent(self, filing_id: str, revision: int, receipt: dict[str, Any]) -> None: ...
     def mark_failed(

@@ -64,6 +64,7 @@ class PassResult:
     returned: list[tuple[str, int, str]] = field(default_factory=list)  # id, revision, reason
     failed: list[Failure] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # Chinese, pass-level
+    code: messages.Code | None = None  # with NEEDS_TOKEN: why (None: no token saved)
     warnings: list[str] = field(default_factory=list)  # Chinese (clock skew, bad reference)
     reference_updated: bool = False
     clock_skew_s: float | None = None
@@ -202,6 +203,7 @@ class SyncPass:
             )
             self.result.state = NEEDS_TOKEN
             self.result.errors.append(messages.TOKEN_REJECTED)
+            self.result.code = messages.Code.TOKEN_REJECTED
             raise _Stop
         if status in PERMANENT:
             text = reply.office_message() or messages.REFUSED_DEFAULT[status]
@@ -248,6 +250,7 @@ class SyncPass:
             if reply.status == 401:
                 self.result.state = NEEDS_TOKEN
                 self.result.errors.append(messages.TOKEN_REJECTED)
+                self.result.code = messages.Code.TOKEN_REJECTED
                 raise _Stop
             body = reply.body if reply.is_json_object else None
             changes = body.get("changes") if body else None
@@ -276,6 +279,7 @@ class SyncPass:
         if reply.status == 401:
             self.result.state = NEEDS_TOKEN
             self.result.errors.append(messages.TOKEN_REJECTED)
+            self.result.code = messages.Code.TOKEN_REJECTED
             raise _Stop
         if reply.status != 200 or not reply.is_json_object:
             self.result.errors.append(_pull_problem(reply.status))

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import enum
+
+
+class Code(enum.StrEnum):
+    """What a pass needs from the clerk, for callers that word it themselves (the window
+    says "open the connection settings", the command line says "run beian connect")."""
+
+    NO_TOKEN = "no_token"
+    TOKEN_REJECTED = "token_rejected"
+
+
 NO_OFFICE = (
     "尚未设置备案办公室地址。"
     "请先运行 beian connect --url 地址 --token-stdin，或在程序的“设置”中填写。"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.filing_summary import enterprise_name
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, FilingRow
 from desktop.ui.labels import revision_label, status_label
 
@@ -61,9 +62,7 @@ class FilingHeader(QWidget):
         if row is None:
             self.title.setText("")
             return
-        enterprise = ""
-        if isinstance(row.filing.get("enterprise"), dict):
-            enterprise = str(row.filing["enterprise"].get("name") or "")
+        enterprise = enterprise_name(row.filing)
         parts = [
             enterprise or self.tr("新备案"),
             status_label(row.status),

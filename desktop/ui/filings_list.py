@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -184,6 +184,16 @@ class FilingsListPanel(QWidget):
             column: max(metrics.horizontalAdvance(t) for t in texts) + pad
             for column, texts in samples.items()
         }
+
+    def save_columns(self) -> tuple[tuple[str, ...], QByteArray]:
+        """The column ids and the header's state (widths, order), for layout memory."""
+        return COLUMN_IDS, self.table.horizontalHeader().saveState()
+
+    def restore_columns(self, ids: object, state: QByteArray | None) -> None:
+        """Widths the clerk set in an earlier session, if saved for the same columns."""
+        if state is None or not isinstance(ids, list) or tuple(ids) != COLUMN_IDS:
+            return
+        self.table.horizontalHeader().restoreState(state)
 
     def preferred_width(self) -> int:
         """Wide enough for every column with a readable enterprise name."""

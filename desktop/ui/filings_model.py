@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop.filing_summary import summary_of
 from desktop.store.api import QUEUED, RETURNED, SENT, FilingRow, FilingSummary, ListQuery
 from desktop.ui.labels import revision_label, status_label
 from forms.record import SHANGHAI, BadTimestamp, parse_timestamp
@@ -50,23 +51,6 @@ def short_time(value: str) -> str:
     except BadTimestamp:
         return value
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def summary_of(row: FilingRow) -> FilingSummary:
-    """The list's view of a stored filing (used to refresh a row after an autosave)."""
-    filing = row.filing
-    enterprise = filing.get("enterprise") if isinstance(filing.get("enterprise"), dict) else {}
-    return FilingSummary(
-        id=row.id,
-        revision=row.revision,
-        status=row.status,
-        enterprise=str(enterprise.get("name") or ""),
-        uscc=str(enterprise.get("uscc") or ""),
-        lead_unit=str(filing.get("lead_unit") or ""),
-        inspection_start=str(filing.get("inspection_start") or ""),
-        receipt=row.receipt,
-        updated_at=row.updated_at,
-    )
 
 
 class FilingsModel(QAbstractTableModel):
