@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -110,7 +109,10 @@ class ConfirmSubmit(QDialog):
         layout.addLayout(buttons)
         em = self.fontMetrics().horizontalAdvance("中")
         self.setMinimumWidth(em * 32)
-        self.cancel_button.setFocus()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.cancel_button.setFocus()  # Space or Enter out of habit: back, not submitted
 
     def _submit(self) -> None:
         self.confirmed = True
@@ -128,6 +130,3 @@ def confirm_submit(parent: QWidget, definition: FormDefinition, warnings: list[P
     dialog = ConfirmSubmit(parent, definition, warnings)
     dialog.exec()
     return dialog.confirmed
-
-
-__all__ = ["ConfirmSubmit", "QDialogButtonBox", "confirm_submit", "explain_errors"]

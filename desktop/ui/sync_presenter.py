@@ -161,6 +161,10 @@ class SyncPresenter(QObject):
     def _on_state(self, state: str, text: str) -> None:
         if self.closing:
             return
+        if state == sync_status.NEEDS_TOKEN:
+            # The pass's own text tells a command-line user what to run; the window's
+            # wording follows with the pass's code (_on_pass_finished).
+            text = self._state[1] if self._state and self._state[0] == state else ""
         self._state = (state, text)
         # Problems of a pass the clerk asked for (F5) are said, not only shown in the label.
         manual = self._manual and state != sync_status.SYNCING
@@ -171,6 +175,8 @@ class SyncPresenter(QObject):
             self.notices.dismiss("connection")
         elif state == sync_status.NOT_CONFIGURED and manual:
             self._offer_connection(self._no_office_text() if not self.office_url() else text)
+        if state == sync_status.NOT_CONFIGURED and not self.office_url():
+            self._state = (state, self._no_office_text())  # not "run beian connect"
         elif state in (sync_status.OFFLINE, sync_status.PROBLEM) and manual:
             self.window.statusBar().showMessage(text, 15000)
         self.update_status()
@@ -215,6 +221,8 @@ class SyncPresenter(QObject):
                 "尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，"
                 "点“输入令牌…”在连接设置中保存。待发送的备案会继续保留。"
             )
+        self._state = (sync_status.NEEDS_TOKEN, why)
+        self.update_status()
         self.notices.show_notice(
             "token",
             why,

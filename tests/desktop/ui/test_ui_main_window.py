@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -359,3 +360,59 @@ def test_notices_take_at_most_a_quarter_of_the_window(qtbot, make_window):
     for i in range(4):
         window.notices.dismiss(f"returned:{i}")
     assert not window.notices.isVisible()
+
+
+def reminded_filing() -> dict:
+    """Correct, but with a reminder: an inspection of several weeks."""
+    from datetime import timedelta
+
+    from forms.record import format_timestamp, parse_timestamp
+
+    filing = good_filing()
+    start = parse_timestamp(filing["inspection_start"])
+    filing["inspection_end"] = format_timestamp(start + timedelta(days=60))
+    return filing
+
+
+def test_enter_does_not_submit_when_reminders_are_listed(qtbot, make_window, store):
+    row = store.create_filing(reminded_filing())
+    window = make_window()
+    seen = []
+
+    def press_enter(dialog):
+        if not seen:
+            seen.append(dialog.findChild(QLabel, "submitReminders").text())
+            QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+        return None
+
+    timer = click_in_next_dialog(press_enter)
+    assert not window.submit()
+    timer.stop()
+    assert "请留意以下提醒" in seen[0]
+    assert store.get(row.id).status == READY
+
+
+def test_submit_stays_in_place_with_and_without_reminders(qtbot, make_window, store):
+    from desktop.ui.submit_dialogs import ConfirmSubmit
+    from forms.problems import Problem
+
+    window = make_window()
+    places = []
+    for warnings in (
+        [],
+        [Problem("inspection_end", "long_inspection", "warning", "检查时间超过 31 天。")],
+    ):
+        dialog = ConfirmSubmit(window, window.definition, warnings)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        submit, cancel = dialog.submit_button, dialog.cancel_button
+        assert not submit.isDefault() and not cancel.isDefault()
+        qtbot.waitUntil(cancel.hasFocus, timeout=3000)
+        assert cancel.geometry().right() < submit.geometry().left()  # 取消 | 提交
+        corner = dialog.rect().bottomRight()
+        places.append(
+            (corner.x() - submit.geometry().right(), corner.y() - submit.geometry().bottom())
+        )
+        dialog.close()
+    assert places[0] == places[1]
