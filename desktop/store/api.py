@@ -33,6 +33,7 @@ EVENT_KINDS = (
     "revised",
     "exported",
     "unqueued",  # taken back out of the outbox before any attempt
+    "discarded",  # a draft the clerk threw away: no longer listed, never sent
 )
 
 
@@ -90,6 +91,8 @@ class FilingSummary:
     inspection_start: str
     receipt: str | None
     updated_at: str
+    kind: str = ""  # prior | post_hoc ('' if not chosen)
+    inspection_end_date: str | None = None  # YYYY-MM-DD in Shanghai time, None if unknown
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class ListQuery:
     statuses: tuple[str, ...] = ()  # empty: all
     date_from: date | None = None  # inspection date, inclusive
     date_to: date | None = None
+    kinds: tuple[str, ...] = ()  # prior, post_hoc; empty: all
+    ended_by: date | None = None  # inspection ended on or before (post-hoc deadlines)
     sort: str = "updated_at"  # updated_at | inspection_start | enterprise | status | receipt
     descending: bool = True
     limit: int = 200
@@ -166,6 +171,11 @@ class StoreProtocol(Protocol):
     ) -> None: ...
     def new_similar(self, filing_id: str) -> FilingRow: ...  # "新建类似": new id, revision 1
     def new_revision(self, filing_id: str) -> FilingRow: ...  # returned → revision n+1, draft
+    def discard_draft(self, filing_id: str) -> None:
+        """丢弃草稿: a draft or ready filing never sent (revision 1) leaves the list for
+        good; its content and history stay, with a "discarded" event. Anything queued,
+        sent or returned raises NotEditable."""
+        ...
 
     # --- outbox -----------------------------------------------------------------------
     def queue(self, filing_id: str, filing: dict[str, Any] | None = None) -> FilingRow:

@@ -73,6 +73,7 @@ def summary(filing: dict[str, Any]) -> dict[str, Any]:
         "lead_unit": normalize.single_line(_text(filing.get("lead_unit"))),
         "inspection_start": start,
         "inspection_date": inspection_date(start),
+        "inspection_end_date": inspection_date(_text(filing.get("inspection_end")).strip()),
     }
 
 
@@ -215,6 +216,15 @@ def plan(query: ListQuery) -> Plan:
     if query.date_to is not None:
         p.clauses.append("f.inspection_date <= ?")
         p.params.append(query.date_to.isoformat())
+    if query.kinds:
+        p.clauses.append(f"f.kind IN ({', '.join('?' for _ in query.kinds)})")
+        p.params.extend(query.kinds)
+    if query.ended_by is not None:
+        p.clauses.append("f.inspection_end_date <= ?")
+        p.params.append(query.ended_by.isoformat())
+    if not p.matches:
+        # Discarded drafts leave the search indexes, so a text match never finds them.
+        p.clauses.append("f.discarded_at IS NULL")
     return p
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.filing_summary import enterprise_name
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
 from desktop.ui import window_actions
 from desktop.ui.autosave import Autosaver
@@ -41,7 +42,7 @@ from desktop.ui.labels import status_label
 from desktop.ui.layout_memory import LayoutMemory
 from desktop.ui.notices import NoticeArea
 from desktop.ui.store_errors import LOG, TELL, store_call
-from desktop.ui.submit_dialogs import confirm_submit, explain_errors
+from desktop.ui.submit_dialogs import confirm_discard, confirm_submit, explain_errors
 from desktop.ui.sync_presenter import SyncPresenter
 from desktop.ui.sync_status import SyncStatusButton
 from desktop.ui.window_dialogs import WindowDialogs
@@ -503,6 +504,28 @@ class MainWindow(QMainWindow):
         self.notices.dismiss(f"refused:{row.id}")
         self._reload_row()
         self.statusBar().showMessage(self.tr("已撤回提交，可以继续修改。"), 5000)
+
+    def discard_draft(self) -> bool:
+        """丢弃草稿 (Ctrl+Shift+D): after a confirmation, a never-submitted draft leaves the
+        list for good; the store keeps its content and history (a "discarded" event)."""
+        row = self._row
+        if not window_actions.discardable(row):
+            return False
+        self.autosave.flush()
+        if not confirm_discard(self, enterprise_name(row.filing)):
+            return False
+        self.autosave.track(None)  # nothing more is saved into a discarded draft
+        with store_call(self, TELL, "discard a draft") as call:
+            self.store.discard_draft(row.id)
+        if call.failed:
+            self.autosave.track(row)
+            return False
+        self._row = None
+        self.list_panel.reload()
+        self.update_counts()
+        self._show_first_filing()
+        self.statusBar().showMessage(self.tr("已丢弃草稿。"), 5000)
+        return True
 
     # --- sync and the dialogs around the filings ---------------------------------------
     def sync_now(self) -> None:

@@ -1,4 +1,5 @@
-"""The two questions 提交 may ask: "not yet, these errors" and "submit? mind these".
+"""The questions a filing action may ask: 提交 ("not yet, these errors"; "submit? mind
+these") and 丢弃草稿 ("really?").
 
 The confirmation's buttons are fixed: 取消 on the left, 提交 on the right, in the same
 place whether or not reminders are listed (the list goes above the buttons, never
@@ -130,3 +131,22 @@ def confirm_submit(parent: QWidget, definition: FormDefinition, warnings: list[P
     dialog = ConfirmSubmit(parent, definition, warnings)
     dialog.exec()
     return dialog.confirmed
+
+
+def confirm_discard(parent: QWidget, enterprise: str) -> bool:
+    """丢弃草稿? 取消 is the default: Enter does not throw a draft away."""
+    box = QMessageBox(parent)
+    box.setObjectName("confirmDiscard")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(box.tr("丢弃草稿"))
+    box.setText(box.tr("丢弃“%1”的草稿吗？").replace("%1", enterprise or box.tr("（未填写企业）")))
+    box.setInformativeText(
+        box.tr("丢弃后它不再出现在列表中，也不能再打开；历史中会留下丢弃的记录。")
+    )
+    discard = box.addButton(box.tr("丢弃"), QMessageBox.ButtonRole.DestructiveRole)
+    discard.setObjectName("confirmDiscardButton")
+    cancel = box.addButton(box.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is discard

@@ -51,6 +51,11 @@ def queued(row: FilingRow | None) -> bool:
     return row is not None and row.status == QUEUED
 
 
+def discardable(row: FilingRow | None) -> bool:
+    """A draft never submitted: editable revision 1 (a later revision was returned)."""
+    return row is not None and row.editable and row.revision == 1
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     name: str  # window attribute act_<name>; objectName act<Name>
@@ -124,6 +129,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         queued,
     ),
     ActionSpec(
+        "discard",
+        QT_TRANSLATE_NOOP("MainWindow", "丢弃草稿…"),
+        "discard_draft",
+        "Ctrl+Shift+D",
+        QT_TRANSLATE_NOOP("MainWindow", "丢弃尚未提交过的草稿：不再列出，历史中留有记录"),
+        discardable,
+    ),
+    ActionSpec(
         "sync",
         QT_TRANSLATE_NOOP("MainWindow", "立即同步"),
         "sync_now",
@@ -180,7 +193,7 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         QT_TRANSLATE_NOOP("MainWindow", "备案(&B)"),
-        ("submit", "unqueue", "revise", SEPARATOR, "sync"),
+        ("submit", "unqueue", "revise", SEPARATOR, "discard", SEPARATOR, "sync"),
     ),
     (
         QT_TRANSLATE_NOOP("MainWindow", "设置(&S)"),

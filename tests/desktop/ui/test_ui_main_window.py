@@ -416,3 +416,57 @@ def test_submit_stays_in_place_with_and_without_reminders(qtbot, make_window, st
         )
         dialog.close()
     assert places[0] == places[1]
+
+
+def test_discard_a_draft_after_confirming(qtbot, make_window, store):
+    kept = store.create_filing(good_filing())
+    thrown = store.create_filing(good_filing())
+    window = make_window()
+    window.show_filing(thrown.id)
+    assert window.act_discard.isEnabled()
+    seen: list = []
+    timer = click_in_next_dialog(button_named("confirmDiscardButton"), seen=seen)
+    QTest.keyClick(
+        window,
+        Qt.Key.Key_D,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.current_id() != thrown.id, timeout=3000)
+    timer.stop()
+    assert seen[0]["name"] == "confirmDiscard" and "丢弃" in seen[0]["text"]
+    assert window.model.rowCount() == 1 and window.current_id() == kept.id
+    assert "草稿 1" in window.counts_label.text()
+    assert store.history(thrown.id)[-1].kind == "discarded"
+
+
+def test_discard_is_asked_and_enter_keeps_the_draft(qtbot, make_window, store):
+    row = store.create_filing(good_filing())
+    window = make_window()
+    pressed = []
+
+    def press_enter(dialog):
+        if not pressed:
+            pressed.append(dialog.objectName())
+            QTest.keyClick(dialog, Qt.Key.Key_Return)
+        return None
+
+    timer = click_in_next_dialog(press_enter)
+    assert not window.discard_draft()
+    timer.stop()
+    assert pressed == ["confirmDiscard"]
+    assert window.model.rowCount() == 1 and window.current_id() == row.id
+    assert store.history(row.id)[-1].kind != "discarded"
+
+
+def test_queued_and_returned_filings_cannot_be_discarded(qtbot, make_window, store):
+    filing = good_filing()
+    row = store.queue(filing["id"], filing)
+    window = make_window()
+    assert window.current_id() == row.id
+    assert not window.act_discard.isEnabled()
+    assert not window.discard_draft()
+    store.mark_returned(row.id, 1, "缺少依据", "2026-11-27T10:00:00+08:00")
+    window.show_synced({row.id})
+    assert window.current_row().status == RETURNED
+    assert not window.act_discard.isEnabled() and not window.discard_draft()
+    assert store.get(row.id).status == RETURNED
