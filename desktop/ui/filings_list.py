@@ -19,12 +19,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.filing_summary import POST_HOC, PRIOR, due_soon_query
 from desktop.store.api import STATUSES, ListQuery
 from desktop.ui.filings_model import COLUMN_IDS, FILING_ID_ROLE, FilingsModel
-from desktop.ui.labels import status_label
+from desktop.ui.labels import revision_label, status_label
 from forms.record import now
 
 SEARCH_DEBOUNCE_MS = 250
+DUE_SOON = "due_soon"
+# Columns that should fit without scrolling: what a filing is and where it stands.
+FIRST_SCREEN = (
+    "status",
+    "kind",
+    "enterprise",
+    "inspection_start",
+    "deadline",
+    "receipt",
+)  # the type filter's 补报即将到期/已逾期
 
 # Date filter presets (by inspection date).
 ANY_DATE, TODAY, NEXT_7, LAST_30, THIS_MONTH, CUSTOM = range(6)
@@ -64,6 +75,16 @@ class FilingsListPanel(QWidget):
             self.status_filter.addItem(status_label(status), status)
         status_label_widget = QLabel(self.tr("状态"))
         status_label_widget.setBuddy(self.status_filter)
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kindFilter")
+        self.kind_filter.setAccessibleName(self.tr("类型"))
+        self.kind_filter.addItem(self.tr("全部类型"), "")
+        self.kind_filter.addItem(self.tr("事前备案"), PRIOR)
+        self.kind_filter.addItem(self.tr("事后补报"), POST_HOC)
+        self.kind_filter.addItem(self.tr("补报即将到期/已逾期"), DUE_SOON)
+        kind_label = QLabel(self.tr("类型"))
+        kind_label.setBuddy(self.kind_filter)
 
         self.date_filter = QComboBox()
         self.date_filter.setObjectName("dateFilter")
@@ -111,11 +132,14 @@ class FilingsListPanel(QWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The first columns say what a filing is; receipt and last change may scroll into view.
-        header.setStretchLastSection(True)
+        # Every column keeps the width its values need; the enterprise takes what is left
+        # (its full name is in the tooltip), so status, deadline and receipt are never cut.
+        # The lead unit and the last change come last and may scroll into view.
+        header.setStretchLastSection(False)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("中中中"))
         for column, width in self._column_widths().items():
             self.table.setColumnWidth(COLUMN_IDS.index(column), width)
+        self._min_enterprise = self.table.fontMetrics().horizontalAdvance("中" * 6)
         model_query = model.query()
         self._sort = (COLUMN_IDS.index(model_query.sort), model_query.descending)
         header.setSortIndicator(
@@ -131,6 +155,8 @@ class FilingsListPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(status_label_widget)
         filters.addWidget(self.status_filter, 1)
+        filters.addWidget(kind_label)
+        filters.addWidget(self.kind_filter, 1)
         filters.addWidget(date_label)
         filters.addWidget(self.date_filter, 1)
         custom = QHBoxLayout()
@@ -158,6 +184,7 @@ class FilingsListPanel(QWidget):
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self.apply_filters)
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.kind_filter.currentIndexChanged.connect(self.apply_filters)
         self.date_filter.currentIndexChanged.connect(self._date_preset_changed)
         self.date_from.dateChanged.connect(self.apply_filters)
         self.date_to.dateChanged.connect(self.apply_filters)
@@ -172,12 +199,16 @@ class FilingsListPanel(QWidget):
         """Widths that fit typical values (and their headers) in the current font."""
         metrics = self.table.fontMetrics()
         pad = metrics.horizontalAdvance("中") + 8
+        revised = revision_label(2)
         samples = {
-            "status": [status_label(s) for s in STATUSES] + [self.tr("状态") + "▲"],
+            # A revised filing's status reads e.g. 已排队 · 第 2 版: it must fit too.
+            "status": [f"{status_label(s)} · {revised}" for s in STATUSES],
+            "kind": [self.tr("补报"), self.tr("类型") + "▲"],
             "enterprise": ["湘潭某某新材料科技有限公司"],
-            "lead_unit": ["湘潭市应急管理局"],
             "inspection_start": ["2026-12-03 09:00"],
+            "deadline": ["12-03 " + self.tr("已逾期 %1 个工作日").replace("%1", "10")],
             "receipt": ["潭优备〔2026〕000123号"],
+            "lead_unit": ["湘潭市应急管理局"],
             "updated_at": ["2026-12-03 09:00"],
         }
         return {
@@ -195,26 +226,57 @@ class FilingsListPanel(QWidget):
             return
         self.table.horizontalHeader().restoreState(state)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_enterprise()
+
+    def _fit_enterprise(self) -> None:
+        """The enterprise column takes the room the columns up to the receipt leave."""
+        table = self.table
+        others = sum(
+            table.columnWidth(COLUMN_IDS.index(c)) for c in FIRST_SCREEN if c != "enterprise"
+        )
+        room = table.viewport().width() - others
+        table.setColumnWidth(COLUMN_IDS.index("enterprise"), max(self._min_enterprise, room))
+
     def preferred_width(self) -> int:
         """Wide enough for every column with a readable enterprise name."""
         widths = self._column_widths()
-        shown = ("status", "enterprise", "lead_unit", "inspection_start")
-        return sum(widths[c] for c in shown) + self.table.verticalScrollBar().sizeHint().width() + 8
+        widths["enterprise"] = self.table.fontMetrics().horizontalAdvance("中" * 10)
+        return (
+            sum(widths[c] for c in FIRST_SCREEN)
+            + self.table.verticalScrollBar().sizeHint().width()
+            + 8
+        )
 
     # --- filters --------------------------------------------------------------------
     def build_query(self) -> ListQuery:
         date_from, date_to = self._date_range()
         current = self.model.query()
-        return ListQuery(
+        status = self.status_filter.currentData()
+        kind = self.kind_filter.currentData()
+        query = ListQuery(
             text=self.search.text().strip(),
-            statuses=(self.status_filter.currentData(),)
-            if self.status_filter.currentData()
-            else (),
+            statuses=(status,) if status else (),
+            kinds=(kind,) if kind in (PRIOR, POST_HOC) else (),
             date_from=date_from,
             date_to=date_to,
             sort=current.sort,
             descending=current.descending,
         )
+        if kind == DUE_SOON:
+            calendar, working_days = self.model.deadline_rule()
+            due = due_soon_query(now().date(), calendar, working_days, query)
+            # With a status chosen too: that status, if it is one still to act on.
+            statuses = tuple(s for s in due.statuses if not status or s == status)
+            query = dataclasses.replace(due, statuses=statuses or ("-",))
+        return query
+
+    def show_due_soon(self) -> None:
+        """Only post-hoc filings due within a working day or overdue (a reminder's 查看)."""
+        self.status_filter.setCurrentIndex(0)
+        self.kind_filter.setCurrentIndex(self.kind_filter.findData(DUE_SOON))
+        self.apply_filters()
 
     def _date_range(self) -> tuple[date | None, date | None]:
         preset = self.date_filter.currentIndex()

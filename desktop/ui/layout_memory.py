@@ -17,6 +17,10 @@ from desktop.ui.store_errors import LOG, store_call
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
+# Without a remembered layout the list gets what its columns need, at most this share of
+# the window (at 1366 px: status to receipt without scrolling; the form keeps the rest).
+FIRST_LIST_SHARE = 0.6
+
 META_GEOMETRY = "ui_window_geometry"
 META_SPLITTERS = "ui_splitters"
 META_COLUMNS = "ui_list_columns"  # the list's header state (column widths, order)
@@ -82,5 +86,5 @@ class LayoutMemory:
         total = sum(w.splitter.sizes())
         if total <= 0 or self.has_saved_splitters():
             return
-        left = min(w.list_panel.preferred_width(), int(total * 0.5))
+        left = min(w.list_panel.preferred_width(), int(total * FIRST_LIST_SHARE))
         w.splitter.setSizes([left, total - left])

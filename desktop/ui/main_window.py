@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.filing_summary import enterprise_name
+from desktop.filing_summary import due_soon_query, enterprise_name
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
 from desktop.ui import window_actions
 from desktop.ui.autosave import Autosaver
@@ -47,7 +47,8 @@ from desktop.ui.sync_presenter import SyncPresenter
 from desktop.ui.sync_status import SyncStatusButton
 from desktop.ui.window_dialogs import WindowDialogs
 from forms.definition import FormDefinition, load_definition
-from forms.record import new_filing
+from forms.record import new_filing, now
+from forms.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.layout_memory.restore()
         self.list_panel.reload()
         self._show_first_filing()
+        self.remind_post_hoc_due()
 
     @property
     def sync(self):  # desktop.ui.sync_worker.SyncWorker once started, else None
@@ -553,6 +555,27 @@ class MainWindow(QMainWindow):
             self._context = self.store.validation_context()
         self.editor.set_context(self._context)
         self.autosave.set_context(self._context)
+        calendar = self._context.get("calendar") or WorkCalendar()
+        self.model.set_deadline_rule(calendar, self.definition.post_hoc_deadline_working_days)
+
+    def remind_post_hoc_due(self) -> None:
+        """At start-up: a notice (never a dialog) when post-hoc filings not yet submitted
+        are due within a working day or overdue; 查看 filters the list to them."""
+        calendar, working_days = self.model.deadline_rule()
+        count = 0
+        with store_call(self, LOG, "post-hoc deadlines"):
+            count = self.store.count_filings(due_soon_query(now().date(), calendar, working_days))
+        if not count:
+            return
+        self.notices.show_notice(
+            "post_hoc_due",
+            self.tr("有 %n 份事后补报即将到期或已逾期，请尽快补报。", "", count)
+            + "\n"
+            + self.tr("补报期限为检查结束后 %1 个工作日。").replace("%1", str(working_days)),
+            kind="warning",
+            action_text=self.tr("查看"),
+            action=self.list_panel.show_due_soon,
+        )
 
     def update_counts(self) -> None:
         with store_call(self, LOG, "counts") as call:

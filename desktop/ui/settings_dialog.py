@@ -15,28 +15,36 @@ import logging
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
+    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop import cert_rule_shapes as shapes
 from desktop.store.api import StoreError, UnitProfile
 from desktop.ui import i18n
 from desktop.ui.errors import show_error
 from desktop.ui.form_helpers import add_row, tidy_form
 from forms.certificates import CertRules, default_cert_rules
 from forms.definition import load_definition
+from forms.record import now
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,9 @@ META_LANGUAGE = "ui_language"
 REFERENCE_CERT_RULES = "cert_rules"
 
 LEADER_FIELDS = ("name", "title", "phone", "cert_no")
+_NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # what the completer matches and inserts
+_OFFICER_ROLE = Qt.ItemDataRole.UserRole + 2  # position in the roster
+_RULE_COLUMNS = ("kind", "label", "shape", "text", "min_length", "max_length")
 
 
 def check_cert_rules(text: str) -> tuple[dict | None, str]:
@@ -119,7 +130,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.load()
         em = self.fontMetrics().horizontalAdvance("中")
-        self.resize(em * 44, em * 34)
+        self.resize(em * 50, em * 34)
 
     # --- tabs -----------------------------------------------------------------------------
     def _unit_tab(self) -> QWidget:
@@ -149,7 +160,48 @@ class SettingsDialog(QDialog):
             self.leader[key] = edit
             # Labels of form fields are data from the form definition, shown as they are.
             add_row(form, definition.label(f"leader.{key}"), edit, name=f"leader_{key}")
+        # The name completes from the roster; choosing an officer fills the title and the
+        # certificate number the roster gives (a choice means "this one").
+        self._roster_model = QStandardItemModel(self)
+        self.leader_completer = QCompleter(self._roster_model, self)
+        self.leader_completer.setObjectName("leaderCompleter")
+        self.leader_completer.setCompletionRole(_NAME_ROLE)
+        self.leader_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.leader_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.leader_completer.activated[QModelIndex].connect(self._leader_chosen)
+        self.leader["name"].setCompleter(self.leader_completer)
         return page
+
+    def _load_roster(self) -> None:
+        self._roster_model.clear()
+        self._officers: list = []
+        try:
+            officers = self.store.officers()
+        except StoreError as exc:
+            log.error("roster for the leader completer: %s", exc)
+            officers = []
+        today = now().date()
+        for officer in officers:
+            parts = [officer.name, officer.title, officer.cert_no]
+            text = "　".join(p for p in parts if p)
+            if officer.expired_on(today):
+                text += self.tr("（执法证已过期）")
+            item = QStandardItem(text)
+            item.setData(officer.name, _NAME_ROLE)
+            item.setData(len(self._officers), _OFFICER_ROLE)
+            item.setEditable(False)
+            self._officers.append(officer)
+            self._roster_model.appendRow(item)
+
+    def _leader_chosen(self, index: QModelIndex) -> None:
+        position = index.data(_OFFICER_ROLE)
+        if not isinstance(position, int) or not 0 <= position < len(self._officers):
+            return
+        officer = self._officers[position]
+        self.leader["name"].setText(officer.name)
+        if officer.title:
+            self.leader["title"].setText(officer.title)
+        self.leader["cert_no"].setText(officer.cert_no)
 
     def _office_tab(self) -> QWidget:
         from desktop.ui.connection_dialog import add_row_with_note
@@ -195,11 +247,54 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         intro = QLabel(
             self.tr(
-                "执法证号的格式规则（JSON）。每条规则写明证件类型（kind）、名称（label）、"
-                "格式（pattern，正则表达式）和长度范围（min_length、max_length）。"
+                "每种执法证件一条规则：证件类型代码、名称、号码的样子和长度。"
+                "在下面输入一个证号，可以马上看到它是否符合、符合哪一种。"
             )
         )
         intro.setWordWrap(True)
+        self.rules_table = QTableWidget(0, len(_RULE_COLUMNS))
+        self.rules_table.setObjectName("certRulesTable")
+        self.rules_table.setAccessibleName(self.tr("执法证规则表"))
+        self.rules_table.setHorizontalHeaderLabels(
+            [
+                self.tr("类型代码"),
+                self.tr("名称"),
+                self.tr("号码的样子"),
+                self.tr("前缀或格式"),
+                self.tr("最短"),
+                self.tr("最长"),
+            ]
+        )
+        self.rules_table.verticalHeader().hide()
+        self.rules_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rules_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.rules_table.horizontalHeader()
+        em = self.fontMetrics().horizontalAdvance("中")
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the name
+        for column, ems in ((0, 7), (3, 7)):  # kind code, prefix or pattern
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.rules_table.setColumnWidth(column, em * ems)
+        header.setMinimumSectionSize(em * 3)
+        self.rules_table.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + self.fontMetrics().height() // 2 + 10
+        )
+        intro.setBuddy(self.rules_table)
+
+        self.cert_test = QLineEdit()
+        self.cert_test.setObjectName("certTest")
+        self.cert_test.setPlaceholderText(self.tr("输入一个执法证号试试"))
+        self.cert_test.setAccessibleName(self.tr("试一个证号"))
+        self.cert_test_result = QLabel()
+        self.cert_test_result.setObjectName("certTestResult")
+        self.cert_test_result.setWordWrap(True)
+        test_row = QHBoxLayout()
+        test_label = QLabel(self.tr("试一个证号"))
+        test_label.setBuddy(self.cert_test)
+        test_row.addWidget(test_label)
+        test_row.addWidget(self.cert_test, 1)
+
+        # The JSON stays the stored form (and what the office sends): shown on request.
         self.rules_edit = QPlainTextEdit()
         self.rules_edit.setObjectName("certRules")
         self.rules_edit.setAccessibleName(self.tr("执法证规则"))
@@ -208,27 +303,191 @@ class SettingsDialog(QDialog):
         font = self.rules_edit.font()
         font.setFamilies(["monospace", *font.families()])
         self.rules_edit.setFont(font)
-        intro.setBuddy(self.rules_edit)
+        self.rules_edit.setVisible(False)
         self.rules_note = QLabel()
         self.rules_note.setObjectName("rulesNote")
         self.rules_note.setWordWrap(True)
+        add = QPushButton(self.tr("添加规则"))
+        add.setObjectName("addRule")
+        remove = QPushButton(self.tr("删除所选规则"))
+        remove.setObjectName("removeRule")
         check = QPushButton(self.tr("检查规则"))
         check.setObjectName("checkRules")
         reset = QPushButton(self.tr("恢复默认规则"))
         reset.setObjectName("resetRules")
-        for button in (check, reset):
+        self.show_json = QPushButton(self.tr("显示 JSON（高级）"))
+        self.show_json.setObjectName("showRulesJson")
+        self.show_json.setCheckable(True)
+        for button in (add, remove, check, reset, self.show_json):
             button.setAutoDefault(False)
+        add.clicked.connect(lambda _checked=False: self._add_rule_row(None))
+        remove.clicked.connect(self._remove_rule_row)
         check.clicked.connect(self._check_rules)
         reset.clicked.connect(self._reset_rules)
+        self.show_json.toggled.connect(self.rules_edit.setVisible)
+        self.rules_edit.textChanged.connect(self._json_edited)
+        self.cert_test.textChanged.connect(self._update_cert_test)
         buttons = QHBoxLayout()
-        buttons.addWidget(check)
-        buttons.addWidget(reset)
+        for button in (add, remove, check, reset):
+            buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.show_json)
         layout.addWidget(intro)
-        layout.addWidget(self.rules_edit, 1)
-        layout.addWidget(self.rules_note)
+        layout.addWidget(self.rules_table, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.rules_note)
+        layout.addLayout(test_row)
+        layout.addWidget(self.cert_test_result)
+        layout.addWidget(self.rules_edit, 1)
+        self._rules_version = 0
+        self._form_problem = ""
+        self._filling_form = False
         return page
+
+    # --- certificate rules: form rows <-> the JSON ------------------------------------
+    def _add_rule_row(self, form: shapes.RuleForm | None) -> None:
+        form = form or shapes.RuleForm("", "", shapes.DIGITS, "", 4, 20)
+        table = self.rules_table
+        row = table.rowCount()
+        table.insertRow(row)
+        kind, label, text = QLineEdit(form.kind), QLineEdit(form.label), QLineEdit(form.text)
+        kind.setPlaceholderText(self.tr("如 traffic"))
+        label.setPlaceholderText(self.tr("如 交通运输执法证"))
+        shape = QComboBox()
+        for key in shapes.SHAPES:
+            shape.addItem(self._shape_label(key), key)
+        shape.setCurrentIndex(max(0, shape.findData(form.shape)))
+        lo, hi = QSpinBox(), QSpinBox()
+        for box, value in ((lo, form.min_length), (hi, form.max_length)):
+            box.setRange(1, 64)
+            box.setValue(value)
+        widgets = (kind, label, shape, text, lo, hi)
+        names = (_RULE_COLUMNS[c] for c in range(len(_RULE_COLUMNS)))
+        for column, (widget, name) in enumerate(zip(widgets, names, strict=True)):
+            widget.setObjectName(f"rule_{name}")
+            widget.setAccessibleName(
+                table.horizontalHeaderItem(column).text()
+                + self.tr("（第 %1 条）").replace("%1", str(row + 1))
+            )
+            table.setCellWidget(row, column, widget)
+        for edit in (kind, label, text):
+            edit.textChanged.connect(self._form_edited)
+        shape.currentIndexChanged.connect(self._form_edited)
+        for box in (lo, hi):
+            box.valueChanged.connect(self._form_edited)
+        self._update_text_cell(row)
+        if not self._filling_form:
+            self._form_edited()
+
+    def _shape_label(self, shape: str) -> str:
+        return {
+            shapes.DIGITS: self.tr("全是数字"),
+            shapes.LETTERS_DIGITS: self.tr("字母和数字"),
+            shapes.PREFIX_DIGITS: self.tr("前缀加数字"),
+            shapes.GROUPS: self.tr("可用“-”分段"),
+            shapes.CUSTOM: self.tr("自定义（正则）"),
+        }[shape]
+
+    def _remove_rule_row(self) -> None:
+        row = self.rules_table.currentRow()
+        if row < 0:
+            row = self.rules_table.rowCount() - 1
+        if row >= 0:
+            self.rules_table.removeRow(row)
+            self._form_edited()
+
+    def _update_text_cell(self, row: int) -> None:
+        shape = self.rules_table.cellWidget(row, 2).currentData()
+        text = self.rules_table.cellWidget(row, 3)
+        text.setEnabled(shape in (shapes.PREFIX_DIGITS, shapes.CUSTOM))
+        placeholder = {shapes.PREFIX_DIGITS: self.tr("如 JT"), shapes.CUSTOM: self.tr("正则表达式")}
+        text.setPlaceholderText(placeholder.get(shape, ""))
+
+    def _rule_forms(self) -> list[shapes.RuleForm]:
+        table = self.rules_table
+        forms = []
+        for row in range(table.rowCount()):
+            cell = table.cellWidget
+            forms.append(
+                shapes.RuleForm(
+                    kind=cell(row, 0).text(),
+                    label=cell(row, 1).text(),
+                    shape=cell(row, 2).currentData(),
+                    text=cell(row, 3).text(),
+                    min_length=cell(row, 4).value(),
+                    max_length=cell(row, 5).value(),
+                )
+            )
+        return forms
+
+    def _form_edited(self, *_args) -> None:
+        """A change in the form: the JSON follows if the form makes valid rules."""
+        if self._filling_form:
+            return
+        for row in range(self.rules_table.rowCount()):
+            self._update_text_cell(row)
+        forms = self._rule_forms()
+        problems = [p for p in (shapes.form_problem(f) for f in forms) if p]
+        if not forms:
+            problems.append(self.tr("至少需要一条规则。"))
+        self._form_problem = problems[0] if problems else ""
+        if not problems:
+            data = {"version": self._rules_version, "rules": [shapes.rule_of(f) for f in forms]}
+            rules, problem = check_cert_rules(json.dumps(data, ensure_ascii=False))
+            self._form_problem = problem
+            if rules is not None:
+                self.rules_edit.blockSignals(True)
+                self.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False, indent=2))
+                self.rules_edit.blockSignals(False)
+        self._show_rules_state()
+
+    def _json_edited(self) -> None:
+        """The JSON was edited (or loaded): the form follows when it is valid."""
+        rules, _problem = check_cert_rules(self.rules_edit.toPlainText())
+        if rules is None:
+            self._show_rules_state()
+            return
+        self._rules_version = int(rules.get("version", 0))
+        self._filling_form = True
+        try:
+            self.rules_table.setRowCount(0)
+            for rule in rules["rules"]:
+                self._add_rule_row(shapes.form_of(rule))
+        finally:
+            self._filling_form = False
+        self._form_problem = ""
+        self._show_rules_state()
+
+    def _show_rules_state(self) -> None:
+        problem = self._rules_problem()
+        self.rules_note.setText(problem)
+        self.rules_note.setStyleSheet("color: #b3261e;" if problem else "")
+        self.rules_note.setVisible(bool(problem))
+        self._update_cert_test()
+
+    def _rules_problem(self) -> str:
+        if self._form_problem:
+            return self._form_problem
+        return check_cert_rules(self.rules_edit.toPlainText())[1]
+
+    def _update_cert_test(self) -> None:
+        number = self.cert_test.text()
+        if not number.strip():
+            self.cert_test_result.setText("")
+            return
+        rules, _problem = check_cert_rules(self.rules_edit.toPlainText())
+        if rules is None or self._form_problem:
+            self.cert_test_result.setText(self.tr("规则有误，先改正上面的规则再试。"))
+            self.cert_test_result.setStyleSheet("color: #8a5300;")
+            return
+        found = shapes.matching_kinds(rules, number)
+        if found:
+            names = "、".join(f"{label}（{kind}）" for kind, label in found)
+            self.cert_test_result.setText(self.tr("符合：%1").replace("%1", names))
+            self.cert_test_result.setStyleSheet("color: #2e7d32;")
+        else:
+            self.cert_test_result.setText(self.tr("不符合任何一条规则。"))
+            self.cert_test_result.setStyleSheet("color: #b3261e;")
 
     def _imports_tab(self) -> QWidget:
         page = QWidget()
@@ -280,6 +539,7 @@ class SettingsDialog(QDialog):
         self.joint_units.setPlainText("\n".join(profile.joint_units))
         for key, edit in self.leader.items():
             edit.setText(str((profile.default_leader or {}).get(key, "")))
+        self._load_roster()
         self._load_connection()
         rules = self.store.reference().get(REFERENCE_CERT_RULES) or default_cert_rules().to_dict()
         self.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False, indent=2))
@@ -290,9 +550,10 @@ class SettingsDialog(QDialog):
 
     def _problems(self) -> list[tuple[int, QWidget, str]]:
         found = []
-        _rules, rules_problem = check_cert_rules(self.rules_edit.toPlainText())
+        rules_problem = self._rules_problem()
         if rules_problem:
-            found.append((2, self.rules_edit, self.tr("执法证规则：") + rules_problem))
+            where = self.rules_edit if self._form_problem == "" else self.rules_table
+            found.append((2, where, self.tr("执法证规则：") + rules_problem))
         if len(self.unit_name.text().strip()) > 50:
             found.append((0, self.unit_name, self.tr("单位名称不能超过 50 个字。")))
         return found
@@ -363,13 +624,15 @@ class SettingsDialog(QDialog):
         return dialog
 
     def _check_rules(self) -> None:
-        rules, problem = check_cert_rules(self.rules_edit.toPlainText())
+        problem = self._rules_problem()
         if problem:
             self.rules_note.setText(problem)
             self.rules_note.setStyleSheet("color: #b3261e;")
         else:
+            rules, _ = check_cert_rules(self.rules_edit.toPlainText())
             self.rules_note.setText(self.tr("规则有效，共 %n 条。", "", len(rules["rules"])))
             self.rules_note.setStyleSheet("color: #2e7d32;")
+        self.rules_note.setVisible(True)
 
     def _reset_rules(self) -> None:
         self.rules_edit.setPlainText(
@@ -390,6 +653,7 @@ class SettingsDialog(QDialog):
         dialog = ImportDialog(self.store, kind, parent=self)
         dialog.exec()
         self._update_import_summary()
+        self._load_roster()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         # Enter in a field must not close the dialog; only the buttons save or cancel.

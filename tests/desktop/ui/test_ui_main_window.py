@@ -470,3 +470,79 @@ def test_queued_and_returned_filings_cannot_be_discarded(qtbot, make_window, sto
     assert window.current_row().status == RETURNED
     assert not window.act_discard.isEnabled() and not window.discard_draft()
     assert store.get(row.id).status == RETURNED
+
+
+def post_hoc_filing(days_ago: int) -> dict:
+    """A post-hoc filing for an inspection that ended ``days_ago`` days ago."""
+    from datetime import timedelta
+
+    from forms.record import format_timestamp, now
+
+    filing = good_filing()
+    end = (now() - timedelta(days=days_ago)).replace(hour=17, minute=0, second=0, microsecond=0)
+    filing["kind"] = "post_hoc"
+    filing["inspection_start"] = format_timestamp(end.replace(hour=9))
+    filing["inspection_end"] = format_timestamp(end)
+    return filing
+
+
+def test_at_1366_the_list_shows_status_to_receipt_uncut(qtbot, make_window, store):
+    from desktop.ui.filings_list import FIRST_SCREEN
+    from desktop.ui.filings_model import COLUMN_IDS
+
+    returned = good_filing()
+    row = store.queue(returned["id"], returned)
+    store.mark_returned(row.id, 1, "缺少依据", "2026-11-27T10:00:00+08:00")
+    revised = store.new_revision(row.id).filing
+    store.queue(row.id, revised)  # 已排队 · 第 2 版, the widest status
+    sent = good_filing()
+    store.queue(sent["id"], sent)
+    store.mark_sent(sent["id"], 1, {"receipt": "潭优备〔2026〕000123号"})
+    store.create_filing(post_hoc_filing(12))
+    window = make_window()  # 1366 × 768, no remembered layout
+    table = window.list_panel.table
+    qtbot.waitUntil(lambda: window.list_panel.width() >= window.list_panel.preferred_width() - 2)
+    viewport = table.viewport().width()
+    for column in FIRST_SCREEN:
+        index = COLUMN_IDS.index(column)
+        assert table.columnViewportPosition(index) + table.columnWidth(index) <= viewport, column
+    metrics = table.fontMetrics()
+    model = window.model
+    for r in range(model.rowCount()):
+        for column in ("status", "deadline", "receipt", "inspection_start"):
+            text = model.index(r, COLUMN_IDS.index(column)).data() or ""
+            width = table.columnWidth(COLUMN_IDS.index(column))
+            assert metrics.horizontalAdvance(text) + 8 <= width, (column, text)
+
+
+def test_kind_and_deadline_columns_and_the_due_soon_filter(qtbot, make_window, store):
+    from desktop.ui.filings_model import COLUMN_IDS
+
+    overdue = store.create_filing(post_hoc_filing(14))
+    later = store.create_filing(post_hoc_filing(0))
+    prior = store.create_filing(good_filing())
+    window = make_window()
+    model = window.model
+
+    def cell(filing_id: str, column: str) -> str:
+        return model.index(model.row_of(filing_id), COLUMN_IDS.index(column)).data() or ""
+
+    assert cell(overdue.id, "kind") == "补报" and cell(prior.id, "kind") == "事前"
+    assert "已逾期" in cell(overdue.id, "deadline") and "个工作日" in cell(overdue.id, "deadline")
+    assert "还剩" in cell(later.id, "deadline")
+    assert cell(prior.id, "deadline") == ""
+    # The start-up reminder is a notice, not a dialog; 查看 filters the list.
+    notice = window.notices.bar("post_hoc_due")
+    assert notice is not None and "1 份事后补报" in notice.message.text()
+    notice.action_button.click()
+    assert window.list_panel.kind_filter.currentText() == "补报即将到期/已逾期"
+    assert [model.summary(i).id for i in range(model.rowCount())] == [overdue.id]
+    window.list_panel.kind_filter.setCurrentIndex(window.list_panel.kind_filter.findData("prior"))
+    assert [model.summary(i).id for i in range(model.rowCount())] == [prior.id]
+
+
+def test_no_reminder_without_post_hoc_filings_due(qtbot, make_window, store):
+    store.create_filing(post_hoc_filing(0))
+    store.create_filing(good_filing())
+    window = make_window()
+    assert window.notices.bar("post_hoc_due") is None
