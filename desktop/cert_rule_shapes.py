@@ -9,6 +9,7 @@ rules is ``forms.certificates.CertRules``' job; ``matching_kinds`` only asks it.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -110,3 +111,25 @@ def matching_kinds(rules: dict[str, Any], number: str) -> list[tuple[str, str]]:
     parsed = CertRules.from_dict(rules)
     code = normalize.code(number)
     return [(r.kind, r.label) for r in parsed.rules if r.accepts(code)]
+
+
+def check_cert_rules(text: str) -> tuple[dict[str, Any] | None, str]:
+    """The rules JSON as typed: (rules as a dict, or None; the problem in Chinese or "")."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}"
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        return None, "规则应是一个对象，其中“rules”是规则列表。"
+    try:
+        rules = CertRules.from_dict(data)
+    except KeyError as exc:
+        return (
+            None,
+            f"有一条规则缺少“{exc.args[0]}”。每条规则需要 kind、pattern、min_length、max_length。",
+        )
+    except (TypeError, ValueError) as exc:
+        return None, f"规则有误：{exc}"
+    except re.error as exc:
+        return None, f"规则中的格式（pattern）有误：{exc}"
+    return rules.to_dict(), ""

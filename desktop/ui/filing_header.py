@@ -106,3 +106,18 @@ class FilingHeader(QWidget):
         if row.status in (DRAFT, READY):
             return ""
         return ""
+
+    def show_refusal(self, message: str) -> None:
+        """A queued filing the office refused: said instead of "waiting to be sent" (it is
+        not retried until the clerk takes it back, fixes it and submits it again)."""
+        self.message.setText(
+            self.tr("备案办公室拒收了这份备案：")
+            + message
+            + "\n"
+            + self.tr("不会自动重发。请点“撤回提交”，改正后重新提交。")
+        )
+        self.banner.setStyleSheet(
+            "#filingBanner { background: #fdecea; border: 1px solid #b3261e;"
+            " border-radius: 4px; } #bannerMessage { color: #b3261e; }"
+        )
+        self.banner.setVisible(True)

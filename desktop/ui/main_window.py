@@ -23,28 +23,20 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.filing_summary import due_soon_query, enterprise_name
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
-from desktop.ui import window_actions
+from desktop.ui import window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
-from desktop.ui.filing_header import FilingHeader
-from desktop.ui.filings_list import FilingsListPanel
-from desktop.ui.filings_model import FilingsModel
-from desktop.ui.history import HistoryPanel
 from desktop.ui.labels import status_label
 from desktop.ui.layout_memory import LayoutMemory
-from desktop.ui.notices import NoticeArea
 from desktop.ui.store_errors import LOG, TELL, store_call
 from desktop.ui.submit_dialogs import confirm_discard, confirm_submit, explain_errors
 from desktop.ui.sync_presenter import SyncPresenter
-from desktop.ui.sync_status import SyncStatusButton
 from desktop.ui.window_dialogs import WindowDialogs
 from forms.definition import FormDefinition, load_definition
 from forms.record import new_filing, now
@@ -97,58 +89,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(_icon())
         self.setObjectName("mainWindow")
 
-        # --- widgets ----------------------------------------------------------------
-        self.model = FilingsModel(store, self)
-        self.list_panel = FilingsListPanel(self.model)
-        self.history = HistoryPanel()
-        self.header = FilingHeader()
-        self.editor = FilingEditor(self.definition, CompletionSource(store))
-        self.editor.setObjectName("filingEditor")
-
-        self.empty_page = self._build_empty_page()
-        editor_page = QWidget()
-        editor_layout = QVBoxLayout(editor_page)
-        editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addWidget(self.header)
-        editor_layout.addWidget(self.editor, 1)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_page)
-        self.stack.addWidget(editor_page)
-
-        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.left_splitter.setObjectName("leftSplitter")
-        self.left_splitter.addWidget(self.list_panel)
-        self.left_splitter.addWidget(self.history)
-        self.left_splitter.setStretchFactor(0, 3)
-        self.left_splitter.setStretchFactor(1, 1)
-        self.left_splitter.setChildrenCollapsible(False)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.left_splitter)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
-        # A handle wide enough to grab, and air between the list and the form.
-        self.splitter.setHandleWidth(max(6, self.fontMetrics().horizontalAdvance("中") // 2))
-        self.notices = NoticeArea()
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.addWidget(self.notices)
-        central_layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-
-        self.sync_status = SyncStatusButton()
-        self.sync_status.clicked.connect(lambda _checked=False: self.open_connection())
-        self.save_state_label = QLabel()
-        self.save_state_label.setObjectName("saveState")
-        self.counts_label = QLabel()
-        self.counts_label.setObjectName("statusCounts")
-        self.statusBar().addPermanentWidget(self.sync_status)
-        self.statusBar().addPermanentWidget(self.save_state_label)
-        self.statusBar().addPermanentWidget(self.counts_label)
-
+        window_layout.build(self, CompletionSource(store), FilingEditor)
         self.autosave = Autosaver(store, self.editor, self)
         self.sync_presenter = SyncPresenter(self, self.data_dir)
         self.layout_memory = LayoutMemory(self)
@@ -288,19 +229,8 @@ class MainWindow(QMainWindow):
         item = None
         with store_call(self, LOG, "outbox"):
             item = self.store.outbox_item(row.id)
-        if item is None or not item.permanent:
-            return
-        self.header.message.setText(
-            self.tr("备案办公室拒收了这份备案：")
-            + (item.last_error or "")
-            + "\n"
-            + self.tr("不会自动重发。请点“撤回提交”，改正后重新提交。")
-        )
-        self.header.banner.setStyleSheet(
-            "#filingBanner { background: #fdecea; border: 1px solid #b3261e;"
-            " border-radius: 4px; } #bannerMessage { color: #b3261e; }"
-        )
-        self.header.banner.setVisible(True)
+        if item is not None and item.permanent:
+            self.header.show_refusal(item.last_error or "")
 
     def _refresh_history(self) -> None:
         if self._row is None:
@@ -604,10 +534,11 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        closing_again = self.sync_presenter.closing
         self.sync_presenter.stop()
         self.layout_memory.save()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not closing_again:
             with contextlib.suppress(RuntimeError, TypeError):
                 app.focusChanged.disconnect(self._focus_changed)
         super().closeEvent(event)

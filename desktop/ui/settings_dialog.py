@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -38,11 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import cert_rule_shapes as shapes
+from desktop.cert_rule_shapes import check_cert_rules
 from desktop.store.api import StoreError, UnitProfile
 from desktop.ui import i18n
 from desktop.ui.errors import show_error
 from desktop.ui.form_helpers import add_row, tidy_form
-from forms.certificates import CertRules, default_cert_rules
+from forms.certificates import default_cert_rules
 from forms.definition import load_definition
 from forms.record import now
 
@@ -61,28 +61,6 @@ LEADER_FIELDS = ("name", "title", "phone", "cert_no")
 _NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # what the completer matches and inserts
 _OFFICER_ROLE = Qt.ItemDataRole.UserRole + 2  # position in the roster
 _RULE_COLUMNS = ("kind", "label", "shape", "text", "min_length", "max_length")
-
-
-def check_cert_rules(text: str) -> tuple[dict | None, str]:
-    """(rules as a dict, or None; problem in Chinese or "")."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, f"不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}"
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        return None, "规则应是一个对象，其中“rules”是规则列表。"
-    try:
-        rules = CertRules.from_dict(data)
-    except KeyError as exc:
-        return (
-            None,
-            f"有一条规则缺少“{exc.args[0]}”。每条规则需要 kind、pattern、min_length、max_length。",
-        )
-    except (TypeError, ValueError) as exc:
-        return None, f"规则有误：{exc}"
-    except re.error as exc:
-        return None, f"规则中的格式（pattern）有误：{exc}"
-    return rules.to_dict(), ""
 
 
 class SettingsDialog(QDialog):
