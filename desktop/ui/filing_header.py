@@ -10,6 +10,8 @@ from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, FilingRow
 from desktop.ui.labels import revision_label, status_label
 
 _BANNER_STYLE = {
+    DRAFT: ("#fdecea", "#b3261e"),  # shown only for a revision after a return
+    READY: ("#fdecea", "#b3261e"),
     QUEUED: ("#e8f0fb", "#1f5fa8"),
     SENT: ("#e9f5ea", "#2e7d32"),
     RETURNED: ("#fdecea", "#b3261e"),
@@ -91,6 +93,8 @@ class FilingHeader(QWidget):
             text = self.tr("已提交，在发件箱中等待发送。发送前如需修改，可以撤回提交。")
             if row.last_error:
                 text += "\n" + self.tr("上次发送没有成功：") + row.last_error
+            if self._revising(row):
+                text += "\n" + self._previous_return(row)
             return text
         if row.status == SENT:
             receipt = row.receipt or ""
@@ -103,9 +107,20 @@ class FilingHeader(QWidget):
                 + "\n"
                 + self.tr("请点“修改”生成新的版本，改正后重新提交。")
             )
-        if row.status in (DRAFT, READY):
-            return ""
+        if row.status in (DRAFT, READY) and self._revising(row):
+            return self._previous_return(row) + "\n" + self.tr("请按退回理由改正本版，再提交。")
         return ""
+
+    @staticmethod
+    def _revising(row: FilingRow) -> bool:
+        """A revision made after a return: the store keeps the office's reason on it
+        until that revision is filed."""
+        return row.revision > 1 and bool(row.return_reason)
+
+    def _previous_return(self, row: FilingRow) -> str:
+        return self.tr("%1被优化营商环境部门退回。退回理由：").replace(
+            "%1", revision_label(row.revision - 1)
+        ) + (row.return_reason or "")
 
     def show_refusal(self, message: str) -> None:
         """A queued filing the office refused: said instead of "waiting to be sent" (it is

@@ -10,10 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from desktop.store.api import ListQuery
 from forms import normalize
 from forms.roster import Officer
 
 log = logging.getLogger(__name__)
+# How many recent filings that mention a leader's name are looked at for their phone.
+LEADER_LOOKUP = 20
 
 
 class CompletionSource:
@@ -91,6 +94,46 @@ class CompletionSource:
             if normalize.code(o.cert_no) == key:
                 return o
         return None
+
+    def leader_phone(self, officer: Officer, *, exclude_id: str = "") -> str:
+        """The phone to fill for ``officer`` as the leader: the roster's, if it keeps one;
+        else the profile's default leader's (same person); else the phone of the last
+        filing led by them (``exclude_id``: the filing being edited)."""
+        phone = getattr(officer, "phone", "") or ""
+        if phone:
+            return phone
+        key = normalize.person_name(officer.name)
+        leader = self.default_leader()
+        if leader.get("phone") and normalize.person_name(leader.get("name", "")) == key:
+            return leader["phone"]
+        return self.last_leader_phone(officer.name, officer.cert_no, exclude_id=exclude_id)
+
+    def last_leader_phone(self, name: str, cert_no: str = "", *, exclude_id: str = "") -> str:
+        """The leader's phone on the most recently changed filing this officer led."""
+        key = normalize.person_name(name)
+        if not key:
+            return ""
+        try:
+            found = self._store.list_filings(ListQuery(text=key, limit=LEADER_LOOKUP))
+            for summary in found:
+                if summary.id == exclude_id:
+                    continue
+                row = self._store.get(summary.id)
+                leader = row.filing.get("leader") if row is not None else None
+                if not isinstance(leader, dict):
+                    continue
+                if normalize.person_name(str(leader.get("name") or "")) != key:
+                    continue
+                if cert_no and normalize.code(str(leader.get("cert_no") or "")) != normalize.code(
+                    cert_no
+                ):
+                    continue
+                phone = str(leader.get("phone") or "").strip()
+                if phone:
+                    return phone
+        except Exception:
+            log.exception("looking up the leader's last phone failed")
+        return ""
 
     # --- enterprise directory -------------------------------------------------------------
 

@@ -3,10 +3,15 @@
 Layout follows the paper (``forms/data/*.json`` → ``paper``); labels, limits and choices
 come from the definition. Problems come from ``forms.rules.validate`` and show
 
-- under a field once the clerk has left it (and for every field after ``validate_now``),
-- in a summary list at the top whose entries jump to their field,
+- under a field once the clerk has left it (and for every field after ``validate_now``;
+  a loaded filing's fields that hold a value count as left),
+- in a summary list above the form whose entries jump to their field; it keeps its
+  height whatever it holds, so problems coming and going never move the form,
 - while the clerk types, only ever by going away: a fixed value clears its message at
   once, a new message waits until the field is left.
+
+When problems show is ``desktop.problem_visibility``; what a choice from the roster or
+the directory replaces (and what undoing it restores) is ``desktop.record_choice``.
 
 ``filing()`` returns what the widgets hold. When a field is left and its value is valid,
 the normalised form is shown in its place (１３８… → 138…); an invalid value stays as
@@ -16,10 +21,10 @@ typed.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,23 +38,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.offered_fix import offered_fixes
+from desktop.post_hoc import default_end, default_start
+from desktop.problem_visibility import ProblemVisibility, moved_path
 from desktop.ui.editor.autofill import Autofill
+from desktop.ui.editor.choice_undo import ChoiceNotice, ChoiceUndo
 from desktop.ui.editor.completion import CompletionSource
+from desktop.ui.editor.deadline import DeadlineLabel
 from desktop.ui.editor.fields import DateTimeField, ScalarField, make_field
 from desktop.ui.editor.layout import Section, editor_sections
-from desktop.ui.editor.problems import WARNING_COLOUR, ProblemSummary
+from desktop.ui.editor.problems import ProblemSummary
 from desktop.ui.editor.rows import RepeatField, RowsField, TextListField
 from forms import normalize, rules
 from forms.definition import FieldDef, FormDefinition
-from forms.display import date_text
 from forms.problems import Problem
 from forms.record import Filing, copy_filing, new_filing
 from forms.record import now as shanghai_now
+from forms.workdays import WorkCalendar
 
 # After focus leaves a field: soon, but after Qt has settled where focus went.
 LEAVE_DELAY_MS = 120
 # While typing: only to clear messages that no longer apply, so not on every key.
 EDIT_DELAY_MS = 400
+# How a locked (queued, filed, returned) filing's inputs look: text on the window's own
+# background with a thin frame, like a printed form, not a white box waiting for input.
+READ_ONLY_STYLE = (
+    "QLineEdit, QPlainTextEdit, QDateTimeEdit, QComboBox {"
+    " background: palette(window); color: palette(window-text);"
+    " border: 1px solid palette(mid); border-radius: 2px; padding: 1px 3px; }"
+)
 # Kinds of fields whose normalised value may replace what was typed, once valid.
 _NORMALISED_TYPES = {"text", "multiline", "person_name", "phone", "cert_no", "uscc"}
 
@@ -147,9 +164,7 @@ class FilingEditor(QWidget):
         self._base: Filing = new_filing(definition.id)
         self._read_only = False
         self._loading = 0
-        self._revealed: set[str] = set()
-        self._reveal_all = False
-        self._shown: set[tuple[str, str]] = set()
+        self._visibility = ProblemVisibility()
         self._to_normalise: set[str] = set()
         self._report: rules.Report | None = None
 
@@ -161,7 +176,7 @@ class FilingEditor(QWidget):
         self._order: list[Any] = []  # blocks in paper order, for Tab
         self._kind_rows: list[tuple[_SectionBox, FieldDef, QWidget]] = []
         self._sections: list[_SectionBox] = []
-        self._deadline: QLabel | None = None
+        self._deadline: DeadlineLabel | None = None
         self._deadline_box: _SectionBox | None = None
 
         self._leave_timer = QTimer(self, singleShot=True, interval=LEAVE_DELAY_MS)
@@ -170,6 +185,9 @@ class FilingEditor(QWidget):
         self._edit_timer.timeout.connect(lambda: self._validate("edit"))
 
         self._autofill = Autofill(completions, self) if completions is not None else None
+        if self._autofill is not None:
+            self._autofill.filing_id = lambda: str(self._base.get("id") or "")
+            self._autofill.chosen.connect(lambda choice: self._undo.announce(choice))
         self._build()
         self.set_filing(self._base)
 
@@ -182,11 +200,14 @@ class FilingEditor(QWidget):
         self.banner.hide()
         self.summary = ProblemSummary(self._definition, self)
         self.summary.jump.connect(self.focus_field)
+        self.choice_notice = ChoiceNotice(self)
+        self._undo = ChoiceUndo(self.choice_notice, self)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.form = QWidget(self.scroll)
+        # Not ``scroll``: that would shadow QWidget.scroll().
+        self.form_scroll = QScrollArea(self)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.form = QWidget(self.form_scroll)
         self.form.setObjectName("filingForm")
         form_layout = QVBoxLayout(self.form)
         form_layout.setSpacing(form_layout.spacing() * 2)
@@ -210,14 +231,19 @@ class FilingEditor(QWidget):
             form_layout.addWidget(box)
             self._sections.append(box)
         form_layout.addStretch(1)
-        self.scroll.setWidget(self.form)
+        self.form_scroll.setWidget(self.form)
 
+        # The summary above and the choice notice below the form keep still: the summary
+        # always takes the same height, and the notice only shortens the view from the
+        # bottom. Nothing the clerk is working on moves when problems come and go.
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addWidget(self.summary)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.form_scroll, 1)
+        layout.addWidget(self.choice_notice)
         self._wire_completion()
+        self._watch_rows()
 
     def _add_field(self, box: _SectionBox, f: FieldDef) -> None:
         own_label = None if f.label == box.section.title else f.label
@@ -247,9 +273,7 @@ class FilingEditor(QWidget):
         if f.only_for_kind:
             self._kind_rows.append((box, f, field))
             if self._deadline is None:
-                self._deadline = QLabel(box)
-                self._deadline.setWordWrap(True)
-                self._deadline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self._deadline = DeadlineLabel(box)
                 self._deadline_box = box
         last = self._last_kind_field(box)
         if self._deadline is not None and self._deadline_box is box and f is last:
@@ -272,6 +296,7 @@ class FilingEditor(QWidget):
         field = make_field(self._definition, f, path, f.label, self.form)
         field.edited.connect(lambda field=field: self._on_edited(field))
         field.left.connect(lambda field=field: self._on_left(field))
+        self._undo.watch(field.input)
         self._scalars[path] = field
         self._order.append(field)
         return field
@@ -279,8 +304,10 @@ class FilingEditor(QWidget):
     def _wire_completion(self) -> None:
         end = self._scalars.get("inspection_end")
         start = self._scalars.get("inspection_start")
+        if isinstance(start, DateTimeField):
+            start.default_moment = lambda: default_start(self._kind(), self._now())
         if isinstance(end, DateTimeField) and isinstance(start, DateTimeField):
-            end.default_moment = lambda: _default_end(start.moment())
+            end.default_moment = lambda: default_end(self._kind(), start.moment(), self._now())
         if self._autofill is None:
             return
         fill = self._autofill
@@ -306,6 +333,18 @@ class FilingEditor(QWidget):
                 enterprise.get("park"),
             )
 
+    def _watch_rows(self) -> None:
+        """Ctrl+Z in a row's input may undo a choice too."""
+        for rows in self._rows.values():
+
+            def watch(row: Any, hook: Any = rows.row_hook) -> None:
+                for scalar in row.scalars:
+                    self._undo.watch(scalar.input)
+                if hook is not None:
+                    hook(row)
+
+            rows.row_hook = watch
+
     def _apply_tab_order(self) -> None:
         chain: list[QWidget] = [self.summary.list]
         for block in self._order:
@@ -324,10 +363,21 @@ class FilingEditor(QWidget):
         self._context = dict(context)
         self._validate("context")
 
-    def set_filing(self, filing: dict, *, read_only: bool = False, banner: bool = True) -> None:
+    def set_filing(
+        self,
+        filing: dict,
+        *,
+        read_only: bool = False,
+        banner: bool = True,
+        reveal_all: bool = False,
+    ) -> None:
         """Show ``filing``. Read-only filings show the editor's own "submitted" banner
         unless ``banner`` is False: a window that says why with a banner of its own
-        (queued, sent, returned …) turns it off, so the two never contradict."""
+        (queued, sent, returned …) turns it off, so the two never contradict.
+
+        The problems of every field that holds a value show at once (a reopened draft
+        says what is wrong with it); ``reveal_all`` shows every problem, as after
+        ``validate_now``."""
         self._leave_timer.stop()
         self._edit_timer.stop()
         self._loading += 1
@@ -354,21 +404,21 @@ class FilingEditor(QWidget):
                     field.set_value(value if present else "")
                     field.present = present
                     field.autofilled = None
-            self._revealed.clear()
-            self._reveal_all = False
-            self._shown.clear()
             self._to_normalise.clear()
+            self._undo.forget()
             self._apply_read_only(read_only)
             self.banner.setVisible(read_only and banner)
             self._update_kind_rows()
             self._apply_tab_order()
         finally:
             self._loading -= 1
+        filled = [s.path for s in self._all_scalars() if not s.is_blank() and s.path != "kind"]
+        self._visibility.load(filled, reveal_all=reveal_all)
         if self._autofill is not None:
-            self._autofill.refresh()
+            self._autofill.refresh(self._now().date())
         self._update_profile_button()
         self._validate("load")
-        self.scroll.verticalScrollBar().setValue(0)
+        self.form_scroll.verticalScrollBar().setValue(0)
 
     def filing(self) -> dict:
         """The filing as the widgets hold it, in the interchange format."""
@@ -391,7 +441,7 @@ class FilingEditor(QWidget):
         """Check everything and show every problem, like the clerk pressing 检查."""
         self._leave_timer.stop()
         self._edit_timer.stop()
-        self._reveal_all = True
+        self._visibility.reveal_everything()
         return self._validate("now")
 
     def focus_field(self, path: str) -> None:
@@ -399,9 +449,12 @@ class FilingEditor(QWidget):
         target = self._target_for(path, self._targets())
         if target is None:
             return
-        widget = target[1]
+        sink, widget = target
         self._update_kind_rows(force_path=path)
-        self.scroll.ensureWidgetVisible(widget)
+        if isinstance(sink, QWidget):
+            # The whole field: its input, its messages and any fix it offers.
+            self.form_scroll.ensureWidgetVisible(sink, 0, 0)
+        self.form_scroll.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -416,6 +469,11 @@ class FilingEditor(QWidget):
 
     def is_read_only(self) -> bool:
         return self._read_only
+
+    def undo_choice(self) -> bool:
+        """Undo the last choice from the roster or the directory (its 撤销): the fields
+        it replaced and still hold its values get their previous values back."""
+        return self._undo.undo()
 
     def fill_from_profile(self) -> None:
         """Fill blank unit and leader fields from the unit profile (a clerk's action)."""
@@ -460,13 +518,14 @@ class FilingEditor(QWidget):
             self._update_kind_rows()
         if field.path == "lead_unit":
             self._update_profile_button()
+        self._undo.edited()
         self._edit_timer.start()
         self.changed.emit()
 
     def _on_left(self, field: ScalarField) -> None:
         if self._loading or self._read_only:
             return
-        self._revealed.add(field.path)
+        self._visibility.left(field.path)
         self._to_normalise.add(field.path)
         self._leave_timer.start()
 
@@ -484,20 +543,11 @@ class FilingEditor(QWidget):
 
     def _renumber_revealed(self, path: str, removed: int) -> None:
         """Row ``removed`` is gone: later rows moved up by one, and so do their paths."""
-        prefix = f"{path}["
-
-        def moved(p: str) -> str | None:
-            if not p.startswith(prefix):
-                return p
-            index_text, rest = p[len(prefix) :].split("]", 1)
-            index = int(index_text)
-            if index == removed:
-                return None
-            return f"{prefix}{index - 1 if index > removed else index}]{rest}"
-
-        self._revealed = {m for m in map(moved, self._revealed) if m is not None}
-        self._to_normalise = {m for m in map(moved, self._to_normalise) if m is not None}
-        self._shown = {(m, c) for p, c in self._shown if (m := moved(p)) is not None}
+        self._visibility.row_removed(path, removed)
+        self._to_normalise = {
+            m for p in self._to_normalise if (m := moved_path(p, path, removed)) is not None
+        }
+        self._undo.forget()  # its fields may have moved or gone
 
     # ==== validation and its display ========================================================
 
@@ -582,23 +632,16 @@ class FilingEditor(QWidget):
                 return field.path
         return None
 
-    def _is_revealed(self, path: str, focus_path: str | None) -> bool:
-        if self._reveal_all or path in self._revealed:
-            return True
-        # A problem of a whole group or row (too few officers, an empty row) shows once
-        # one of its fields was left and the cursor has moved out of it.
-        inside = (f"{path}.", f"{path}[")
-        if any(r.startswith(inside) for r in self._revealed):
-            return not (focus_path is not None and focus_path.startswith(inside))
-        return False
-
     def _show(self, report: rules.Report, *, only_clear: bool) -> None:
-        focus_path = self._focus_path()
-        shown = [p for p in report.problems if self._is_revealed(p.field, focus_path)]
-        if only_clear:
-            shown = [p for p in shown if (p.field, p.code) in self._shown]
-        self._shown = {(p.field, p.code) for p in shown}
+        if self._read_only:
+            # A locked filing was checked when it was submitted; it is there to be read.
+            shown: list[Problem] = []
+        else:
+            shown = self._visibility.select(
+                report.problems, self._focus_path(), only_clear=only_clear
+            )
         targets = self._targets()
+        anchor = self._anchor()
         by_sink: dict[int, list[Problem]] = {}
         for p in shown:
             target = self._target_for(p.field, targets)
@@ -606,6 +649,7 @@ class FilingEditor(QWidget):
                 by_sink.setdefault(id(target[0]), []).append(p)
         for sink, _widget in targets.values():
             sink.set_problems(by_sink.get(id(sink), []))
+        self._offer_fixes(shown, targets)
         order = {path: i for i, path in enumerate(targets)}
 
         def place(p: Problem) -> int:
@@ -617,26 +661,65 @@ class FilingEditor(QWidget):
             return len(order)
 
         self.summary.set_problems(shown, place)
+        self._keep_anchor(anchor)
+
+    def _anchor(self) -> tuple[QWidget, int] | None:
+        """The input the clerk is in and where it is in the view."""
+        focus = QApplication.focusWidget()
+        if focus is None or not self.form.isAncestorOf(focus):
+            return None
+        return focus, focus.mapTo(self.form_scroll.viewport(), QPoint(0, 0)).y()
+
+    def _keep_anchor(self, anchor: tuple[QWidget, int] | None) -> None:
+        """Messages that came or went above the clerk's input must not move it: scroll
+        by what they added or took away (as browsers anchor scrolling)."""
+        if anchor is None:
+            return
+        # Let the layouts settle now (messages shown or hidden), not at the next paint.
+        for _ in range(4):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        widget, before = anchor
+        after = widget.mapTo(self.form_scroll.viewport(), QPoint(0, 0)).y()
+        if after != before:
+            bar = self.form_scroll.verticalScrollBar()
+            bar.setValue(bar.value() + after - before)
+
+    def _offer_fixes(self, shown: list[Problem], targets: dict[str, tuple[Any, QWidget]]) -> None:
+        """A problem that knows the right value offers it under its field (one click)."""
+        fixes = {}
+        if self._completions is not None and not self._read_only:
+            fixes = offered_fixes(
+                shown,
+                self.filing(),
+                officers_named=self._completions.officers_named,
+                enterprise_named=self._completions.enterprise_named,
+            )
+        for path, (sink, _widget) in targets.items():
+            if not isinstance(sink, ScalarField):
+                continue
+            fix = fixes.get(path)
+            if fix is None:
+                sink.set_fix(None)
+            elif sink.fix_value != fix.value:
+                text = (
+                    self.tr("改为名册中“%2”的执法证号 %1")
+                    if fix.source == "roster"
+                    else self.tr("改为企业名录中“%2”的代码 %1")
+                )
+                sink.set_fix(fix.value, text.replace("%1", fix.value).replace("%2", fix.owner))
+
+    def _kind(self) -> str:
+        kind = self._scalars.get("kind")
+        return kind.value() if kind is not None else str(self._base.get("kind") or "")
 
     def _update_deadline(self, report: rules.Report) -> None:
-        if self._deadline is None:
-            return
-        deadline = report.deadline
-        if deadline is None:
-            self._deadline.setText(self.tr("填写检查结束时间后自动计算"))
-            self._deadline.setStyleSheet("")
-            return
-        text = date_text(deadline.day)
-        if deadline.estimated:
-            text += self.tr("（估算）")
-            self._deadline.setToolTip(
-                self.tr("节假日安排尚未收录的年份按周一至周五估算，请以国务院公布的安排为准。")
+        if self._deadline is not None:
+            calendar = self._context.get("calendar")
+            self._deadline.show_deadline(
+                report.deadline,
+                self._now().date(),
+                calendar if isinstance(calendar, WorkCalendar) else WorkCalendar(),
             )
-            self._deadline.setStyleSheet(f"color: {WARNING_COLOUR};")
-        else:
-            self._deadline.setToolTip("")
-            self._deadline.setStyleSheet("")
-        self._deadline.setText(text)
 
     def _update_kind_rows(self, force_path: str | None = None) -> None:
         """Post-hoc fields show for post-hoc filings, and wherever they still hold text."""
@@ -666,6 +749,11 @@ class FilingEditor(QWidget):
             rows.set_read_only(read_only)
         if self._autofill is not None:
             self._autofill.enabled = not read_only
+        self._undo.enabled = not read_only
+        # Locked filings must not look editable: inputs lose their white boxes and
+        # placeholders (see READ_ONLY_STYLE), and there is no problems list to act on.
+        self.form.setStyleSheet(READ_ONLY_STYLE if read_only else "")
+        self.summary.setVisible(not read_only)
 
     def _update_profile_button(self) -> None:
         profile = self._completions.profile() if self._completions is not None else None
@@ -689,11 +777,3 @@ class FilingEditor(QWidget):
         if f.id in self._rows:
             return self._rows[f.id].value()
         return self._scalars[f.id].value()
-
-
-def _default_end(start: datetime | None) -> datetime:
-    """Where the end time starts when the clerk first touches it: the start's afternoon."""
-    if start is None:
-        return DateTimeField._tomorrow_morning() + timedelta(hours=8)
-    end = start.replace(hour=17, minute=0, second=0, microsecond=0)
-    return end if end > start else start + timedelta(hours=1)

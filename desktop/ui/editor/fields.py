@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -59,16 +60,27 @@ class ScalarField(QWidget):
         self.path = path
         self.present = True  # the key existed in the loaded filing
         self.autofilled: str | None = None  # what autocompletion last put here
+        # The value when the cursor came in (or when it was last set for the clerk): a
+        # field left with this value was only passed through.
+        self.entered_value = ""
         self._loading = False
         self.input = self._make_input()
         self.input.setAccessibleName(accessible_name)
         self.input.installEventFilter(self)
         self.message = MessageLine(self)
+        # A one-click fix a problem offers (the named officer's number …); hidden if none.
+        self.fix_button = QPushButton(self)
+        self.fix_button.setAutoDefault(False)
+        self.fix_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.fix_button.clicked.connect(self._apply_fix)
+        self.fix_button.hide()
+        self.fix_value: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.input)
         layout.addWidget(self.message)
+        layout.addWidget(self.fix_button)
 
     # --- to implement ---------------------------------------------------------------------
 
@@ -94,6 +106,7 @@ class ScalarField(QWidget):
             self._set(text)
         finally:
             self._loading = False
+        self.entered_value = self.value()
 
     def fill(self, value: str) -> None:
         """Set a value on the clerk's behalf (autocompletion): it counts as an edit."""
@@ -104,7 +117,7 @@ class ScalarField(QWidget):
         return not self.value().strip()
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.input]
+        return [self.input, self.fix_button]
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.message.set_problems(problems)
@@ -112,17 +125,35 @@ class ScalarField(QWidget):
             "\n".join(severity_prefix(p) + p.message for p in problems)
         )
 
+    def set_fix(self, value: str | None, text: str = "") -> None:
+        """Offer ``value`` as a one-click fix (button ``text``), or no fix (None)."""
+        self.fix_value = value
+        if value is None:
+            self.fix_button.hide()
+            return
+        self.fix_button.setText(text)
+        self.fix_button.setAccessibleName(text)
+        self.fix_button.show()
+
+    def _apply_fix(self) -> None:
+        if self.fix_value is not None:
+            value, self.fix_value = self.fix_value, None
+            self.fix_button.hide()
+            self.fill(value)
+            self.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _changed_by_clerk(self) -> None:
         if not self._loading:
             self.edited.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (
-            watched is self.input
-            and event.type() == QEvent.Type.FocusOut
-            and event.reason() not in _NOT_LEAVING
-        ):
-            self.left.emit()
+        if watched is self.input and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            if event.reason() in _NOT_LEAVING:
+                return False
+            if event.type() == QEvent.Type.FocusIn:
+                self.entered_value = self.value()
+            else:
+                self.left.emit()
         return False
 
 
@@ -150,6 +181,8 @@ class LineField(ScalarField):
 
     def set_read_only(self, read_only: bool) -> None:
         self.input.setReadOnly(read_only)
+        # A placeholder ("如：…") on a locked filing would invite typing.
+        self.input.setPlaceholderText("" if read_only else self.field.placeholder)
 
 
 class _GrowingTextEdit(QPlainTextEdit):
@@ -205,6 +238,7 @@ class MultilineField(ScalarField):
 
     def set_read_only(self, read_only: bool) -> None:
         self.input.setReadOnly(read_only)
+        self.input.setPlaceholderText("" if read_only else self.field.placeholder)
 
     def _update_counter(self) -> None:
         limit = self.field.max_length

@@ -7,11 +7,14 @@ and also by colour — never by colour alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSizePolicy,
@@ -27,6 +30,9 @@ from forms.problems import Problem
 ERROR_COLOUR = "#b3261e"
 WARNING_COLOUR = "#8a5300"
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+# Lines of text the summary list always has room for, whatever it holds: two problems of
+# two lines each, or four short ones. More scrolls.
+SUMMARY_LINES = 4
 
 _STEP = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
 
@@ -95,39 +101,75 @@ class MessageLine(QLabel):
 
 
 class ProblemSummary(QWidget):
-    """Every problem on show, errors first; activating one asks to jump to its field."""
+    """Every problem on show, errors first; activating one asks to jump to its field.
+
+    It keeps one height whatever it holds (set from the editor's size, never from the
+    problems), so the form below never moves while problems come and go. Each entry is
+    as tall as its wrapped text: nothing in it is cut, and more entries scroll.
+    """
 
     jump = Signal(str)  # the problem's field path
 
     def __init__(self, definition: FormDefinition, parent: QWidget | None = None):
         super().__init__(parent)
         self._definition = definition
+        self._limit = 1 << 20
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("问题列表"))
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.list)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.problems: list[Problem] = []
-        self.hide()
+        self._idle = True
+        self._show_idle()
+        self.fit()
 
-    def set_problems(self, problems: list[Problem], place=lambda p: 0) -> None:
+    def _idle_text(self) -> str:
+        return self.tr("离开一项后，发现的问题列在这里；点“保存并检查”可查看全部问题。")
+
+    def _found_text(self, errors: int, warnings: int) -> str:
+        return (
+            self.tr("发现 %1 个错误、%2 个提醒。选中一条可跳到对应的填写项。")
+            .replace("%1", str(errors))
+            .replace("%2", str(warnings))
+        )
+
+    def _show_idle(self) -> None:
+        self.heading.setText(self._idle_text())
+        self.list.clear()
+        item = QListWidgetItem(self.tr("暂未发现问题。"))
+        item.setFlags(Qt.ItemFlag.NoItemFlags)  # not a problem: nothing to select
+        self.list.addItem(item)
+
+    def set_problems(
+        self, problems: list[Problem], place: Callable[[Problem], int] = lambda p: 0
+    ) -> None:
         """Show ``problems``: errors first, each kind in the order ``place`` gives
         (the editor passes the field's position on the paper)."""
         ordered = sorted(problems, key=lambda p: (not p.is_error, place(p)))
-        if ordered == self.problems:
+        if ordered == self.problems and not (self._idle and ordered):
             return
         self.problems = ordered
         self.list.clear()
         if not ordered:
-            self.hide()
+            self._idle = True
+            self._show_idle()
+            self.fit()
             return
+        self._idle = False
         style = self.style()
         error_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
         warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -140,13 +182,7 @@ class ProblemSummary(QWidget):
             item.setToolTip(p.message)
             self.list.addItem(item)
         errors = sum(1 for p in ordered if p.is_error)
-        warnings = len(ordered) - errors
-        self.heading.setText(
-            self.tr("发现 %1 个错误、%2 个提醒。选中一条可跳到对应的填写项。")
-            .replace("%1", str(errors))
-            .replace("%2", str(warnings))
-        )
-        self.show()
+        self.heading.setText(self._found_text(errors, len(ordered) - errors))
         self.fit()
 
     def set_height_limit(self, pixels: int) -> None:
@@ -154,14 +190,47 @@ class ProblemSummary(QWidget):
         self._limit = pixels
         self.fit()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.fit()
+
+    def text_width(self) -> int:
+        """The width an entry's text wraps at: the list's inside less the icon."""
+        icon = self.list.iconSize().width() or self.style().pixelMetric(
+            QStyle.PixelMetric.PM_SmallIconSize
+        )
+        margin = 4 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
+        return max(self.list.viewport().width() - icon - margin, 40)
+
     def fit(self) -> None:
-        # Four entries at most, and never more than the limit: the list scrolls beyond
-        # that and the form stays in view, even on a small screen at 200 %.
-        rows = sum(self.list.sizeHintForRow(i) for i in range(min(self.list.count(), 4)))
-        frame = 2 * self.list.frameWidth()
+        """Entries as tall as their wrapped text; the list's and heading's heights from
+        the available width and the editor's size only."""
         line = self.list.fontMetrics().lineSpacing()
-        limit = max(getattr(self, "_limit", 1 << 20), line * 2 + frame)
-        self.list.setMaximumHeight(min(rows + frame, limit))
+        frame = 2 * self.list.frameWidth()
+        width = self.text_width()
+        metrics = QFontMetrics(self.list.font())
+        pad = max(line // 3, 4)
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            text_height = metrics.boundingRect(
+                QRect(0, 0, width, 1 << 16), int(Qt.TextFlag.TextWordWrap), item.text()
+            ).height()
+            item.setSizeHint(QSize(width, max(text_height, line) + pad))
+        list_height = min(
+            line * SUMMARY_LINES + pad * 2 + frame, max(self._limit, line * 2 + frame)
+        )
+        self.list.setFixedHeight(list_height)
+        heading_width = max(self.width(), 40)
+        heading_metrics = QFontMetrics(self.heading.font())
+        heading_height = max(
+            heading_metrics.boundingRect(
+                QRect(0, 0, heading_width, 1 << 16), int(Qt.TextFlag.TextWordWrap), text
+            ).height()
+            for text in (self._idle_text(), self._found_text(99, 99))
+        )
+        self.heading.setFixedHeight(heading_height)
 
     def _activated(self, item: QListWidgetItem) -> None:
-        self.jump.emit(item.data(PATH_ROLE))
+        path = item.data(PATH_ROLE)
+        if path:
+            self.jump.emit(path)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.post_hoc import default_start
 from desktop.ui.editor import FilingEditor
-from desktop.ui.editor.fields import DateTimeField
 from forms.definition import load_definition
 from forms.record import format_timestamp, new_filing
 
@@ -248,12 +248,12 @@ def test_warnings_read_differently_from_errors(qtbot, editor):
 
 def test_validate_now_shows_every_problem_and_the_summary_jumps(qtbot, editor, definition):
     editor.set_filing(new_filing())
-    assert not editor.summary.isVisible()
+    assert editor.summary.problems == [] and "暂未发现问题" in editor.summary.list.item(0).text()
     report = editor.validate_now()
     assert report.has_errors
     lead = by_name(editor, "单位（牵头单位）")
     assert message_under(lead) == "错误：请填写“单位（牵头单位）”。"
-    assert editor.summary.isVisible()
+    assert editor.summary.isVisible() and editor.summary.problems
     paths = [editor.summary.problems[i].field for i in range(len(editor.summary.problems))]
     assert "enterprise.name" in paths and "inspectors[0]" in paths
     row = paths.index("enterprise.name")
@@ -344,7 +344,7 @@ def test_post_hoc_fields_and_deadline_show_only_for_post_hoc(qtbot, editor):
     editor.validate_now()
     # Friday 20 November + 5 working days = Friday 27 November.
     assert editor._deadline.isVisibleTo(editor)
-    assert editor._deadline.text() == "2026年11月27日"
+    assert editor._deadline.text() == "2026年11月27日，今天截止"
 
 
 def test_the_deadline_is_marked_when_estimated(qtbot, editor):
@@ -476,7 +476,8 @@ def test_first_arrow_sets_the_suggestion_and_digits_still_type(qtbot, editor, ke
     start.setFocus(reason)
     qtbot.waitUntil(start.hasFocus)
     qtbot.keyClick(start, key)
-    suggested = DateTimeField._tomorrow_morning()
+    suggested = default_start("prior", AT)  # tomorrow 09:00, as the editor sees the day
+    assert suggested == datetime.fromisoformat("2026-11-28T09:00:00+08:00")
     assert editor.filing()["inspection_start"] == format_timestamp(suggested)
     qtbot.keyClicks(start, "202612040830")
     assert editor.filing()["inspection_start"] == "2026-12-04T08:30:00+08:00"
@@ -552,8 +553,56 @@ def test_read_only_mode(qtbot, editor):
 def test_fits_a_small_screen_at_double_scale(qtbot, editor):
     # 1366 × 768 at 200 % leaves 683 logical pixels: the form must not need more.
     editor.set_filing(post_hoc())
-    scroll_bar = editor.scroll.verticalScrollBar().sizeHint().width()
+    scroll_bar = editor.form_scroll.verticalScrollBar().sizeHint().width()
     assert editor.form.minimumSizeHint().width() <= 683 - scroll_bar
     editor.resize(683, 384)
-    qtbot.waitUntil(lambda: editor.scroll.viewport().width() <= 683)
-    assert editor.scroll.horizontalScrollBar().maximum() == 0
+    qtbot.waitUntil(lambda: editor.form_scroll.viewport().width() <= 683)
+    assert editor.form_scroll.horizontalScrollBar().maximum() == 0
+
+
+# --- post-hoc: defaults, the deadline countdown, the note at the top -------------------------
+
+
+def test_a_post_hoc_start_suggests_a_moment_in_the_past(qtbot, editor):
+    editor.set_filing(new_filing(kind="post_hoc"))
+    start = by_name(editor, "检查开始时间")
+    start.setFocus()
+    qtbot.waitUntil(start.hasFocus)
+    qtbot.keyClick(start, Qt.Key.Key_Up)
+    assert editor.filing()["inspection_start"] == "2026-11-27T09:00:00+08:00"  # before AT
+    end = by_name(editor, "检查结束时间")
+    end.setFocus()
+    qtbot.waitUntil(end.hasFocus)
+    qtbot.keyClick(end, Qt.Key.Key_Up)
+    assert editor.filing()["inspection_end"] == "2026-11-27T10:00:00+08:00"  # not after AT
+    assert not [p for p in editor.validate_now().problems if p.code == "post_hoc_not_started"]
+
+
+def test_the_deadline_says_how_many_working_days_are_left_or_overdue(qtbot, editor):
+    filing = post_hoc()
+    filing.update(
+        inspection_start="2026-11-25T09:00:00+08:00", inspection_end="2026-11-25T12:00:00+08:00"
+    )
+    editor.set_filing(filing)
+    # Wednesday 25 + 5 working days = Wednesday 2 December; on Friday 27: 3 left.
+    assert editor._deadline.text() == "2026年12月2日，还剩 3 个工作日"
+    filing.update(
+        inspection_start="2026-11-16T09:00:00+08:00", inspection_end="2026-11-16T12:00:00+08:00"
+    )
+    editor.set_filing(filing)
+    # Monday 16 + 5 = Monday 23; on Friday 27 that is 4 working days late, as the rules say.
+    assert editor._deadline.text() == "2026年11月23日，已逾期 4 个工作日"
+    late = [p for p in editor.report().problems if p.code == "post_hoc_late"]
+    assert "逾期 4 个工作日" in late[0].message
+
+
+def test_the_note_at_the_top_agrees_with_the_post_hoc_reasons(editor, definition):
+    notice = definition.exempt_notice
+    shown = [w.text() for w in editor.findChildren(type(editor.banner))]
+    assert notice in shown
+    # Work safety: no prior filing needed, and an emergency may be inspected first and
+    # filed afterwards — both as the source document says, so the reason list fits.
+    assert "安全生产" in definition.choices(definition.field("post_hoc_reason")).values()
+    assert "不属于入企检查报备范围" not in notice
+    assert "先行实施检查" in notice and "事后补报" in notice
+    assert f"{definition.post_hoc_deadline_working_days} 个工作日内" in notice

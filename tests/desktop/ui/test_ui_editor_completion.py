@@ -168,18 +168,179 @@ def test_picking_a_name_from_the_list_fills_the_row(qtbot, editor):
     assert by_name(editor, "其他检查人员 第1行 执法证号").text() == "43031119006"
 
 
-def test_filling_never_overwrites_what_the_clerk_typed(qtbot, editor):
+def test_typing_another_officers_name_replaces_the_number_and_can_be_undone(qtbot, editor):
     cert = by_name(editor, "其他检查人员 第1行 执法证号")
     type_text(qtbot, cert, "43031121002")  # 易桐's number …
     name = by_name(editor, "其他检查人员 第1行 姓名")
     name.setFocus()
     qtbot.waitUntil(name.hasFocus)
     name.clear()
-    type_text(qtbot, name, "侯燕娟")  # … but the clerk means 侯燕娟
+    type_text(qtbot, name, "侯燕娟")  # … but the clerk means 侯燕娟: that is a choice
     leave(qtbot, name)
-    assert cert.text() == "43031121002"  # kept; the check points out the mismatch
+    assert cert.text() == "43031142003"
+    notice = editor.choice_notice
+    assert (
+        notice.isVisible() and "侯燕娟" in notice.text.text() and "执法证号" in notice.text.text()
+    )
+    # Ctrl+Z in a field the choice filled undoes the whole choice.
+    cert.setFocus()
+    qtbot.waitUntil(cert.hasFocus)
+    qtbot.keyClick(cert, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert cert.text() == "43031121002" and name.text() == "易桐"
+    assert not notice.isVisible()
+
+
+def test_a_number_of_another_officer_offers_the_named_officers_number(qtbot, editor):
+    filing = json.loads((DATA / "good_prior.json").read_text("utf-8"))
+    filing["inspectors"] = [{"name": "侯燕娟", "cert_no": "43031121002"}]  # 易桐's number
+    editor.set_filing(filing)
     report = editor.validate_now()
     assert [p.code for p in report.for_field("inspectors[0].cert_no")] == ["cert_other_officer"]
+    cert = by_name(editor, "其他检查人员 第1行 执法证号")
+    fix = cert.parentWidget().fix_button
+    assert fix.isVisibleTo(editor) and "43031142003" in fix.text() and "侯燕娟" in fix.text()
+    fix.click()
+    assert cert.text() == "43031142003"
+    assert not editor.validate_now().for_field("inspectors[0].cert_no")
+    assert not fix.isVisibleTo(editor)
+
+
+def test_a_wrong_check_character_offers_the_directory_code(qtbot, editor):
+    filing = json.loads((DATA / "good_prior.json").read_text("utf-8"))
+    filing["enterprise"] = {"name": "湘潭顺泰食品有限公司", "uscc": "91430321MA4K3RYKH4"}
+    editor.set_filing(filing)
+    report = editor.validate_now()
+    assert [p.code for p in report.for_field("enterprise.uscc")] == ["uscc_check"]
+    uscc = by_name(editor, "统一社会信用代码")
+    fix = uscc.parentWidget().fix_button
+    assert fix.isVisibleTo(editor) and "91430321MA4K3RYKH3" in fix.text()
+    fix.click()
+    assert uscc.text() == "91430321MA4K3RYKH3"
+    assert not editor.validate_now().for_field("enterprise.uscc")
+
+
+def test_no_fix_is_offered_without_a_known_right_value(qtbot, editor):
+    filing = json.loads((DATA / "good_prior.json").read_text("utf-8"))
+    filing["enterprise"] = {"name": "名录里没有的企业", "uscc": "91430321MA4K3RYKH4"}
+    filing["inspectors"] = [{"name": "王芳", "cert_no": "43031121002"}]  # two 王芳
+    editor.set_filing(filing)
+    editor.validate_now()
+    for label in ("统一社会信用代码", "其他检查人员 第1行 执法证号"):
+        assert not by_name(editor, label).parentWidget().fix_button.isVisibleTo(editor)
+
+
+def test_expired_officers_are_marked_in_the_completion_list(qtbot, editor):
+    name = by_name(editor, "其他检查人员 第1行 姓名")
+    type_text(qtbot, name, "康")
+    popup = name.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    rows = [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())]
+    assert rows == ["康洋明　43031119001　科长（执法证已过期）"]
+    name.clear()
+    type_text(qtbot, name, "熊")
+    qtbot.waitUntil(popup.isVisible)
+    rows = [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())]
+    assert rows and not any("过期" in r for r in rows)
+
+
+# --- a choice replaces the previous record's data (新建类似, autofill, typing) --------------
+
+
+def copied_filing() -> dict:
+    """What 新建类似 gives: the previous filing's enterprise and officers."""
+    filing = json.loads((DATA / "good_prior.json").read_text("utf-8"))
+    filing["enterprise"] = {
+        "name": "湘潭顺泰食品有限公司",
+        "uscc": "91430321MA4K3RYKH3",
+        "address": "湘潭县双马街道56号",
+        "park": "湘潭天易经济开发区",
+    }
+    return filing
+
+
+def test_choosing_another_enterprise_replaces_the_copied_one(qtbot, editor):
+    editor.set_filing(copied_filing())
+    name = by_name(editor, "企业名称")
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    name.selectAll()
+    type_text(qtbot, name, "湘城")
+    pick_from_popup(qtbot, name, "湘潭湘城食品有限公司")
+    assert editor.filing()["enterprise"] == {
+        "name": "湘潭湘城食品有限公司",
+        "uscc": "91430321MA4HNA038X",
+        "address": "湘潭县工业园108号",
+        "park": "",  # the new one is in no park: the old park must not stay
+    }
+    assert editor.choice_notice.isVisible()
+    editor.choice_notice.undo_button.click()
+    assert editor.filing()["enterprise"] == copied_filing()["enterprise"]
+
+
+def test_choosing_another_leader_replaces_title_number_and_phone(qtbot, editor, store):
+    # 易桐 led an earlier filing: the phone used there is remembered.
+    earlier = json.loads((DATA / "good_prior.json").read_text("utf-8"))
+    earlier.update(id="0b7f1d2e-3c4a-4b5c-8d6e-7f8091a2b3c4")
+    earlier["leader"] = {
+        "name": "易桐",
+        "title": "执法大队副大队长",
+        "phone": "13907325678",
+        "cert_no": "43031121002",
+    }
+    store.create_filing(earlier)
+    editor.set_filing(copied_filing())  # led by 熊平华, phone 13807321234
+    name = by_name(editor, "姓名")
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    name.selectAll()
+    type_text(qtbot, name, "易")
+    pick_from_popup(qtbot, name, "易桐")
+    assert editor.filing()["leader"] == earlier["leader"]
+    # An officer with no known phone: the previous leader's phone is not kept.
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    name.selectAll()
+    type_text(qtbot, name, "侯燕娟")
+    leave(qtbot, name)
+    assert editor.filing()["leader"] == {
+        "name": "侯燕娟",
+        "title": "四级主任科员",
+        "phone": "",
+        "cert_no": "43031142003",
+    }
+    title = by_name(editor, "职务")
+    title.setFocus()
+    qtbot.waitUntil(title.hasFocus)
+    qtbot.keyClick(title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.filing()["leader"] == earlier["leader"]
+
+
+def test_a_name_that_matches_no_record_changes_nothing_else(qtbot, editor):
+    editor.set_filing(copied_filing())
+    before = editor.filing()
+    for label, text in (("企业名称", "一家新开的企业"), ("姓名", "名册外的人")):
+        field = by_name(editor, label)
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        field.selectAll()
+        type_text(qtbot, field, text)
+        leave(qtbot, field)
+    after = editor.filing()
+    assert after["enterprise"] == {**before["enterprise"], "name": "一家新开的企业"}
+    assert after["leader"] == {**before["leader"], "name": "名册外的人"}
+    assert not editor.choice_notice.isVisible()
+
+
+def test_passing_through_a_copied_name_changes_nothing(qtbot, editor):
+    filing = copied_filing()
+    filing["leader"]["title"] = "副局长"  # not the roster's title, but the clerk's to keep
+    editor.set_filing(filing)
+    name = by_name(editor, "姓名")
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    leave(qtbot, name)
+    assert editor.filing()["leader"]["title"] == "副局长"
+    assert not editor.choice_notice.isVisible()
 
 
 def test_a_filled_value_follows_a_changed_choice(qtbot, editor):

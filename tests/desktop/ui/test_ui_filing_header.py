@@ -1,0 +1,68 @@
+"""The line above the editor: the office's return reason stays on the revision made to
+answer it until that revision is filed."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from desktop.store import Store
+from desktop.ui.filing_header import FilingHeader
+from tests.support.ui_helpers import good_filing
+
+REASON = "检查依据不明确，请补充具体条款。"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def header(qtbot):
+    header = FilingHeader()
+    qtbot.addWidget(header)
+    header.resize(900, 120)
+    header.show()
+    qtbot.waitExposed(header)
+    return header
+
+
+def test_the_return_reason_stays_on_the_revision_until_it_is_filed(qtbot, store, header, tmp_path):
+    row = store.create_filing(good_filing())
+    store.save_draft(row.id, row.filing, has_errors=False)
+    store.queue(row.id)
+    store.mark_attempt(row.id, 1)
+    store.mark_sent(row.id, 1, {"receipt": "潭优备〔2026〕000009号"})
+    store.mark_returned(row.id, 1, REASON, "2026-11-27T12:00:00+08:00")
+    header.show_row(store.get(row.id))
+    assert REASON in header.message.text() and header.revise_button.isVisible()
+
+    revised = store.new_revision(row.id)  # revision 2, a draft
+    header.show_row(revised)
+    assert header.banner.isVisible()
+    assert REASON in header.message.text() and "第 1 版被" in header.message.text()
+    assert not header.revise_button.isVisible()
+    header.grab().save(str(tmp_path / "header-revision.png"))
+
+    fixed = copy.deepcopy(revised.filing)
+    fixed["basis"] += "第一项"
+    store.save_draft(row.id, fixed, has_errors=False)
+    header.show_row(store.get(row.id))
+    assert REASON in header.message.text()
+    store.queue(row.id)
+    header.show_row(store.get(row.id))
+    assert REASON in header.message.text() and "等待发送" in header.message.text()
+
+    store.mark_attempt(row.id, 2)
+    store.mark_sent(row.id, 2, {"receipt": "潭优备〔2026〕000010号"})
+    header.show_row(store.get(row.id))
+    assert REASON not in header.message.text()
+
+
+def test_a_first_draft_has_no_banner(store, header):
+    header.show_row(store.create_filing(good_filing()))
+    assert not header.banner.isVisible()
