@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from desktop.post_hoc import deadline_status
 from desktop.store.api import DRAFT, READY, RETURNED, FilingRow, FilingSummary, ListQuery
 from desktop.store.search import summary
 from forms.workdays import WorkCalendar
@@ -73,12 +74,8 @@ class PostHocDue:
 def post_hoc_due(end: date, today: date, calendar: WorkCalendar, working_days: int) -> PostHocDue:
     """The deadline of a post-hoc filing whose inspection ended on ``end``, seen ``today``."""
     deadline = calendar.add_workdays(end, working_days)
-    if today > deadline.day:
-        # As forms.rules counts lateness: at least one day once past the deadline.
-        late = max(calendar.workdays_between(deadline.day, today), 1)
-        return PostHocDue(deadline.day, 0, late, deadline.estimated)
-    left = calendar.workdays_between(today, deadline.day)
-    return PostHocDue(deadline.day, left, 0, deadline.estimated)
+    status = deadline_status(deadline.day, today, calendar)  # the editor's count too
+    return PostHocDue(deadline.day, status.left, status.overdue, deadline.estimated)
 
 
 def summary_due(
