@@ -23,6 +23,7 @@ from desktop.filing_summary import POST_HOC, PRIOR, due_soon_query
 from desktop.store.api import STATUSES, ListQuery
 from desktop.ui.filings_model import COLUMN_IDS, FILING_ID_ROLE, FilingsModel
 from desktop.ui.labels import revision_label, status_label
+from desktop.ui.notices import NoticeArea
 from forms.record import now
 
 SEARCH_DEBOUNCE_MS = 250
@@ -168,8 +169,13 @@ class FilingsListPanel(QWidget):
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
 
+        # Reminders about the list itself (post-hoc filings due): above it, so they never
+        # push the form the clerk is typing in.
+        self.notices = NoticeArea()
+        self.notices.setObjectName("listNotices")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notices)
         layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addLayout(custom)

@@ -17,9 +17,10 @@ from desktop.ui.store_errors import LOG, store_call
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
-# Without a remembered layout the list gets what its columns need, at most this share of
-# the window (at 1366 px: status to receipt without scrolling; the form keeps the rest).
-FIRST_LIST_SHARE = 0.6
+# Without a remembered layout the list gets what its columns need, as long as the form
+# keeps this many characters' width (at 1366 px the list shows status to receipt without
+# scrolling); on a narrower screen the two share the window half and half.
+FORM_MIN_EMS = 42
 
 META_GEOMETRY = "ui_window_geometry"
 META_SPLITTERS = "ui_splitters"
@@ -86,5 +87,6 @@ class LayoutMemory:
         total = sum(w.splitter.sizes())
         if total <= 0 or self.has_saved_splitters():
             return
-        left = min(w.list_panel.preferred_width(), int(total * FIRST_LIST_SHARE))
+        form_min = w.fontMetrics().horizontalAdvance("中") * FORM_MIN_EMS
+        left = min(w.list_panel.preferred_width(), max(total // 2, total - form_min))
         w.splitter.setSizes([left, total - left])

@@ -489,19 +489,19 @@ class MainWindow(QMainWindow):
         self.model.set_deadline_rule(calendar, self.definition.post_hoc_deadline_working_days)
 
     def remind_post_hoc_due(self) -> None:
-        """At start-up: a notice (never a dialog) when post-hoc filings not yet submitted
-        are due within a working day or overdue; 查看 filters the list to them."""
+        """At start-up: a notice above the list (never a dialog) when post-hoc filings not
+        yet submitted are due within a working day or overdue; 查看 filters the list."""
         calendar, working_days = self.model.deadline_rule()
         count = 0
         with store_call(self, LOG, "post-hoc deadlines"):
             count = self.store.count_filings(due_soon_query(now().date(), calendar, working_days))
         if not count:
             return
-        self.notices.show_notice(
+        self.list_panel.notices.show_notice(
             "post_hoc_due",
-            self.tr("有 %n 份事后补报即将到期或已逾期，请尽快补报。", "", count)
-            + "\n"
-            + self.tr("补报期限为检查结束后 %1 个工作日。").replace("%1", str(working_days)),
+            self.tr(
+                "%n 份事后补报即将到期或已逾期（期限为检查结束后 %1 个工作日）。", "", count
+            ).replace("%1", str(working_days)),
             kind="warning",
             action_text=self.tr("查看"),
             action=self.list_panel.show_due_soon,

@@ -532,7 +532,7 @@ def test_kind_and_deadline_columns_and_the_due_soon_filter(qtbot, make_window, s
     assert "还剩" in cell(later.id, "deadline")
     assert cell(prior.id, "deadline") == ""
     # The start-up reminder is a notice, not a dialog; 查看 filters the list.
-    notice = window.notices.bar("post_hoc_due")
+    notice = window.list_panel.notices.bar("post_hoc_due")
     assert notice is not None and "1 份事后补报" in notice.message.text()
     notice.action_button.click()
     assert window.list_panel.kind_filter.currentText() == "补报即将到期/已逾期"
@@ -545,4 +545,5 @@ def test_no_reminder_without_post_hoc_filings_due(qtbot, make_window, store):
     store.create_filing(post_hoc_filing(0))
     store.create_filing(good_filing())
     window = make_window()
-    assert window.notices.bar("post_hoc_due") is None
+    assert window.list_panel.notices.bar("post_hoc_due") is None
+    assert not window.list_panel.notices.isVisible()
