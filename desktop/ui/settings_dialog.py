@@ -11,7 +11,6 @@ disagree).
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -38,15 +37,13 @@ from PySide6.QtWidgets import (
 
 from desktop import cert_rule_shapes as shapes
 from desktop.cert_rule_shapes import check_cert_rules
-from desktop.store.api import StoreError, UnitProfile
+from desktop.store.api import UnitProfile
 from desktop.ui import i18n
-from desktop.ui.errors import show_error
 from desktop.ui.form_helpers import add_row, tidy_form
+from desktop.ui.store_errors import LOG, TELL, store_call
 from forms.certificates import default_cert_rules
 from forms.definition import load_definition
 from forms.record import now
-
-log = logging.getLogger(__name__)
 
 # Meta keys in the store (the sync client reads the office's address and CA file too).
 META_OFFICE_URL = "office_url"
@@ -153,11 +150,9 @@ class SettingsDialog(QDialog):
     def _load_roster(self) -> None:
         self._roster_model.clear()
         self._officers: list = []
-        try:
+        officers = []
+        with store_call(self, LOG, "roster for the leader completer"):
             officers = self.store.officers()
-        except StoreError as exc:
-            log.error("roster for the leader completer: %s", exc)
-            officers = []
         today = now().date()
         for officer in officers:
             parts = [officer.name, officer.title, officer.cert_no]
@@ -556,7 +551,7 @@ class SettingsDialog(QDialog):
                 k: e.text().strip() for k, e in self.leader.items() if e.text().strip()
             },
         )
-        try:
+        with store_call(self, TELL, "saving settings") as call:
             self.store.save_profile(profile)
             reference = dict(self.store.reference())
             if rules == default_rules:
@@ -566,8 +561,7 @@ class SettingsDialog(QDialog):
             if reference != self.store.reference():
                 self.store.save_reference(reference)
             self.store.set_meta(META_LANGUAGE, self.language.currentData())
-        except StoreError as exc:
-            show_error(self, str(exc))
+        if call.failed:
             return False
         self.accept()
         return True
@@ -576,12 +570,10 @@ class SettingsDialog(QDialog):
     def _load_connection(self) -> None:
         from desktop.ui.connection_dialog import encryption_note
 
-        try:
+        url, ca = "", ""
+        with store_call(self, LOG, "connection settings"):
             url = self.store.get_meta(META_OFFICE_URL) or ""
             ca = self.store.get_meta(META_CA_FILE) or ""
-        except StoreError as exc:
-            log.error("connection settings: %s", exc)
-            url, ca = "", ""
         self.office_url.setText(url)
         self.ca_file.setText(ca)
         text, style = encryption_note(url)
@@ -619,10 +611,9 @@ class SettingsDialog(QDialog):
         self._check_rules()
 
     def _update_import_summary(self) -> None:
-        try:
+        officers = 0
+        with store_call(self, LOG, "roster size"):
             officers = len(self.store.officers())
-        except StoreError:
-            officers = 0
         self.import_summary.setText(self.tr("执法人员名单中现有 %n 人。", "", officers))
 
     def _import(self, kind: str) -> None:
