@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.filing_summary import due_soon_query, enterprise_name
-from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
+from desktop.filing_summary import PENDING, POST_HOC, due_soon_query, enterprise_name
+from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow, ListQuery
 from desktop.ui import window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.layout_memory.restore()
         self.list_panel.reload()
         self._show_first_filing()
+        # Before the first paint, so the notice does not shift what the clerk sees.
         self.remind_post_hoc_due()
 
     @property
@@ -494,7 +495,11 @@ class MainWindow(QMainWindow):
         calendar, working_days = self.model.deadline_rule()
         count = 0
         with store_call(self, LOG, "post-hoc deadlines"):
-            count = self.store.count_filings(due_soon_query(now().date(), calendar, working_days))
+            # Without any post-hoc filing still to submit (a cheap count) the holiday
+            # calendar, which deadlines need, is not even loaded.
+            if self.store.count_filings(ListQuery(kinds=(POST_HOC,), statuses=PENDING)):
+                today = now().date()
+                count = self.store.count_filings(due_soon_query(today, calendar, working_days))
         if not count:
             return
         self.list_panel.notices.show_notice(
