@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.filing_summary import POST_HOC, PRIOR, due_soon_query
+from desktop.filing_summary import PENDING, POST_HOC, PRIOR, due_soon_query
 from desktop.store.api import STATUSES, ListQuery
 from desktop.ui.filings_model import COLUMN_IDS, FILING_ID_ROLE, FilingsModel
 from desktop.ui.labels import revision_label, status_label
 from desktop.ui.notices import NoticeArea
+from desktop.ui.store_errors import LOG, store_call
 from forms.record import now
 
 SEARCH_DEBOUNCE_MS = 250
@@ -277,6 +278,29 @@ class FilingsListPanel(QWidget):
             statuses = tuple(s for s in due.statuses if not status or s == status)
             query = dataclasses.replace(due, statuses=statuses or ("-",))
         return query
+
+    def remind_due_soon(self) -> None:
+        """At start-up: a notice above the list (never a dialog) when post-hoc filings not
+        yet submitted are due within a working day or overdue; 查看 shows only them."""
+        calendar, working_days = self.model.deadline_rule()
+        count = 0
+        with store_call(self, LOG, "post-hoc deadlines"):
+            # Without any post-hoc filing still to submit (a cheap count) the holiday
+            # calendar, which deadlines need, is not even loaded.
+            if self.model.count(ListQuery(kinds=(POST_HOC,), statuses=PENDING)):
+                today = now().date()
+                count = self.model.count(due_soon_query(today, calendar, working_days))
+        if not count:
+            return
+        self.notices.show_notice(
+            "post_hoc_due",
+            self.tr(
+                "%n 份事后补报即将到期或已逾期（期限为检查结束后 %1 个工作日）。", "", count
+            ).replace("%1", str(working_days)),
+            kind="warning",
+            action_text=self.tr("查看"),
+            action=self.show_due_soon,
+        )
 
     def show_due_soon(self) -> None:
         """Only post-hoc filings due within a working day or overdue (a reminder's 查看)."""

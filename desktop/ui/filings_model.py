@@ -104,6 +104,10 @@ class FilingsModel(QAbstractTableModel):
         self._append(self._store.list_filings(self._query))
         self.endResetModel()
 
+    def count(self, query: ListQuery) -> int:
+        """How many filings match another query (a reminder's count), from the store."""
+        return self._store.count_filings(query)
+
     def total(self) -> int:
         """How many filings match the query (loaded or not)."""
         return self._total

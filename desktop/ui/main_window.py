@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.filing_summary import PENDING, POST_HOC, due_soon_query, enterprise_name
-from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow, ListQuery
+from desktop.filing_summary import enterprise_name
+from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
 from desktop.ui import window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
@@ -39,7 +39,7 @@ from desktop.ui.submit_dialogs import confirm_discard, confirm_submit, explain_e
 from desktop.ui.sync_presenter import SyncPresenter
 from desktop.ui.window_dialogs import WindowDialogs
 from forms.definition import FormDefinition, load_definition
-from forms.record import new_filing, now
+from forms.record import new_filing
 from forms.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.list_panel.reload()
         self._show_first_filing()
         # Before the first paint, so the notice does not shift what the clerk sees.
-        self.remind_post_hoc_due()
+        self.list_panel.remind_due_soon()
 
     @property
     def sync(self):  # desktop.ui.sync_worker.SyncWorker once started, else None
@@ -488,29 +488,6 @@ class MainWindow(QMainWindow):
         self.autosave.set_context(self._context)
         calendar = self._context.get("calendar") or WorkCalendar()
         self.model.set_deadline_rule(calendar, self.definition.post_hoc_deadline_working_days)
-
-    def remind_post_hoc_due(self) -> None:
-        """At start-up: a notice above the list (never a dialog) when post-hoc filings not
-        yet submitted are due within a working day or overdue; 查看 filters the list."""
-        calendar, working_days = self.model.deadline_rule()
-        count = 0
-        with store_call(self, LOG, "post-hoc deadlines"):
-            # Without any post-hoc filing still to submit (a cheap count) the holiday
-            # calendar, which deadlines need, is not even loaded.
-            if self.store.count_filings(ListQuery(kinds=(POST_HOC,), statuses=PENDING)):
-                today = now().date()
-                count = self.store.count_filings(due_soon_query(today, calendar, working_days))
-        if not count:
-            return
-        self.list_panel.notices.show_notice(
-            "post_hoc_due",
-            self.tr(
-                "%n 份事后补报即将到期或已逾期（期限为检查结束后 %1 个工作日）。", "", count
-            ).replace("%1", str(working_days)),
-            kind="warning",
-            action_text=self.tr("查看"),
-            action=self.list_panel.show_due_soon,
-        )
 
     def update_counts(self) -> None:
         with store_call(self, LOG, "counts") as call:
