@@ -94,7 +94,24 @@ def parse(data: str | bytes) -> Filing:
         # JSON may spell half of a UTF-16 pair ("\\ud800"); no text can hold it, and
         # everything that encodes the filing next (digest, SQLite, PDF) would fail on it.
         raise NotAFiling("文件中有无效的字符（不成对的 Unicode 代理码），不是有效的备案表")
-    return as_filing(value)
+    filing = as_filing(value)
+    _drop_nulls(filing, definition_of(filing).fields)
+    return filing
+
+
+def _drop_nulls(obj: dict[str, Any], fields: tuple[FieldDef, ...]) -> None:
+    """JSON null for a field means "not given": drop it, so that every reader (rules, PDF,
+    store, digest) sees the filing without it. Meta fields keep null (a wrong type)."""
+    for f in fields:
+        value = obj.get(f.id)
+        if value is None and f.id in obj and not f.meta:
+            del obj[f.id]
+        elif f.is_group and isinstance(value, dict):
+            _drop_nulls(value, f.fields)
+        elif f.is_repeat and isinstance(value, list):
+            for row in value:
+                if isinstance(row, dict):
+                    _drop_nulls(row, f.fields)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads pairs what can be paired
@@ -144,8 +161,8 @@ def _check_object(obj: dict, fields: tuple[FieldDef, ...], prefix: str, out: lis
         if key not in known:
             out.append(problem(f"{prefix}{key}", "unknown_key", key=f"{prefix}{key}"))
     for f in fields:
-        if f.id not in obj:
-            continue
+        if f.id not in obj or (obj[f.id] is None and not f.meta):
+            continue  # JSON null is "not given": the rules treat it as absent
         _check_value(f, obj[f.id], f"{prefix}{f.id}", out)
 
 

@@ -28,7 +28,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forms import __version__
 from forms.record import format_timestamp, now
-from office import changes, filings, intake, reference, schemas, tokens, verify, verify_page
+from office import (
+    changes,
+    contract,
+    filings,
+    intake,
+    reference,
+    schemas,
+    tokens,
+    verify,
+    verify_page,
+)
 from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
 from office.store import OfficeStore
@@ -38,12 +48,20 @@ BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited 
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
 _HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+_PAGE_HEADERS = {  # the public pages: never cached, indexed, sniffed or scripted
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
 
 JSON_BODY = {
     "requestBody": {
         "required": True,
-        "description": "一份备案表，交换格式（DESIGN.md），UTF-8 JSON，最大 256 KiB",
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "description": "一份备案表，交换格式（GET /api/v1/forms/{form}/schema），UTF-8 JSON，"
+        "最大 256 KiB",
+        "content": {"application/json": {"schema": {"$ref": contract.FILING_REF}}},
     }
 }
 
@@ -302,6 +320,22 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
             return Response(status_code=304, headers=headers)
         return JSONResponse(ref.answer(), headers=headers)
 
+    @app.get(
+        "/api/v1/forms/{form:path}/schema",
+        responses={
+            200: {"content": {"application/schema+json": {"schema": {"type": "object"}}}},
+            **schemas.refusals(404),
+        },
+        response_class=JSONResponse,
+        summary="交换格式的 JSON Schema（由表单定义生成，公开，无需令牌）",
+    )
+    def get_form_schema(form: str) -> JSONResponse:
+        with store.read() as db:
+            found = contract.form_schema(reference.current(db), form)
+        if found is None:
+            raise not_found(f"没有这个表单版本：{form[:80]}。")
+        return JSONResponse(found, media_type="application/schema+json")
+
     @app.get("/api/v1/health", response_model=schemas.Health, summary="服务状态与服务器时间")
     def health() -> JSONResponse:
         with store.read() as db:
@@ -326,6 +360,38 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
     @app.get(
+        "/api/v1/verify/code/{code}",
+        response_model=schemas.CodeLookup,
+        responses=schemas.refusals(400),
+        summary="按查询码查找备案（公开，无需令牌）",
+    )
+    def lookup_code_json(code: str) -> JSONResponse:
+        with store.read() as db:
+            answer = verify.lookup_code(db, code)
+        if answer is None:
+            raise bad_request(verify.BAD_CODE)
+        log_event("verify_code", result=answer["status"], count=len(answer["filings"]))
+        return JSONResponse(answer, headers={"Cache-Control": "no-store"})
+
+    @app.get(
+        "/verify/code/{code}",
+        response_class=HTMLResponse,
+        responses={
+            400: {"description": "查询码格式不对", "content": _HTML_PAGE},
+            404: {"description": "未找到此查询码对应的备案", "content": _HTML_PAGE},
+        },
+        summary="按查询码查找备案的网页",
+    )
+    def lookup_code_html(code: str) -> HTMLResponse:
+        with store.read() as db:
+            answer = verify.lookup_code(db, code)
+        if answer is None:
+            return HTMLResponse(verify_page.render_bad_code(), 400, headers=_PAGE_HEADERS)
+        log_event("verify_code", result=answer["status"], count=len(answer["filings"]))
+        status = 404 if answer["status"] == verify.UNKNOWN else 200
+        return HTMLResponse(verify_page.render_code(answer), status, headers=_PAGE_HEADERS)
+
+    @app.get(
         "/verify/{filing_id}",
         response_class=HTMLResponse,
         responses={
@@ -335,13 +401,7 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         summary="核验纸质备案表的网页（扫描二维码打开）",
     )
     def verify_html(filing_id: str, r: str | None = None, d: str | None = None) -> HTMLResponse:
-        headers = {
-            "Cache-Control": "no-store",
-            "X-Robots-Tag": "noindex",
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-        }
+        headers = _PAGE_HEADERS
         params = verify.check_params(r, d)
         if params is None:
             return HTMLResponse(verify_page.render_bad_link(), status_code=400, headers=headers)
@@ -351,6 +411,14 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         status = 404 if answer["status"] == verify.UNKNOWN else 200
         return HTMLResponse(verify_page.render(answer), status_code=status, headers=headers)
 
+    plain_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = contract.with_filing_schema(plain_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

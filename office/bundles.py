@@ -20,7 +20,7 @@ from office import changes, intake
 from office.errors import OfficeError, Refusal
 from office.intake import Outcome
 from office.store import OfficeStore
-from office.tokens import checked_unit
+from office.tokens import checked_unit, unit_key
 
 BUNDLE_FORMAT = "beian-bundle/1"
 CHANGES_FORMAT = "beian-changes/1"
@@ -51,7 +51,7 @@ def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
     """Submit every filing of the bundle for ``unit``; one outcome per filing."""
     unit = checked_unit(unit)
     bundle = read_bundle(path)
-    if single_line(bundle["unit"]) != unit:
+    if unit_key(bundle["unit"]) != unit:
         raise OfficeError(
             f"备案包的单位“{single_line(bundle['unit'])[:50]}”与 --unit 指定的“{unit}”不一致，"
             "未导入任何备案。"

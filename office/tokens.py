@@ -1,8 +1,8 @@
 """Unit tokens: issued once, stored only as a SHA-256 hash, revocable.
 
-A token acts for exactly one unit. Unit names are kept in the form's normalisation
-(``forms.normalize.single_line``) so that "湘潭市 市场监督管理局" and "湘潭市市场监督管理局"
-are one unit, the same way the rules see a filing's ``lead_unit``.
+A token acts for exactly one unit. Unit names are kept by their comparison key
+(``forms.normalize.name_key``) so that "湘潭市 市场监督管理局" and "湘潭市市场监督管理局",
+or "（）" and "()", are one unit.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from forms.normalize import single_line
+from forms.normalize import name_key
 from forms.record import format_timestamp, now
 from office.errors import OfficeError
 
@@ -36,7 +36,7 @@ class TokenInfo:
 
 def unit_key(name: str) -> str:
     """A unit name as the office compares it."""
-    return single_line(name)
+    return name_key(name)
 
 
 def checked_unit(name: str) -> str:

@@ -155,6 +155,16 @@ class SettingsMixin(StoreBase):
         value = self.get_meta("reference", {})
         return value if isinstance(value, dict) else {}
 
+    def verification_url(self) -> str | None:
+        """The address printed in the QR code: the public verification address the
+        office publishes in its reference data, else the address the desk connects to
+        (which may be an intranet address), else None (the compact payload)."""
+        published = published_verification_url(self.reference())
+        if published:
+            return published
+        office_url = self.get_meta("office_url")
+        return office_url if isinstance(office_url, str) and office_url.strip() else None
+
     def validation_context(self) -> dict[str, Any]:
         reference = self.reference()
         cert_rules = default_cert_rules()
@@ -187,3 +197,17 @@ def _reference_problem(reference: Any) -> str | None:
         except (KeyError, TypeError, ValueError, AttributeError):
             return "节假日安排格式不对"
     return None
+
+
+def published_verification_url(data: Any) -> str | None:
+    """The office's public verification address from its reference data (the QR code
+    links there), or None when it publishes none or gave no http(s) address."""
+    value = data.get("verify_url") if isinstance(data, dict) else None
+    if not isinstance(value, str):
+        return None
+    url = value.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")) or len(url) > 200 or not url.isascii():
+        return None
+    if any(ch.isspace() or ch in "?#" for ch in url):
+        return None
+    return url

@@ -14,17 +14,21 @@ log = logging.getLogger(__name__)
 
 
 def make_application():
-    """The QApplication with the desk's name and icon (created once)."""
+    """The QApplication with the desk's name, icon and a font that draws Chinese (created
+    once)."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.main_window import _icon
+    from desktop.ui.window_font import ensure_chinese_font
 
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName("beian")
         QCoreApplication.setApplicationName("beian")
         app = QApplication(sys.argv[:1])
+    # Before any widget exists: widgets take the application font when they are made.
+    ensure_chinese_font(app)
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "涉企行政执法检查备案"))
     app.setWindowIcon(_icon())
     return app
@@ -73,6 +77,7 @@ def start_desk(data_dir: Path):
     except StoreError:
         language = None
     i18n.install(language)
+    _use_store_calendar(store)
     window = MainWindow(store, data_dir=data_dir)
     _show_sized(window)
     if getattr(store, "backup_error", None):
@@ -91,6 +96,18 @@ def start_desk(data_dir: Path):
     # After the first paint: a zero timer would fire before the window is drawn.
     QTimer.singleShot(500, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window
+
+
+def _use_store_calendar(store) -> None:
+    """Date pickers mark holidays from the same calendar the rules count with (the
+    office's reference years included)."""
+    from desktop.store import StoreError
+    from desktop.ui.holiday_calendar import set_work_calendar
+
+    try:
+        set_work_calendar(store.validation_context()["calendar"])
+    except StoreError as exc:
+        log.warning("holiday calendar: the store's calendar cannot be read: %s", exc)
 
 
 def _show_sized(window) -> None:
@@ -131,12 +148,12 @@ def run_window(data_dir: Path) -> int:
     from desktop.ui.errors import install_excepthook, setup_logging
     from desktop.ui.workers import running_jobs
 
-    app = make_application()
-    try:
+    try:  # first, so the log holds what starting the application decides (its font)
         setup_logging(data_dir)
     except OSError as exc:
         print(f"beian: 无法写入日志文件夹：{exc}", file=sys.stderr)
     install_excepthook()
+    app = make_application()
     log.info("starting with data folder %s", data_dir)
     window = start_desk(data_dir)
     if window is None:

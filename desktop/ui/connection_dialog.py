@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -286,8 +286,11 @@ class ConnectionDialog(QDialog):
 
     def _fit_height(self) -> None:
         """Fit the height to the wrapped messages: a dialog keeps its size when labels
-        get longer, and would squeeze them until they are cut off."""
+        get longer (the 未加密 warning appears as the address is typed, a check result
+        arrives), and would squeeze them until they are cut off."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         needed = (
             layout.totalHeightForWidth(self.width())
@@ -296,6 +299,23 @@ class ConnectionDialog(QDialog):
         )
         if needed != self.height():
             self.resize(self.width(), needed)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # A label's text changed (or the font, the scaling): the layout asks again.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit_height()
+        return handled
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # Narrower means more lines: grow once the resize is done (not inside it).
+        if event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self._fit_height_if_alive)
+
+    def _fit_height_if_alive(self) -> None:
+        if shiboken6.isValid(self):
+            self._fit_height()
 
     # --- helpers --------------------------------------------------------------------------
     def _update_url_note(self) -> None:

@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
         dialog = PreviewDialog(
             filing,
             receipt=row.receipt,
-            office_url=self.sync_presenter.office_url() or None,
+            office_url=self.store.verification_url(),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -30,6 +30,7 @@ from reportlab.platypus import paragraph as _paragraph
 from forms import record, rules
 from forms.pdf import fonts, layout, qr
 from forms.pdf.layout import Paper
+from forms.short_code import short_code
 
 MM = 72 / 25.4
 
@@ -611,7 +612,9 @@ def render_pdf(
     receipt = layout.printable(receipt or "")
     doc_texts = dict(
         payload=qr.qr_payload(filing, office_url),
-        identity=marks["identity"].format(id=filing_id, revision=revision, digest=digest),
+        identity=marks["identity"].format(
+            code=short_code(filing_id) or "", id=filing_id, revision=revision, digest=digest
+        ),
         status=marks["receipt"].format(receipt=receipt) if receipt else marks["not_filed"],
         filed=bool(receipt),
         printed=marks["printed_at"].format(

@@ -80,8 +80,11 @@ def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) ->
         ("/api/v1/changes", "get"),
         ("/api/v1/reference", "get"),
         ("/api/v1/health", "get"),
+        ("/api/v1/forms/{form}/schema", "get"),
         ("/api/v1/verify/{filing_id}", "get"),
         ("/verify/{filing_id}", "get"),
+        ("/api/v1/verify/code/{code}", "get"),
+        ("/verify/code/{code}", "get"),
     }
     post = schema["paths"]["/api/v1/filings"]["post"]
     assert {"200", "201", "400", "401", "403", "409", "413", "422", "429"} <= set(post["responses"])
@@ -368,6 +371,7 @@ def test_reference_answers_with_an_etag(http: httpx.Client) -> None:
         "parks",
         "cert_rules",
         "forms",
+        "verify_url",
     }
     assert body["cert_rules"]["rules"]
     etag = r.headers["etag"]

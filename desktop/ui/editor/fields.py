@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.editor.problems import MessageLine, severity_prefix
+from desktop.ui.holiday_calendar import HolidayCalendar
 from forms.definition import FieldDef, FormDefinition
 from forms.problems import Problem
 from forms.record import SHANGHAI, BadTimestamp, format_timestamp, parse_timestamp
@@ -308,6 +309,7 @@ class DateTimeField(ScalarField):
         edit = _DateTimeEdit(self)
         edit.setTimeZone(SHANGHAI_ZONE)
         edit.setCalendarPopup(True)
+        edit.setCalendarWidget(HolidayCalendar(edit))
         edit.setDisplayFormat(self.tr("yyyy年MM月dd日 HH:mm"))
         edit.setMinimumDateTime(_EMPTY)
         edit.setSpecialValueText(self.tr("未填写"))
