@@ -132,3 +132,58 @@ def test_a_layout_saved_for_other_columns_is_ignored(qtbot, store, tmp_path):
     again = MainWindow(store, data_dir=tmp_path / "data")
     qtbot.addWidget(again)
     assert again.list_panel.table.columnWidth(column) != 333
+
+
+def test_the_submit_confirmation_and_discard_question_are_readable(qtbot, window):
+    from desktop.ui.submit_dialogs import ConfirmSubmit
+    from forms.problems import Problem
+    from tests.support.text_fit import clipped_texts
+
+    late = "已超过补报期限（检查结束后 5 个工作日，截止 2026年11月30日），逾期 1 个工作日。"
+    warnings = [Problem("inspection_end", "post_hoc_late", "warning", late)] * 3
+    dialog = ConfirmSubmit(window, window.definition, warnings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: clipped_texts(dialog) == [], timeout=3000)
+
+
+@pytest.mark.parametrize("tab", range(5))
+def test_every_settings_tab_is_readable(qtbot, store, tab):
+    from desktop.ui.settings_dialog import SettingsDialog
+    from tests.support.text_fit import clipped_texts
+
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(tab)
+    qtbot.waitExposed(dialog)
+    if tab == 2:
+        dialog.cert_test.setText("43031119004")
+    qtbot.waitUntil(lambda: clipped_texts(dialog) == [], timeout=3000)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 768)], ids=["1366x768", "1024x768"])
+def test_the_window_with_a_reminder_is_readable(qtbot, store, tmp_path, size):
+    from datetime import timedelta
+
+    from forms.record import format_timestamp, now
+    from tests.support.text_fit import clipped_texts
+
+    filing = good_filing()
+    end = (now() - timedelta(days=12)).replace(hour=17, minute=0, second=0, microsecond=0)
+    filing.update(
+        kind="post_hoc",
+        inspection_start=format_timestamp(end.replace(hour=9)),
+        inspection_end=format_timestamp(end),
+    )
+    store.create_filing(filing)
+    window = MainWindow(store, data_dir=tmp_path / "data")
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.list_panel.notices.bar("post_hoc_due") is not None
+    notices = window.list_panel.notices
+    qtbot.waitUntil(lambda: clipped_texts(notices) == [], timeout=3000)
+    qtbot.waitUntil(lambda: clipped_texts(window.list_panel) == [], timeout=3000)
