@@ -68,11 +68,14 @@ class Run:
         self.states: dict[str, list[str]] = {}
         self.shots: list[str] = []
 
-    def check(self, name: str, widget) -> None:
+    def check(self, name: str, widget, *, more: list[str] | None = None) -> None:
         from tests.support.text_fit import clipped_texts
 
         settle(self.app)
-        self.states[name] = clipped_texts(widget)
+        self.states[name] = clipped_texts(widget) + (more or [])
+        self.shot(name, widget)
+
+    def shot(self, name: str, widget) -> None:
         shot = self.out / f"{name}-{self.tag}.png"
         widget.grab().save(str(shot))
         self.shots.append(str(shot))
@@ -114,11 +117,51 @@ def late_post_hoc_filing() -> dict:
     return filing
 
 
+def officers():
+    """Fictional officers: a row's number belonging to another officer offers a fix."""
+    from datetime import date
+
+    from forms.roster import Officer
+
+    later = date(2027, 10, 31)
+    return [
+        Officer("易桐", "43031121002", "执法大队副大队长", "湘潭市应急管理局", "", later),
+        Officer("侯燕娟", "43031142003", "四级主任科员", "湘潭市生态环境局", "", later),
+    ]
+
+
+def filing_with_messages() -> dict:
+    """Late, with a wrong phone and another officer's number: messages under fields, and a
+    fix offered under the officer's row (the widest things the form shows)."""
+    filing = late_post_hoc_filing()
+    filing["leader"]["phone"] = "12345"
+    filing["inspectors"] = [{"name": "侯燕娟", "cert_no": "43031121002"}]  # 易桐's number
+    return filing
+
+
+def summary_problems(window) -> list[str]:
+    """The problems list shows its first entry whole without scrolling (a clerk reads the
+    warning at the top without finding its last line hidden)."""
+    view = window.editor.summary.list
+    if view.count() == 0 or not view.isVisible():
+        return []
+    view.scrollToTop()
+    rect = view.visualItemRect(view.item(0))
+    if view.viewport().rect().contains(rect):
+        return []
+    text = view.item(0).text()
+    return [
+        f"problems list row 0 «{text[:24]}…» needs {rect.height()} px, the list shows "
+        f"{view.viewport().height()} px: its end is only seen by scrolling"
+    ]
+
+
 def main_window(run: Run, store, data_dir: Path) -> None:
     from desktop.ui.app import start_desk
 
-    late = late_post_hoc_filing()
-    late_id = store.create_filing(late).id
+    late_id = store.create_filing(late_post_hoc_filing()).id
+    store.replace_roster(officers())
+    marked_id = store.create_filing(filing_with_messages()).id
     store.close()
     window = start_desk(data_dir)
     settle(run.app)
@@ -127,7 +170,14 @@ def main_window(run: Run, store, data_dir: Path) -> None:
     # the lateness warning above the form.
     window.show_filing(late_id)
     window.save_and_check()
-    run.check("main-late-post-hoc", window)
+    run.check("main-late-post-hoc", window, more=summary_problems(window))
+    run.shot("main-late-post-hoc-form", window.editor.form)
+    # Messages under fields and a fix offered in an officer's row; the form scrolled there.
+    window.show_filing(marked_id)
+    window.save_and_check()
+    window.editor.focus_field("inspectors[0].cert_no")
+    run.check("main-messages", window)
+    run.shot("main-messages-form", window.editor.form)
     window.close()
     window.store.close()
 

@@ -5,9 +5,11 @@
 - the window (with its frame) does not fit the screen's available area;
 - a visible QLabel is smaller than its text: a wrapped label shorter than its
   ``heightForWidth`` at its width, an unwrapped one narrower or lower than its text;
-- a button is narrower than its text;
+- a button is narrower than its text (one whose ``wordWrap`` property is true and that
+  has a height for its width, lower than that);
 - a row of a list (QListView, QListWidget: the problems banner) taller than the list, or
-  cut off by a list that cannot scroll to it;
+  cut off by a list that cannot scroll to it, or (in a list that wraps) lower than its
+  wrapped text;
 - a label or button is cut off by a parent widget (a scroll area's viewport may hide
   what is above or below it, where the clerk scrolls to, but not what is beside it).
 
@@ -17,7 +19,8 @@ Table cells and headers are not (a table elides on purpose and can be scrolled).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -26,6 +29,8 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QRadioButton,
+    QStyle,
+    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -92,6 +97,15 @@ def _label_problem(label: QLabel) -> str | None:
 
 
 def _button_problem(button: QAbstractButton) -> str | None:
+    if button.property("wordWrap") is True and button.hasHeightForWidth():
+        # A button that wraps its text (the editor's offered fix): judged like a label.
+        needed = button.heightForWidth(button.width())
+        if needed > button.height():
+            return (
+                f"{describe(button)} needs {needed} px height at width {button.width()}, "
+                f"has {button.height()}"
+            )
+        return None
     if isinstance(button, QPushButton):
         # Its size hint is at least 80 px wide for looks; what matters is the text.
         text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
@@ -103,6 +117,23 @@ def _button_problem(button: QAbstractButton) -> str | None:
     if needed > button.width():
         return f"{describe(button)} needs {needed} px width, has {button.width()}"
     return None
+
+
+def _row_text_height(view: QListView, index, width: int) -> int:
+    """How tall a wrapping list's row must be for all of its text at ``width``: the
+    style's measure, the one the default delegate draws by."""
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = QRect(0, 0, width, 1)
+    option.text = str(index.data() or "")
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+    option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+    icon = index.data(Qt.ItemDataRole.DecorationRole)
+    if isinstance(icon, QIcon) and not icon.isNull():
+        option.icon = icon
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+    size = view.style().sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, option, QSize(), view)
+    return size.height()
 
 
 def _list_problems(view: QListView) -> list[str]:
@@ -122,6 +153,16 @@ def _list_problems(view: QListView) -> list[str]:
                 f"{view.objectName() or type(view).__name__} row {row} «{text[:24]}…» "
                 f"needs {rect.height()} px height, {shown} shown"
             )
+        elif view.wordWrap() and str(index.data() or "").strip():
+            # A row shorter than its wrapped text: its last lines are cut inside the row
+            # (an item size hint measured at the wrong width).
+            needed = _row_text_height(view, index, rect.width())
+            if needed > rect.height():
+                text = str(index.data() or "").replace("\n", " ")
+                problems.append(
+                    f"{view.objectName() or type(view).__name__} row {row} «{text[:24]}…» "
+                    f"needs {needed} px height for its text, the row has {rect.height()}"
+                )
     return problems
 
 
