@@ -154,13 +154,16 @@ class FilingsListPanel(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("listCount")
 
+        # Two filters a row, so the list needs no more width than before the 类型 filter
+        # came (on a small screen at 150 % the form keeps the room it needs).
         filters = QHBoxLayout()
         filters.addWidget(status_label_widget)
         filters.addWidget(self.status_filter, 1)
         filters.addWidget(kind_label)
         filters.addWidget(self.kind_filter, 1)
-        filters.addWidget(date_label)
-        filters.addWidget(self.date_filter, 1)
+        dates = QHBoxLayout()
+        dates.addWidget(date_label)
+        dates.addWidget(self.date_filter, 1)
         custom = QHBoxLayout()
         custom.addWidget(self._from_label)
         custom.addWidget(self.date_from, 1)
@@ -179,6 +182,7 @@ class FilingsListPanel(QWidget):
         layout.addWidget(self.notices)
         layout.addLayout(search_row)
         layout.addLayout(filters)
+        layout.addLayout(dates)
         layout.addLayout(custom)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
