@@ -398,7 +398,7 @@ def read_roster(
             continue
         seen[officer.cert_no] = row
         result.officers.append(officer)
-        if officer.expired_on(today):
+        if officer.expires is not None and officer.expired_on(today):
             result.warnings.append(
                 RowNote(
                     row,

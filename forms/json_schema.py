@@ -79,7 +79,7 @@ def _nullable(f: FieldDef, schema: dict[str, Any]) -> dict[str, Any]:
     """null means "not given": allowed wherever leaving the field out is allowed."""
     if f.meta or (f.required and not f.only_for_kind):
         return schema
-    notes = {k: schema.pop(k) for k in ("title", "description") if k in schema}
+    notes: dict[str, Any] = {k: schema.pop(k) for k in ("title", "description") if k in schema}
     return {**notes, "anyOf": [schema, {"type": "null"}]}
 
 

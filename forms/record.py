@@ -1,4 +1,4 @@
-"""The interchange format: one filing as JSON (DESIGN.md, "Contracts").
+"""The interchange format: one filing as JSON (docs/office-api.md, POST /filings).
 
 A filing is kept as a plain ``dict`` shaped like its JSON so that the editor, the
 store, the PDF and the office all share one representation. Loading is strict:
@@ -155,7 +155,9 @@ def _type_problem(f: FieldDef, path: str) -> Problem:
     return problem(path, "wrong_type", label=f.label, expected=expected)
 
 
-def _check_object(obj: dict, fields: tuple[FieldDef, ...], prefix: str, out: list[Problem]):
+def _check_object(
+    obj: dict[str, Any], fields: tuple[FieldDef, ...], prefix: str, out: list[Problem]
+) -> None:
     known = {f.id: f for f in fields}
     for key in obj:
         if key not in known:
@@ -168,7 +170,9 @@ def _check_object(obj: dict, fields: tuple[FieldDef, ...], prefix: str, out: lis
 
 def _check_value(f: FieldDef, value: Any, path: str, out: list[Problem]) -> None:
     # bool is an int in Python; JSON true is never a revision number.
-    if not isinstance(value, f.json_type) or isinstance(value, bool):
+    # Any: the value's type is checked against the definition, which mypy cannot follow.
+    value_type: Any = f.json_type
+    if not isinstance(value, value_type) or isinstance(value, bool):
         out.append(_type_problem(f, path))
         return
     if f.is_group:

@@ -179,7 +179,7 @@ def _check_field(run: _Run, f: FieldDef, path: str, value: Any, kind: Any) -> An
     return value if checked is None else checked
 
 
-def _check_repeat(run: _Run, f: FieldDef, path: str, rows: list, kind: Any) -> list:
+def _check_repeat(run: _Run, f: FieldDef, path: str, rows: list[Any], kind: Any) -> list[Any]:
     out = []
     filled = 0
     for i, row in enumerate(rows):
@@ -272,7 +272,7 @@ def _check_officers(run: _Run, norm: Filing, inspection_day: date) -> None:
             run.add(
                 o.cert_path, "cert_other_officer", value=o.cert_no, owner=entry.name, name=o.name
             )
-        elif entry.expired_on(inspection_day):
+        elif entry.expires is not None and entry.expired_on(inspection_day):
             run.add(o.cert_path, "cert_expired", name=o.name, expires=date_text(entry.expires))
         elif entry.kind and not run.cert_rules.accepts(o.cert_no, entry.kind):
             lo, hi = run.cert_rules.length_range

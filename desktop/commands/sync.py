@@ -23,7 +23,9 @@ from typing import Any
 from desktop import token_keyring
 from desktop.filing_summary import enterprise_name
 from desktop.paths import ensure_data_dir
+from desktop.store import settings_registry as settings
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, STATUSES, StoreError
+from desktop.sync import messages
 from forms import record, rules
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_NEEDS_CLERK = 0, 1, 2, 3
@@ -134,10 +136,10 @@ def run_connect(args: argparse.Namespace) -> int:
                 store, args.url, token=token, ca_file=args.ca_file, timeout_s=args.timeout
             )
         except (ConfigError, token_keyring.BadToken) as exc:
-            _err(f"beian connect: {exc}")
+            _err(f"beian connect: {messages.terminal(exc.problem)}")
             return EXIT_BAD_INPUT
         except token_keyring.NoKeyring as exc:
-            _err(f"beian connect: {exc}")
+            _err(f"beian connect: {messages.terminal(exc.problem)}")
             return EXIT_NEEDS_CLERK
         print(f"办公室地址已保存：{config.url}")
         if config.encrypted:
@@ -145,10 +147,11 @@ def run_connect(args: argparse.Namespace) -> int:
         else:
             print("注意：这是未加密的 http:// 连接，只应在单位内网中使用。")
         check = check_connection(store)
+        said = messages.terminal(check.problem)
         if check.state == UNREACHABLE:
-            print(f"设置已保存，但现在无法确认。{check.message}")
+            print(f"设置已保存，但现在无法确认。{said}")
             return EXIT_REFUSED
-        print(check.message)
+        print(said)
         if check.state == OK:
             return EXIT_OK
         needs_clerk = (TOKEN_REJECTED, NO_TOKEN, NO_KEYRING)
@@ -242,12 +245,13 @@ def print_result(store: Any, result: Any) -> None:
     for f in result.failed:
         kind = "被拒收（需修改后重新提交）" if f.permanent else "未发送（稍后自动重试）"
         print(f"{kind}：{_row_label(store, f.id, f.revision)}")
-        for line in f.message.splitlines():
+        said = messages.terminal(f.problem) if f.problem else f.message
+        for line in said.splitlines():
             print(f"  {line}")
-    for text in result.errors:
-        print(text)
-    for text in result.warnings:
-        print(f"提醒：{text}")
+    for problem in result.problems:
+        print(messages.terminal(problem))
+    for problem in result.warning_problems:
+        print(f"提醒：{messages.terminal(problem)}")
     if result.reference_updated:
         print("已更新办公室下发的基础数据（节假日安排、执法证号规则等）。")
     if result.remaining:
@@ -261,14 +265,14 @@ def print_result(store: Any, result: Any) -> None:
 
 def status_dict(store: Any) -> dict[str, Any]:
     counts = store.counts_by_status()
-    url = store.get_meta("office_url")
+    url = settings.OFFICE_URL.get(store)
     out: dict[str, Any] = {s: int(counts.get(s, 0)) for s in STATUSES}
     out.update(
-        last_sync=store.get_meta("last_sync"),
-        last_error=store.get_meta("last_error"),
+        last_sync=settings.LAST_SYNC.get(store),
+        last_error=settings.LAST_ERROR.get(store),
         office_url=url,
         encrypted=bool(url and str(url).startswith("https://")),
-        clock_skew_s=store.get_meta("clock_skew_s"),
+        clock_skew_s=settings.CLOCK_SKEW_S.get(store),
     )
     return out
 

@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
-from desktop.store import rows
+from desktop.store import rows, settings_registry
 from desktop.store.api import Enterprise, StoreError, UnitProfile
 from desktop.store.base import StoreBase
 from forms import normalize
@@ -71,10 +71,10 @@ class SettingsMixin(StoreBase):
         with self._write() as conn:
             conn.execute("DELETE FROM officers")
             self._db["officers"].insert_all(records.values())
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('roster_updated_at', ?) "
+            conn.execute(  # in the same transaction as the roster itself
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (rows.dumps(self._stamp()),),
+                (settings_registry.ROSTER_UPDATED_AT.key, rows.dumps(self._stamp())),
             )
 
     def officers(self) -> list[Officer]:
@@ -142,18 +142,17 @@ class SettingsMixin(StoreBase):
         return [Enterprise(name, uscc, address, park) for name, uscc, address, park, _ in records]
 
     def enterprise_count(self) -> int:
-        return self._read("SELECT count(*) FROM enterprises")[0][0]
+        return int(self._read("SELECT count(*) FROM enterprises")[0][0])
 
     def save_reference(self, reference: dict[str, Any]) -> None:
         """Store the office's reference data; refuses (StoreError) what it cannot use."""
         problem = _reference_problem(reference)
         if problem:
             raise StoreError(f"备案部门发来的参考数据无法使用（{problem}），已保留原有的参考数据。")
-        self.set_meta("reference", reference)
+        settings_registry.REFERENCE.set(self, reference)
 
     def reference(self) -> dict[str, Any]:
-        value = self.get_meta("reference", {})
-        return value if isinstance(value, dict) else {}
+        return settings_registry.REFERENCE.get(self)
 
     def verification_url(self) -> str | None:
         """The address printed in the QR code: the public verification address the
@@ -162,8 +161,8 @@ class SettingsMixin(StoreBase):
         published = published_verification_url(self.reference())
         if published:
             return published
-        office_url = self.get_meta("office_url")
-        return office_url if isinstance(office_url, str) and office_url.strip() else None
+        office_url = settings_registry.OFFICE_URL.get(self)
+        return office_url if office_url and office_url.strip() else None
 
     def validation_context(self) -> dict[str, Any]:
         reference = self.reference()

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import ssl
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from desktop.sync import messages
 from desktop.sync.config import MAX_CONNECT_TIMEOUT_S, OfficeConfig, tls_context
+from desktop.sync.problems import Code, Problem, ProblemError
 from forms import __version__
 
 # Reference data (with form definitions) is the largest answer; anything beyond this is
@@ -23,8 +24,9 @@ from forms import __version__
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 
-class OfficeError(Exception):
-    """A request that got no usable HTTP answer; ``str(exc)`` is Chinese for the clerk."""
+class OfficeError(ProblemError):
+    """A request that got no usable HTTP answer (``.problem``: Code.UNREACHABLE,
+    CERT_FAILED or NO_ANSWER with a detail)."""
 
 
 class Unreachable(OfficeError):  # noqa: N818
@@ -74,7 +76,7 @@ class _Bearer(httpx.Auth):
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def auth_flow(self, request: httpx.Request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 
@@ -162,18 +164,18 @@ class OfficeClient:
                     if len(data) > MAX_RESPONSE_BYTES:
                         return Reply(response.status_code, dict(response.headers), None, len(data))
         except httpx.ConnectTimeout:
-            raise Unreachable(messages.UNREACHABLE.format(detail="连接超时")) from None
+            raise Unreachable(Problem.of(Code.UNREACHABLE, detail="timeout")) from None
         except httpx.ConnectError as exc:
             cert = _has_cert_error(exc)
             if cert:
-                raise CertificateError(messages.CERT_FAILED.format(detail=cert)) from None
-            raise Unreachable(messages.UNREACHABLE.format(detail="无法建立连接")) from None
+                raise CertificateError(Problem.of(Code.CERT_FAILED, detail=cert)) from None
+            raise Unreachable(Problem.of(Code.UNREACHABLE, detail="no_connection")) from None
         except httpx.TimeoutException:
-            raise NoAnswer(messages.NO_ANSWER.format(detail="等待答复超时")) from None
+            raise NoAnswer(Problem.of(Code.NO_ANSWER, detail="timeout")) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-            raise NoAnswer(messages.NO_ANSWER.format(detail="连接中断，答复不完整")) from None
+            raise NoAnswer(Problem.of(Code.NO_ANSWER, detail="interrupted")) from None
         except httpx.TransportError:
-            raise NoAnswer(messages.NO_ANSWER.format(detail="网络错误")) from None
+            raise NoAnswer(Problem.of(Code.NO_ANSWER, detail="network")) from None
         body: Any = None
         if data:
             try:

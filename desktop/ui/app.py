@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def make_application():
     from desktop.ui.main_window import _icon
     from desktop.ui.window_font import ensure_chinese_font
 
-    app = QApplication.instance()
+    app = cast("QApplication | None", QApplication.instance())
     if app is None:
         QCoreApplication.setOrganizationName("beian")
         QCoreApplication.setApplicationName("beian")
@@ -44,7 +45,7 @@ def open_store(data_dir: Path, parent=None):
     from desktop.ui import recovery
 
     try:
-        return Store.open(data_dir)
+        return Store.open(data_dir, deferred_checks=True)  # the rest: maintenance.schedule
     except StoreDamaged as damaged:
         return recovery.recover(data_dir, damaged, parent)
     except StoreError as exc:
@@ -62,10 +63,10 @@ def start_desk(data_dir: Path):
 
     from desktop.paths import ensure_data_dir
     from desktop.store import StoreError
-    from desktop.ui import i18n
+    from desktop.store import settings_registry as settings
+    from desktop.ui import i18n, maintenance
     from desktop.ui.errors import show_error
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings_dialog import META_LANGUAGE
 
     make_application()
     ensure_data_dir(data_dir)
@@ -73,13 +74,14 @@ def start_desk(data_dir: Path):
     if store is None:
         return None
     try:
-        language = store.get_meta(META_LANGUAGE)
+        language = settings.UI_LANGUAGE.get(store)
     except StoreError:
         language = None
     i18n.install(language)
     _use_store_calendar(store)
     window = MainWindow(store, data_dir=data_dir)
     _show_sized(window)
+    maintenance.schedule(window, store)  # full integrity check, daily backup
     if getattr(store, "backup_error", None):
         show_error(window, store.backup_error)
     if getattr(store, "read_only", False):
@@ -92,7 +94,7 @@ def start_desk(data_dir: Path):
             ),
         )
     # Font preparation for printing is slow the first time: do it while the clerk types.
-    window.prepare_job = None
+    window.prepare_job = None  # type: ignore[attr-defined]  # to be declared by MainWindow
     # After the first paint: a zero timer would fire before the window is drawn.
     QTimer.singleShot(500, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window

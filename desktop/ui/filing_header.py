@@ -7,14 +7,15 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from desktop.filing_summary import enterprise_name
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, FilingRow
+from desktop.ui import style
 from desktop.ui.labels import revision_label, status_label
 
 _BANNER_STYLE = {
-    DRAFT: ("#fdecea", "#b3261e"),  # shown only for a revision after a return
-    READY: ("#fdecea", "#b3261e"),
-    QUEUED: ("#e8f0fb", "#1f5fa8"),
-    SENT: ("#e9f5ea", "#2e7d32"),
-    RETURNED: ("#fdecea", "#b3261e"),
+    DRAFT: style.ERROR_BANNER,  # shown only for a revision after a return
+    READY: style.ERROR_BANNER,
+    QUEUED: style.INFO_BANNER,
+    SENT: style.OK_BANNER,
+    RETURNED: style.ERROR_BANNER,
 }
 
 
@@ -73,11 +74,8 @@ class FilingHeader(QWidget):
         self.title.setText(" · ".join(parts))
         text = self._banner_text(row)
         if text:
-            background, foreground = _BANNER_STYLE.get(row.status, ("#fff8e1", "#6d4c00"))
-            self.banner.setStyleSheet(
-                f"#filingBanner {{ background: {background}; border: 1px solid {foreground};"
-                f" border-radius: 4px; }} #bannerMessage {{ color: {foreground}; }}"
-            )
+            banner = _BANNER_STYLE.get(row.status, style.NOTE_BANNER)
+            self.banner.setStyleSheet(banner.sheet("filingBanner", "bannerMessage"))
             self.message.setText(text)
             self.banner.setVisible(True)
         if row.status == RETURNED:
@@ -131,8 +129,5 @@ class FilingHeader(QWidget):
             + "\n"
             + self.tr("不会自动重发。请点“撤回提交”，改正后重新提交。")
         )
-        self.banner.setStyleSheet(
-            "#filingBanner { background: #fdecea; border: 1px solid #b3261e;"
-            " border-radius: 4px; } #bannerMessage { color: #b3261e; }"
-        )
+        self.banner.setStyleSheet(style.ERROR_BANNER.sheet("filingBanner", "bannerMessage"))
         self.banner.setVisible(True)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.filing_summary import PENDING, POST_HOC, PRIOR, PostHocDue, summary_due, summary_of
 from desktop.store.api import QUEUED, RETURNED, SENT, FilingRow, FilingSummary, ListQuery
+from desktop.ui import style
 from desktop.ui.labels import revision_label, status_label
 from forms.record import SHANGHAI, BadTimestamp, now, parse_timestamp
 from forms.workdays import WorkCalendar
@@ -40,11 +41,11 @@ COLUMN_IDS = tuple(c for c, _ in COLUMNS)
 
 FILING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-_LATE_COLOUR = QColor("#b3261e")
+_LATE_COLOUR = QColor(style.ERROR)
 _STATUS_COLOURS = {
-    QUEUED: QColor("#1f5fa8"),
-    SENT: QColor("#2e7d32"),
-    RETURNED: QColor("#b3261e"),
+    QUEUED: QColor(style.INFO),
+    SENT: QColor(style.OK),
+    RETURNED: QColor(style.ERROR),
 }
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -163,6 +164,7 @@ class FilingsModel(QAbstractTableModel):
         if not self.sortable(column):
             return
         key = COLUMNS[column][1]
+        assert key is not None  # sortable columns have a sort key
         descending = order == Qt.SortOrder.DescendingOrder
         if key == self._query.sort and descending == self._query.descending:
             return

@@ -16,13 +16,14 @@ from PySide6.QtCore import QDate, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QSpinBox, QTableView, QWidget
 
+from desktop.ui import style
 from forms.workdays import WorkCalendar
 
 HOLIDAY = "holiday"  # a day off of a public holiday period
 WORKDAY = "workday"  # a weekend day worked to make up for a holiday (调休上班)
 
-HOLIDAY_COLOUR = QColor("#c62828")
-WORKDAY_COLOUR = QColor("#1565c0")
+HOLIDAY_COLOUR = QColor(style.HOLIDAY)
+WORKDAY_COLOUR = QColor(style.WORKDAY)
 
 _work_calendar: WorkCalendar | None = None
 
@@ -136,7 +137,8 @@ class HolidayCalendar(QCalendarWidget):
 
     def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:  # noqa: N802
         super().paintCell(painter, rect, qdate)
-        mark = self.marks.get(qdate.toPython())
+        day = qdate.toPython()
+        mark = self.marks.get(day) if isinstance(day, date) else None
         if mark is None:
             return
         painter.save()

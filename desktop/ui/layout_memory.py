@@ -1,6 +1,7 @@
 """The main window's layout between sessions: geometry, the two splitters, list columns.
 
-Kept in the store's meta as base64 of Qt's own state blobs (``saveGeometry``,
+Kept in stored settings (``desktop.store.settings_registry``: UI_WINDOW_GEOMETRY,
+UI_SPLITTERS, UI_LIST_COLUMNS) as base64 of Qt's own state blobs (``saveGeometry``,
 ``saveState``), so a layout from another screen or Qt version is simply ignored by Qt.
 Reading or writing it never bothers the clerk: a failure is logged (store_errors.LOG).
 """
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray
 
+from desktop.store import settings_registry as settings
 from desktop.ui.store_errors import LOG, store_call
 
 if TYPE_CHECKING:
@@ -21,10 +23,6 @@ if TYPE_CHECKING:
 # keeps this many characters' width (at 1366 px the list shows status to receipt without
 # scrolling); on a narrower screen the two share the window half and half.
 FORM_MIN_EMS = 42
-
-META_GEOMETRY = "ui_window_geometry"
-META_SPLITTERS = "ui_splitters"
-META_COLUMNS = "ui_list_columns"  # the list's header state (column widths, order)
 
 
 def _encode(data: QByteArray) -> str:
@@ -44,42 +42,42 @@ class LayoutMemory:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
 
-    def _get(self, key: str) -> Any:
-        with store_call(self.window, LOG, f"window layout ({key})"):
-            return self.window.store.get_meta(key)
+    def _get(self, setting: settings.Setting[Any]) -> Any:
+        with store_call(self.window, LOG, f"window layout ({setting.key})"):
+            return setting.get(self.window.store)
         return None
 
     def restore(self) -> None:
         w = self.window
-        geometry = _decode(self._get(META_GEOMETRY))
+        geometry = _decode(self._get(settings.UI_WINDOW_GEOMETRY))
         if geometry is not None:
             w.restoreGeometry(geometry)
-        splitters = self._get(META_SPLITTERS)
+        splitters = self._get(settings.UI_SPLITTERS)
         if isinstance(splitters, list) and len(splitters) == 2:
             for splitter, text in zip((w.splitter, w.left_splitter), splitters, strict=True):
                 state = _decode(text)
                 if state is not None:
                     splitter.restoreState(state)
-        columns = self._get(META_COLUMNS)
+        columns = self._get(settings.UI_LIST_COLUMNS)
         if isinstance(columns, dict):
             w.list_panel.restore_columns(columns.get("columns"), _decode(columns.get("state")))
 
     def has_saved_geometry(self) -> bool:
-        return bool(self._get(META_GEOMETRY))
+        return bool(self._get(settings.UI_WINDOW_GEOMETRY))
 
     def has_saved_splitters(self) -> bool:
-        return self._get(META_SPLITTERS) is not None
+        return self._get(settings.UI_SPLITTERS) is not None
 
     def save(self) -> None:
         w = self.window
         with store_call(w, LOG, "window layout not saved"):
-            w.store.set_meta(META_GEOMETRY, _encode(w.saveGeometry()))
-            w.store.set_meta(
-                META_SPLITTERS,
+            settings.UI_WINDOW_GEOMETRY.set(w.store, _encode(w.saveGeometry()))
+            settings.UI_SPLITTERS.set(
+                w.store,
                 [_encode(w.splitter.saveState()), _encode(w.left_splitter.saveState())],
             )
             ids, state = w.list_panel.save_columns()
-            w.store.set_meta(META_COLUMNS, {"columns": list(ids), "state": _encode(state)})
+            settings.UI_LIST_COLUMNS.set(w.store, {"columns": list(ids), "state": _encode(state)})
 
     def first_show(self) -> None:
         """Without a remembered layout, give the list what it needs and the editor the rest."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.filing_summary import enterprise_name
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
-from desktop.ui import window_actions, window_layout
+from desktop.ui import style, window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
 from desktop.ui.labels import status_label
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
 
     def _autosave_failed(self, message: str) -> None:
         self.save_state_label.setText(self.tr("没有保存！"))
-        self.save_state_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.save_state_label.setStyleSheet(style.ERROR_TEXT_BOLD)
         show_error(self, message)
 
     # --- filing actions -----------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -37,18 +38,18 @@ from PySide6.QtWidgets import (
 
 from desktop import cert_rule_shapes as shapes
 from desktop.cert_rule_shapes import check_cert_rules
+from desktop.store import settings_registry as settings
 from desktop.store.api import UnitProfile
-from desktop.ui import i18n
+from desktop.ui import i18n, style
 from desktop.ui.form_helpers import add_row, tidy_form
 from desktop.ui.store_errors import LOG, TELL, store_call
 from forms.certificates import default_cert_rules
 from forms.definition import load_definition
 from forms.record import now
 
-# Meta keys in the store (the sync client reads the office's address and CA file too).
-META_OFFICE_URL = "office_url"
-META_CA_FILE = "ca_file"
-META_LANGUAGE = "ui_language"
+if TYPE_CHECKING:
+    from desktop.ui.connection_dialog import ConnectionDialog
+
 # Certificate rules live in the store's reference data, where the office's rules arrive
 # too: the rules edited here apply everywhere (window and ``beian validate``) until the
 # office sends newer ones.
@@ -70,7 +71,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.data_dir = Path(data_dir) if data_dir is not None else store.data_dir
-        self.connection_dialog = None
+        self.connection_dialog: ConnectionDialog | None = None
         self.setWindowTitle(self.tr("设置"))
         self.setObjectName("settingsDialog")
 
@@ -84,7 +85,7 @@ class SettingsDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.setStyleSheet(style.ERROR_TEXT)
         self.problem.hide()
 
         buttons = QDialogButtonBox()
@@ -434,7 +435,7 @@ class SettingsDialog(QDialog):
     def _show_rules_state(self) -> None:
         problem = self._rules_problem()
         self.rules_note.setText(problem)
-        self.rules_note.setStyleSheet("color: #b3261e;" if problem else "")
+        self.rules_note.setStyleSheet(style.ERROR_TEXT if problem else "")
         self.rules_note.setVisible(bool(problem))
         self._update_cert_test()
 
@@ -451,16 +452,16 @@ class SettingsDialog(QDialog):
         rules, _problem = check_cert_rules(self.rules_edit.toPlainText())
         if rules is None or self._form_problem:
             self.cert_test_result.setText(self.tr("规则有误，先改正上面的规则再试。"))
-            self.cert_test_result.setStyleSheet("color: #8a5300;")
+            self.cert_test_result.setStyleSheet(style.WARNING_TEXT)
             return
         found = shapes.matching_kinds(rules, number)
         if found:
             names = "、".join(f"{label}（{kind}）" for kind, label in found)
             self.cert_test_result.setText(self.tr("符合：%1").replace("%1", names))
-            self.cert_test_result.setStyleSheet("color: #2e7d32;")
+            self.cert_test_result.setStyleSheet(style.OK_TEXT)
         else:
             self.cert_test_result.setText(self.tr("不符合任何一条规则。"))
-            self.cert_test_result.setStyleSheet("color: #b3261e;")
+            self.cert_test_result.setStyleSheet(style.ERROR_TEXT)
 
     def _imports_tab(self) -> QWidget:
         page = QWidget()
@@ -516,13 +517,13 @@ class SettingsDialog(QDialog):
         self._load_connection()
         rules = self.store.reference().get(REFERENCE_CERT_RULES) or default_cert_rules().to_dict()
         self.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False, indent=2))
-        language = self.store.get_meta(META_LANGUAGE) or i18n.SOURCE_LANGUAGE
+        language = settings.UI_LANGUAGE.get(self.store) or i18n.SOURCE_LANGUAGE
         index = self.language.findData(language)
         self.language.setCurrentIndex(max(index, 0))
         self._update_import_summary()
 
     def _problems(self) -> list[tuple[int, QWidget, str]]:
-        found = []
+        found: list[tuple[int, QWidget, str]] = []
         rules_problem = self._rules_problem()
         if rules_problem:
             where = self.rules_edit if self._form_problem == "" else self.rules_table
@@ -560,7 +561,7 @@ class SettingsDialog(QDialog):
                 reference[REFERENCE_CERT_RULES] = rules
             if reference != self.store.reference():
                 self.store.save_reference(reference)
-            self.store.set_meta(META_LANGUAGE, self.language.currentData())
+            settings.UI_LANGUAGE.set(self.store, self.language.currentData())
         if call.failed:
             return False
         self.accept()
@@ -572,8 +573,8 @@ class SettingsDialog(QDialog):
 
         url, ca = "", ""
         with store_call(self, LOG, "connection settings"):
-            url = self.store.get_meta(META_OFFICE_URL) or ""
-            ca = self.store.get_meta(META_CA_FILE) or ""
+            url = settings.OFFICE_URL.get(self.store) or ""
+            ca = settings.CA_FILE.get(self.store) or ""
         self.office_url.setText(url)
         self.ca_file.setText(ca)
         text, style = encryption_note(url)
@@ -597,11 +598,12 @@ class SettingsDialog(QDialog):
         problem = self._rules_problem()
         if problem:
             self.rules_note.setText(problem)
-            self.rules_note.setStyleSheet("color: #b3261e;")
+            self.rules_note.setStyleSheet(style.ERROR_TEXT)
         else:
             rules, _ = check_cert_rules(self.rules_edit.toPlainText())
-            self.rules_note.setText(self.tr("规则有效，共 %n 条。", "", len(rules["rules"])))
-            self.rules_note.setStyleSheet("color: #2e7d32;")
+            count = len(rules["rules"]) if rules else 0
+            self.rules_note.setText(self.tr("规则有效，共 %n 条。", "", count))
+            self.rules_note.setStyleSheet(style.OK_TEXT)
         self.rules_note.setVisible(True)
 
     def _reset_rules(self) -> None:

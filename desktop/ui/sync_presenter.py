@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.filing_summary import enterprise_name
+from desktop.store import settings_registry as settings
 from desktop.ui import sync_status
 from desktop.ui.labels import revision_label
 from desktop.ui.store_errors import LOG, store_call
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
     from desktop.ui.sync_worker import SyncWorker
 
 log = logging.getLogger(__name__)
-
-# Sync settings and results in the store's meta (written by desktop.sync).
-META_OFFICE_URL = "office_url"
-META_LAST_SYNC = "last_sync"
 
 SYNC_STOP_WAIT_MS = 10_000
 
@@ -161,10 +158,6 @@ class SyncPresenter(QObject):
     def _on_state(self, state: str, text: str) -> None:
         if self.closing:
             return
-        if state == sync_status.NEEDS_TOKEN:
-            # The pass's own text tells a command-line user what to run; the window's
-            # wording follows with the pass's code (_on_pass_finished).
-            text = self._state[1] if self._state and self._state[0] == state else ""
         self._state = (state, text)
         # Problems of a pass the clerk asked for (F5) are said, not only shown in the label.
         manual = self._manual and state != sync_status.SYNCING
@@ -175,8 +168,6 @@ class SyncPresenter(QObject):
             self.notices.dismiss("connection")
         elif state == sync_status.NOT_CONFIGURED and manual:
             self._offer_connection(self._no_office_text() if not self.office_url() else text)
-        if state == sync_status.NOT_CONFIGURED and not self.office_url():
-            self._state = (state, self._no_office_text())  # not "run beian connect"
         elif state in (sync_status.OFFLINE, sync_status.PROBLEM) and manual:
             self.window.statusBar().showMessage(text, 15000)
         self.update_status()
@@ -195,7 +186,8 @@ class SyncPresenter(QObject):
         from desktop.sync import engine
 
         if result.state == engine.NEEDS_TOKEN:
-            self._ask_for_token(getattr(result, "code", None))
+            problem = result.problem
+            self._ask_for_token(problem.code if problem is not None else None)
         # Warnings (the PC's clock is off, unusable reference data) once per session each:
         # the next pass, minutes later, would say the same.
         for text in result.warnings:
@@ -205,10 +197,10 @@ class SyncPresenter(QObject):
 
     # --- asking the clerk -----------------------------------------------------------------
     def _ask_for_token(self, code: object) -> None:
-        """A token is needed: ``code`` (desktop.sync.messages.Code) says whether the office
+        """A token is needed: ``code`` (desktop.sync.problems.Code) says whether the office
         refused the saved one or none is saved. Worded here for a window user: the
         button opens the connection dialog (the command line words it for its users)."""
-        from desktop.sync.messages import Code
+        from desktop.sync.problems import Code
 
         if code == Code.TOKEN_REJECTED:
             why = self.tr(
@@ -251,14 +243,14 @@ class SyncPresenter(QObject):
     # --- the connection -------------------------------------------------------------------
     def office_url(self) -> str:
         with store_call(self.window, LOG, "office address"):
-            return str(self.store.get_meta(META_OFFICE_URL) or "")
+            return settings.OFFICE_URL.get(self.store) or ""
         return ""
 
     def update_status(self) -> None:
         state, text = self._state or ("", "")
         last_sync = None
         with store_call(self.window, LOG, "last sync"):
-            last_sync = self.store.get_meta(META_LAST_SYNC)
+            last_sync = settings.LAST_SYNC.get(self.store)
         self.window.sync_status.show_status(state, text, url=self.office_url(), last_sync=last_sync)
 
     def connection_saved(self) -> None:

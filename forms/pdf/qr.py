@@ -53,7 +53,7 @@ def modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
 
 
-def draw(canvas, payload: str, x: float, y: float, size: float) -> bool:
+def draw(canvas: Any, payload: str, x: float, y: float, size: float) -> bool:
     """Draw the code with its lower-left corner at (x, y), ``size`` points wide.
 
     False (nothing drawn) when the payload cannot be a QR code at all: only an absurd

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import style
 from forms.definition import FormDefinition
 from forms.problems import Problem
 
 # Dark enough to read on white and on the usual light window colours (WCAG AA).
-ERROR_COLOUR = "#b3261e"
-WARNING_COLOUR = "#8a5300"
+ERROR_COLOUR = style.ERROR
+WARNING_COLOUR = style.WARNING
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 # Lines of text the summary list always has room for, whatever it holds: two problems of
 # two lines each, four short ones, or the lateness warning where the editor is narrowest

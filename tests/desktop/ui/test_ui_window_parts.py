@@ -118,17 +118,17 @@ def test_column_widths_are_remembered(qtbot, store, tmp_path):
 
 
 def test_a_layout_saved_for_other_columns_is_ignored(qtbot, store, tmp_path):
+    from desktop.store import settings_registry as settings
     from desktop.ui.filings_model import COLUMN_IDS
-    from desktop.ui.layout_memory import META_COLUMNS
 
     first = MainWindow(store, data_dir=tmp_path / "data")
     qtbot.addWidget(first)
     column = COLUMN_IDS.index("lead_unit")
     first.list_panel.table.setColumnWidth(column, 333)
     first.close()
-    saved = store.get_meta(META_COLUMNS)
+    saved = settings.UI_LIST_COLUMNS.get(store)
     # As an older desk with other columns would have saved it.
-    store.set_meta(META_COLUMNS, dict(saved, columns=["status", "enterprise", "receipt"]))
+    settings.UI_LIST_COLUMNS.set(store, dict(saved, columns=["status", "enterprise", "receipt"]))
     again = MainWindow(store, data_dir=tmp_path / "data")
     qtbot.addWidget(again)
     assert again.list_panel.table.columnWidth(column) != 333
