@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -32,11 +35,17 @@ from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
 from desktop.ui import style, window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
+from desktop.ui.filing_header import FilingHeader
+from desktop.ui.filings_list import FilingsListPanel
+from desktop.ui.filings_model import FilingsModel
+from desktop.ui.history import HistoryPanel
 from desktop.ui.labels import status_label
 from desktop.ui.layout_memory import LayoutMemory
+from desktop.ui.notices import NoticeArea
 from desktop.ui.store_errors import LOG, TELL, store_call
 from desktop.ui.submit_dialogs import confirm_discard, confirm_submit, explain_errors
 from desktop.ui.sync_presenter import SyncPresenter
+from desktop.ui.sync_status import SyncStatusButton
 from desktop.ui.window_dialogs import WindowDialogs
 from forms.definition import FormDefinition, load_definition
 from forms.record import new_filing
@@ -65,6 +74,22 @@ class MainWindow(QMainWindow):
 
     filingShown = Signal(str)  # noqa: N815 - the id now in the editor
 
+    # Made by window_layout.build and window_actions.build.
+    model: FilingsModel
+    list_panel: FilingsListPanel
+    history: HistoryPanel
+    header: FilingHeader
+    editor: Any  # desktop.ui.editor.FilingEditor (imported when the window is built)
+    empty_page: QWidget
+    stack: QStackedWidget
+    left_splitter: QSplitter
+    splitter: QSplitter
+    notices: NoticeArea
+    sync_status: SyncStatusButton
+    save_state_label: QLabel
+    counts_label: QLabel
+    toolbar: QToolBar
+
     def __init__(
         self,
         store,
@@ -82,7 +107,7 @@ class MainWindow(QMainWindow):
         self._row: FilingRow | None = None
         self._context: dict = {}
         self._first_show_done = False
-        self.preview_dialog = None
+        self.preview_dialog: Any = None  # the PreviewDialog last opened
         self.prepare_job: Any = None  # desktop.ui.app: the background start-up checks
 
         self.setWindowTitle(self.tr("涉企行政执法检查备案"))
@@ -138,7 +163,7 @@ class MainWindow(QMainWindow):
         self.header.unqueueRequested.connect(self.unqueue)
         self.empty_new_button.clicked.connect(self.new_filing)
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
 
     # --- showing filings ----------------------------------------------------------------
@@ -442,7 +467,7 @@ class MainWindow(QMainWindow):
         """丢弃草稿 (Ctrl+Shift+D): after a confirmation, a never-submitted draft leaves the
         list for good; the store keeps its content and history (a "discarded" event)."""
         row = self._row
-        if not window_actions.discardable(row):
+        if row is None or not window_actions.discardable(row):
             return False
         self.autosave.flush()
         if not confirm_discard(self, enterprise_name(row.filing)):
@@ -520,7 +545,7 @@ class MainWindow(QMainWindow):
         self.sync_presenter.stop()
         self.layout_memory.save()
         app = QApplication.instance()
-        if app is not None and not closing_again:
+        if isinstance(app, QApplication) and not closing_again:
             with contextlib.suppress(RuntimeError, TypeError):
                 app.focusChanged.disconnect(self._focus_changed)
         super().closeEvent(event)

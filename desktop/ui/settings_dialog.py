@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 REFERENCE_CERT_RULES = "cert_rules"
 
 LEADER_FIELDS = ("name", "title", "phone", "cert_no")
+_W = TypeVar("_W", bound=QWidget)
 _NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # what the completer matches and inserts
 _OFFICER_ROLE = Qt.ItemDataRole.UserRole + 2  # position in the roster
 _RULE_COLUMNS = ("kind", "label", "shape", "text", "min_length", "max_length")
@@ -144,7 +145,8 @@ class SettingsDialog(QDialog):
         self.leader_completer.setCompletionRole(_NAME_ROLE)
         self.leader_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.leader_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.leader_completer.activated[QModelIndex].connect(self._leader_chosen)
+        # The index overload (the stubs do not know signal overloads by subscript).
+        self.leader_completer.activated[QModelIndex].connect(self._leader_chosen)  # type: ignore[index]
         self.leader["name"].setCompleter(self.leader_completer)
         return page
 
@@ -339,8 +341,9 @@ class SettingsDialog(QDialog):
         names = (_RULE_COLUMNS[c] for c in range(len(_RULE_COLUMNS)))
         for column, (widget, name) in enumerate(zip(widgets, names, strict=True)):
             widget.setObjectName(f"rule_{name}")
+            header = table.horizontalHeaderItem(column)
             widget.setAccessibleName(
-                table.horizontalHeaderItem(column).text()
+                (header.text() if header is not None else "")
                 + self.tr("（第 %1 条）").replace("%1", str(row + 1))
             )
             table.setCellWidget(row, column, widget)
@@ -370,26 +373,29 @@ class SettingsDialog(QDialog):
             self.rules_table.removeRow(row)
             self._form_edited()
 
+    def _cell(self, row: int, column: int, kind: type[_W]) -> _W:
+        widget = self.rules_table.cellWidget(row, column)
+        assert isinstance(widget, kind)  # every cell gets its widget in _add_rule_row
+        return widget
+
     def _update_text_cell(self, row: int) -> None:
-        shape = self.rules_table.cellWidget(row, 2).currentData()
-        text = self.rules_table.cellWidget(row, 3)
+        shape = self._cell(row, 2, QComboBox).currentData()
+        text = self._cell(row, 3, QLineEdit)
         text.setEnabled(shape in (shapes.PREFIX_DIGITS, shapes.CUSTOM))
         placeholder = {shapes.PREFIX_DIGITS: self.tr("如 JT"), shapes.CUSTOM: self.tr("正则表达式")}
         text.setPlaceholderText(placeholder.get(shape, ""))
 
     def _rule_forms(self) -> list[shapes.RuleForm]:
-        table = self.rules_table
         forms = []
-        for row in range(table.rowCount()):
-            cell = table.cellWidget
+        for row in range(self.rules_table.rowCount()):
             forms.append(
                 shapes.RuleForm(
-                    kind=cell(row, 0).text(),
-                    label=cell(row, 1).text(),
-                    shape=cell(row, 2).currentData(),
-                    text=cell(row, 3).text(),
-                    min_length=cell(row, 4).value(),
-                    max_length=cell(row, 5).value(),
+                    kind=self._cell(row, 0, QLineEdit).text(),
+                    label=self._cell(row, 1, QLineEdit).text(),
+                    shape=self._cell(row, 2, QComboBox).currentData(),
+                    text=self._cell(row, 3, QLineEdit).text(),
+                    min_length=self._cell(row, 4, QSpinBox).value(),
+                    max_length=self._cell(row, 5, QSpinBox).value(),
                 )
             )
         return forms

@@ -59,10 +59,10 @@ def discardable(row: FilingRow | None) -> bool:
 @dataclass(frozen=True)
 class ActionSpec:
     name: str  # window attribute act_<name>; objectName act<Name>
-    text: str  # Chinese source text (translated in CONTEXT)
+    text: object  # QT_TRANSLATE_NOOP's result: the Chinese source text (CONTEXT)
     handler: str  # the window method run on trigger (dotted: a part's, e.g. dialogs.about)
     shortcut: QKeySequence.StandardKey | str | None = None
-    tip: str = ""
+    tip: object = ""
     enabled_when: EnabledWhen = always
     args: tuple[object, ...] = ()  # passed to the handler
 
@@ -186,7 +186,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 SEPARATOR = "-"
 # Menu title → action names in order (SEPARATOR: a line).
-MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
+MENUS: tuple[tuple[object, tuple[str, ...]], ...] = (
     (
         QT_TRANSLATE_NOOP("MainWindow", "文件(&F)"),
         ("new", "new_similar", "save", "preview", SEPARATOR, "quit"),
@@ -212,8 +212,8 @@ TOOLBAR: tuple[str, ...] = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+def _tr(text: object) -> str:
+    return QCoreApplication.translate(CONTEXT, str(text))
 
 
 def _make(window: QMainWindow, spec: ActionSpec) -> QAction:
