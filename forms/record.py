@@ -23,6 +23,8 @@ from forms.definition import (
     FormDefinition,
     load_definition,
 )
+from forms.json_limits import JsonLimitError, revision_problem
+from forms.json_limits import loads as bounded_json
 from forms.problems import Problem, problem
 
 Filing = dict[str, Any]
@@ -87,9 +89,13 @@ def parse(data: str | bytes) -> Filing:
     elif len(data) > MAX_DOCUMENT_BYTES:
         raise NotAFiling(f"文件过大（超过 {MAX_DOCUMENT_BYTES // 1000} KB），不是备案表")
     try:
-        value = json.loads(data)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        value = bounded_json(data)
+    except JsonLimitError as exc:
+        raise NotAFiling(str(exc)) from None
+    except json.JSONDecodeError as exc:
         raise NotAFiling(f"不是有效的 JSON：{exc}") from None
+    if isinstance(value, dict) and (too_high := revision_problem(value.get("revision"))):
+        raise NotAFiling(too_high)
     if _has_lone_surrogate(value):
         # JSON may spell half of a UTF-16 pair ("\\ud800"); no text can hold it, and
         # everything that encodes the filing next (digest, SQLite, PDF) would fail on it.

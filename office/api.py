@@ -33,6 +33,7 @@ from office import (
     contract,
     filings,
     intake,
+    limits,
     reference,
     schemas,
     tokens,
@@ -41,12 +42,13 @@ from office import (
 )
 from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
-from office.store import OfficeStore
+from office.store import OfficeStore, StoreUnwritable
 
 DEFAULT_RATE_LIMIT = 600  # requests per minute per token; a sync pass sends one by one
 BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited on forever
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
+STORE_RETRY_AFTER = "60"  # seconds; a full disk is not freed in less
 _HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
 _PAGE_HEADERS = {  # the public pages: never cached, indexed, sniffed or scripted
     "Cache-Control": "no-store",
@@ -194,11 +196,22 @@ def _unit_token(
 UnitToken = Annotated[tokens.TokenInfo, Depends(_unit_token)]
 
 
-def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> FastAPI:
+def create_app(
+    store: OfficeStore,
+    *,
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+    api_docs: bool = False,
+    office_key: dict[str, str] | None = None,
+) -> FastAPI:
+    # /docs and /redoc load their scripts from a CDN: never served. The raw description
+    # (/openapi.json, no scripts) only when asked for (`serve --api-docs`).
     app = FastAPI(
         title="优化营商环境部门备案接收服务",
         description="湘潭市涉企行政执法检查备案：备案桌面程序与优化营商环境部门之间的接口。",
         version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if api_docs else None,
     )
     app.add_middleware(RequestLog)
     app.state.store = store
@@ -226,6 +239,12 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         body = {"error": "bad_request", "message": "请求的参数不正确。"}
         return JSONResponse(body, status_code=400)
 
+    @app.exception_handler(StoreUnwritable)
+    async def unwritable(request: Request, exc: StoreUnwritable) -> JSONResponse:
+        log_event("store_unwritable", level=logging.ERROR, path=request.url.path)
+        body = {"error": "store_unwritable", "message": str(exc)}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": STORE_RETRY_AFTER})
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
         log_event(
@@ -244,13 +263,14 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         responses={
             200: {"model": schemas.Receipt, "description": "此版次此前已受理：同一回执"},
             409: {"model": schemas.Stale, "description": "conflict 或 stale_revision"},
-            **schemas.refusals(400, 401, 403, 408, 413, 422, 429),
+            **schemas.refusals(400, 401, 403, 408, 413, 415, 422, 429, 503),
         },
         openapi_extra=JSON_BODY,
         summary="提交一份备案表（一个版次）",
     )
     async def submit_filing(request: Request, token: UnitToken) -> JSONResponse:
         try:
+            limits.check_json_content_type(request.headers.get("content-type"))
             body = await _read_body(request)
         except Refusal as exc:
             log_event("submit", decision=exc.error, status=exc.status, unit=token.unit)
@@ -336,13 +356,32 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
             raise not_found(f"没有这个表单版本：{form[:80]}。")
         return JSONResponse(found, media_type="application/schema+json")
 
-    @app.get("/api/v1/health", response_model=schemas.Health, summary="服务状态与服务器时间")
+    @app.get(
+        "/api/v1/health",
+        response_model=schemas.Health,
+        responses={503: {"model": schemas.Health, "description": "数据库无法写入（磁盘已满）"}},
+        summary="服务状态与服务器时间",
+    )
     def health() -> JSONResponse:
         with store.read() as db:
             db.execute("SELECT 1").fetchone()
-        return JSONResponse(
-            {"status": "ok", "time": format_timestamp(now()), "version": __version__}
-        )
+        answer = {"status": "ok", "time": format_timestamp(now()), "version": __version__}
+        if not store.can_write():
+            log_event("store_unwritable", level=logging.ERROR, path="/api/v1/health")
+            answer.update(status="store_unwritable", message=str(StoreUnwritable()))
+            return JSONResponse(answer, status_code=503, headers={"Retry-After": STORE_RETRY_AFTER})
+        return JSONResponse(answer)
+
+    @app.get(
+        "/api/v1/office-key",
+        response_model=schemas.OfficeKey,
+        responses=schemas.refusals(404),
+        summary="办公室的公钥（核对离线回执文件的签名）",
+    )
+    def get_office_key() -> JSONResponse:
+        if office_key is None:
+            raise not_found("本服务没有配置签名密钥。")
+        return JSONResponse(office_key, headers={"Cache-Control": "no-cache"})
 
     @app.get(
         "/api/v1/verify/{filing_id}",

@@ -78,9 +78,10 @@ class Reference(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "store_unwritable"]
     time: str
     version: str
+    message: str | None = Field(None, description="only when the store cannot write")
 
 
 class Officer(BaseModel):
@@ -111,6 +112,13 @@ class Verification(BaseModel):
     inspection_date: dict[str, str | None] | None = None
     inspection_date_text: str | None = None
     officers: list[Officer] | None = None
+
+
+class OfficeKey(BaseModel):
+    format: str = Field(description="beian-office-key/1")
+    algorithm: str = Field(description="ed25519")
+    public_key: str = Field(description="公钥（32 字节，Base64）")
+    fingerprint: str = Field(description="公钥指纹，供人工核对")
 
 
 class CodeLookup(BaseModel):

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from forms.normalize import name_key
 from forms.record import format_timestamp, now
 from office.errors import OfficeError
+from office.unit_names import check_new_unit
 
 # A token is 43 URL-safe characters (256 bits); anything much longer is not one of ours.
 MAX_TOKEN_LENGTH = 200
@@ -54,8 +55,11 @@ def token_hash(token: str) -> str:
 
 
 def create(db: Database, unit: str) -> tuple[int, str]:
-    """Issue a token for ``unit``; returns (token id, the token). Only its hash is kept."""
-    unit = checked_unit(unit)
+    """Issue a token for ``unit``; returns (token id, the token). Only its hash is kept.
+
+    The name is checked as a new unit name (``office.unit_names``): what no filing can
+    match, and look-alikes of units that already hold a token, are refused."""
+    unit = check_new_unit(unit, (t.unit for t in all_tokens(db)))
     token = secrets.token_urlsafe(32)
     cursor = db.execute(
         "INSERT INTO tokens (unit, hash, created_at) VALUES (?, ?, ?)",

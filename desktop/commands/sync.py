@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +63,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="办公室用 beian-office export-changes 导出的文件")
     p.set_defaults(handler=run_import_changes)
 
+    p = sub.add_parser("import-office-key", help="导入办公室的公钥文件（离线单位，只需一次）")
+    p.add_argument("file", help="办公室用 beian-office key export 导出的文件")
+    p.set_defaults(handler=run_import_office_key)
+
 
 # --- helpers ------------------------------------------------------------------------------
 
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """Text from a file or the office, safe for a terminal: control, format (bidi),
+    private-use and line-separator characters are shown as ``\\uXXXX``; line breaks stay."""
+    return "".join(
+        ch if ch == "\n" or unicodedata.category(ch) not in _UNPRINTABLE else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+_UNPRINTABLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 
 
 def open_store(data_dir: Path) -> Any:
@@ -160,6 +177,36 @@ def run_connect(args: argparse.Namespace) -> int:
     return _with_store(args, connect)
 
 
+def run_import_office_key(args: argparse.Namespace) -> int:
+    from desktop.sync import office_key
+    from forms import json_limits
+
+    try:
+        with Path(args.file).expanduser().open("rb") as fh:
+            data = fh.read(4097)
+        document = json_limits.loads(data.decode("utf-8-sig")) if len(data) <= 4096 else None
+    except OSError as exc:
+        _err(f"beian import-office-key: 无法读取文件：{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    except (UnicodeDecodeError, ValueError):
+        document = None
+    key = office_key.parse_key_document(document)
+    if key is None:
+        _err("beian import-office-key: 文件不是办公室的公钥文件（beian-office key export 导出）。")
+        return EXIT_BAD_INPUT
+
+    def save(store: Any) -> int:
+        old = office_key.load(store)
+        office_key.save(store, key)
+        if old is not None and old.public_key != key.public_key:
+            print(f"注意：已替换此前保存的办公室公钥（指纹 {old.fingerprint}）。")
+        print(f"已保存办公室公钥。指纹：{key.fingerprint}")
+        print("请与办公室核对这串指纹（例如电话确认），一致才说明文件没有被调换。")
+        return EXIT_OK
+
+    return _with_store(args, save)
+
+
 # --- queue --------------------------------------------------------------------------------
 
 
@@ -241,7 +288,7 @@ def print_result(store: Any, result: Any) -> None:
     for fid, rev, receipt in result.sent:
         print(f"已备案：{_row_label(store, fid, rev)}，回执号 {receipt}")
     for fid, rev, reason in result.returned:
-        print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{reason}")
+        print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{printable(reason)}")
     for f in result.failed:
         kind = "被拒收（需修改后重新提交）" if f.permanent else "未发送（稍后自动重试）"
         print(f"{kind}：{_row_label(store, f.id, f.revision)}")
@@ -334,6 +381,7 @@ def run_export_bundle(args: argparse.Namespace) -> int:
 
 def run_import_changes(args: argparse.Namespace) -> int:
     from desktop.sync.bundle import BundleError, import_changes, read_changes_file
+    from desktop.sync.office_key import ChangesRefused
 
     try:
         data = read_changes_file(Path(args.file).expanduser())
@@ -342,11 +390,15 @@ def run_import_changes(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     def apply(store: Any) -> int:
-        applied = import_changes(store, data)
+        try:
+            applied = import_changes(store, data)
+        except ChangesRefused as exc:
+            _err(f"beian import-changes: {exc}")
+            return EXIT_REFUSED
         for fid, rev, receipt in applied.sent:
-            print(f"已备案：{_row_label(store, fid, rev)}，回执号 {receipt}")
+            print(f"已备案：{_row_label(store, fid, rev)}，回执号 {printable(receipt)}")
         for fid, rev, reason in applied.returned:
-            print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{reason}")
+            print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{printable(reason)}")
         if applied.bad:
             print(f"有 {applied.bad} 条记录无法识别，已跳过。")
         if not applied.sent and not applied.returned:

@@ -90,6 +90,12 @@ CA_FILE: Setting[str | None] = Setting(
 OFFICE_TIMEOUT_S: Setting[float | None] = Setting(
     "office_timeout_s", None, _number, "seconds to wait for an answer; None: the default"
 )
+OFFICE_PUBLIC_KEY: Setting[dict[str, Any] | None] = Setting(
+    "office_public_key",
+    None,
+    _object,
+    "the office's Ed25519 public key (base64) and fingerprint, for checking changes files",
+)
 
 # --- written by a sync pass (desktop.sync.engine) ---------------------------------------
 CHANGES_CURSOR: Setting[str | None] = Setting(
@@ -143,6 +149,7 @@ ALL: tuple[Setting[Any], ...] = (
     OFFICE_URL,
     CA_FILE,
     OFFICE_TIMEOUT_S,
+    OFFICE_PUBLIC_KEY,
     CHANGES_CURSOR,
     REFERENCE_ETAG,
     LAST_SYNC,

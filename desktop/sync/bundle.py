@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.store import settings_registry as settings
+from desktop.sync import office_key
 from desktop.sync.changes import Applied, apply_changes
+from forms import json_limits
 from forms.record import format_timestamp, now
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 BUNDLE_FORMAT = "beian-bundle/1"
 CHANGES_FORMAT = "beian-changes/1"
 MAX_CHANGES_FILE_BYTES = 64 * 1024 * 1024
+MAX_CHANGES = 200_000  # entries of one changes file: years of a busy unit
 
 
 class BundleError(ValueError):
@@ -86,8 +89,10 @@ def read_changes_file(path: Path) -> dict[str, Any]:
     if len(data) > MAX_CHANGES_FILE_BYTES:
         raise BundleError("文件过大，不是办公室导出的回执文件。")
     try:
-        value = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        value = json_limits.loads(data.decode("utf-8-sig"), max_items=MAX_CHANGES)
+    except json_limits.JsonLimitError as exc:
+        raise BundleError(f"不是办公室导出的回执文件：{exc}。") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise BundleError("文件不是有效的 JSON，不是办公室导出的回执文件。") from None
     if not isinstance(value, dict) or value.get("format") != CHANGES_FORMAT:
         raise BundleError(
@@ -100,6 +105,9 @@ def read_changes_file(path: Path) -> dict[str, Any]:
 
 
 def import_changes(store: StoreProtocol, data: dict[str, Any]) -> Applied:
+    """Apply a changes file that ``office_key.check_changes_file`` lets through; raises
+    ``office_key.ChangesRefused`` (and changes nothing) otherwise."""
+    office_key.check_changes_file(store, data)
     applied = apply_changes(store, data["changes"], now_text=format_timestamp(now()))
     cursor = data.get("cursor")
     if isinstance(cursor, str | int) and not isinstance(cursor, bool):

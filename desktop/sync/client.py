@@ -17,7 +17,7 @@ import httpx
 
 from desktop.sync.config import MAX_CONNECT_TIMEOUT_S, OfficeConfig, tls_context
 from desktop.sync.problems import Code, Problem, ProblemError
-from forms import __version__
+from forms import __version__, json_limits
 
 # Reference data (with form definitions) is the largest answer; anything beyond this is
 # not the office talking.
@@ -39,6 +39,10 @@ class CertificateError(Unreachable):
 
 class NoAnswer(OfficeError):  # noqa: N818
     """The request may have reached the office, but no complete answer came back."""
+
+
+# A changes page has 500 entries, the reference data a few hundred dates a year.
+MAX_LIST_ITEMS = 100_000
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,9 @@ class OfficeClient:
         params = {"since": since} if since else None
         return self._request("GET", "changes", params=params)
 
+    def office_key(self) -> Reply:
+        return self._request("GET", "office-key")
+
     def reference(self, etag: str | None) -> Reply:
         headers = {"If-None-Match": etag} if etag else None
         return self._request("GET", "reference", headers=headers)
@@ -179,7 +186,7 @@ class OfficeClient:
         body: Any = None
         if data:
             try:
-                body = json.loads(bytes(data).decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                body = json_limits.loads(bytes(data).decode("utf-8"), max_items=MAX_LIST_ITEMS)
+            except (UnicodeDecodeError, ValueError):  # JSONDecodeError, JsonLimitError
                 body = None
         return Reply(response.status_code, dict(response.headers), body, len(data))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import token_keyring
 from desktop.store import settings_registry as settings
+from desktop.sync import office_key
 from desktop.sync.client import OfficeClient, OfficeError
 from desktop.sync.config import (
     ConfigError,
@@ -107,7 +108,23 @@ def check_connection(store: StoreProtocol) -> Check:
     if reply.status != 200:
         problem = Problem.of(Code.BAD_ANSWER, status=reply.status)
         return Check(NOT_AN_OFFICE, problem, config.encrypted)
+    _take_office_key(store, config, token)
     return Check(OK, Problem.of(Code.CONNECTED), config.encrypted)
+
+
+def _take_office_key(store: Any, config: OfficeConfig, token: str) -> None:
+    """Keep the office's public key, for checking offline changes files later.
+
+    It comes over the connection just checked (TLS, the token accepted); an office that
+    serves none (an older version) leaves the stored key as it was."""
+    try:
+        with OfficeClient(config, token) as client:
+            reply = client.office_key()
+    except OfficeError:
+        return
+    key = office_key.parse_key_document(reply.body) if reply.status == 200 else None
+    if key is not None:
+        office_key.save(store, key)
 
 
 def check_data_dir(data_dir: Any) -> Check:

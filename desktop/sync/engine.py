@@ -188,7 +188,12 @@ class SyncPass:
         if not isinstance(office_time, str):
             self.result.state = OFFLINE
             if reply.status >= 500 or reply.status in RETRYABLE_4XX:
-                self.result.add_error(Problem.of(Code.SERVER_BUSY, status=reply.status))
+                # e.g. 503 "the office's disk is full": its own words say more than ours
+                self.result.add_error(
+                    Problem.of(
+                        Code.SERVER_BUSY, status=reply.status, office=reply.office_message() or ""
+                    )
+                )
             else:
                 self.result.add_error(Problem.of(Code.NOT_AN_OFFICE, status=reply.status))
             raise _Stop
@@ -314,7 +319,8 @@ class SyncPass:
             )
             return
         if status in RETRYABLE_4XX or status >= 500:
-            self._transient(item, Problem.of(Code.SERVER_BUSY, status=status), reply)
+            office = (reply.office_message() or "") if status == 503 else ""
+            self._transient(item, Problem.of(Code.SERVER_BUSY, status=status, office=office), reply)
             return
         # 3xx, 404, 405 ...: not the office's API answering; try again later.
         self._transient(item, Problem.of(Code.BAD_ANSWER, status=status), reply)

@@ -73,6 +73,12 @@ def how_to_get_a_keyring() -> str:
     )
 
 
+def _office_words(p: Problem) -> str:
+    """The office's own message (already Chinese, for the clerk), when it sent one."""
+    office = p.params.get("office")
+    return office if isinstance(office, str) else ""
+
+
 def _refused(p: Problem) -> str:
     office = p.params.get("office")
     if isinstance(office, str) and office:
@@ -116,7 +122,9 @@ _TERMINAL: dict[Code, Callable[[Problem], str]] = {
     ),
     Code.BAD_ANSWER: lambda p: BAD_ANSWER.format(status=p.params.get("status", "")),
     Code.TOO_MANY_CHANGES: lambda p: BAD_ANSWER.format(status="（变更过多）"),
-    Code.SERVER_BUSY: lambda p: SERVER_BUSY.format(status=p.params.get("status", "")),
+    Code.SERVER_BUSY: lambda p: (
+        _office_words(p) or SERVER_BUSY.format(status=p.params.get("status", ""))
+    ),
     Code.TOKEN_REJECTED: lambda p: TOKEN_REJECTED,
     Code.CONNECTED: lambda p: CONNECTED,
     Code.REFUSED: _refused,

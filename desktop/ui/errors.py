@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop.log_files import OwnerOnlyRotatingFileHandler
 from forms.record import SHANGHAI
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def setup_logging(data_dir: Path) -> Path:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
             break
     else:
-        handler = RotatingFileHandler(
+        handler = OwnerOnlyRotatingFileHandler(
             path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         )
         handler.setFormatter(ShanghaiTimeFormatter(LOG_FORMAT))

@@ -57,6 +57,12 @@ def _no_answer(p: Problem) -> str:
     ).replace("%1", why)
 
 
+def _office_words(p: Problem) -> str:
+    """The office's own message (e.g. 503: its disk is full), already worded for the clerk."""
+    office = p.params.get("office")
+    return office if isinstance(office, str) else ""
+
+
 def _refused(p: Problem) -> str:
     office = p.params.get("office")
     if isinstance(office, str) and office:
@@ -117,8 +123,9 @@ _WINDOW: dict[Code, Callable[[Problem], str]] = {
     Code.TOO_MANY_CHANGES: lambda p: _tr(
         "备案办公室发来的变更过多，无法识别。稍后会自动重试，不会重复备案。"
     ),
-    Code.SERVER_BUSY: lambda p: _fill(
-        _tr("备案办公室暂时无法处理（HTTP %1）。稍后会自动重试。"), p, "status"
+    Code.SERVER_BUSY: lambda p: (
+        _office_words(p)
+        or _fill(_tr("备案办公室暂时无法处理（HTTP %1）。稍后会自动重试。"), p, "status")
     ),
     Code.TOKEN_REJECTED: lambda p: _tr(
         "备案办公室不认可本单位的令牌（可能已被收回或输入有误）。"

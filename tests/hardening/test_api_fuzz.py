@@ -55,7 +55,7 @@ def fuzzed_office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeSe
     # No rate limit: the fuzzer sends hundreds of requests a minute with one token, and
     # a wall of 429s would hide what the routes behind the limit do.
     server = OfficeServer.start(
-        tmp_path_factory.mktemp("fuzzed-office"), extra_args=["--rate-limit", "0"]
+        tmp_path_factory.mktemp("fuzzed-office"), extra_args=["--rate-limit", "0", "--api-docs"]
     )
     try:
         yield server
@@ -101,6 +101,7 @@ OPERATIONS = [
     ("GET", "/api/v1/changes", (POSITIVE, NEGATIVE)),
     ("GET", "/api/v1/reference", (POSITIVE,)),
     ("GET", "/api/v1/health", (POSITIVE,)),
+    ("GET", "/api/v1/office-key", (POSITIVE,)),
     ("GET", "/api/v1/forms/{form}/schema", (POSITIVE,)),  # any text is a form id to ask for
     ("GET", "/api/v1/verify/{filing_id}", (POSITIVE, NEGATIVE)),
     ("GET", "/verify/{filing_id}", (POSITIVE, NEGATIVE)),

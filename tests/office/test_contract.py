@@ -102,7 +102,9 @@ def test_the_schema_comes_from_the_definition():
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory):
-    with OfficeServer.start(tmp_path_factory.mktemp("contract-office")) as server:
+    # --api-docs: /openapi.json is served only when asked for.
+    folder = tmp_path_factory.mktemp("contract-office")
+    with OfficeServer.start(folder, extra_args=["--api-docs"]) as server:
         yield server
 
 
