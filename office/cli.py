@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from forms import __version__
 from office import logs
+from office.enterprise import cli as enterprise_cli
 from office.errors import OfficeError
 from office.logs import log_event
 from office.staff import Actor
@@ -228,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="输出 JSON 数组")
     p.set_defaults(handler=_notifications)
+
+    enterprise_cli.register(sub, common, acting)  # evaluations, complaint, visits
     return parser
 
 

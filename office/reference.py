@@ -39,7 +39,11 @@ SECTIONS = (
     "cert_rules",
     "forms",
     "verify_url",
+    "complaint_contact",
 )
+# Sections for the office's own pages only, not sent to desks.
+OFFICE_ONLY = ("complaint_contact",)
+MAX_CONTACT_LENGTH = 200
 MAX_URL_LENGTH = 200
 MAX_LIST_ITEMS = 100_000
 MAX_NAME_LENGTH = 100
@@ -65,7 +69,8 @@ class Reference:
 
     def answer(self) -> dict[str, Any]:
         """The body of ``GET /api/v1/reference``."""
-        return {"version": self.version, "verify_url": "", **self.data}
+        shared = {k: v for k, v in self.data.items() if k not in OFFICE_ONLY}
+        return {"version": self.version, "verify_url": "", **shared}
 
     @property
     def etag(self) -> str:
@@ -164,7 +169,18 @@ def check(given: Any) -> dict[str, Any]:
         out["forms"] = _check_forms(given["forms"])
     if "verify_url" in given:
         out["verify_url"] = check_verify_url(given["verify_url"])
+    if "complaint_contact" in given:
+        out["complaint_contact"] = _check_complaint_contact(given["complaint_contact"])
     return out
+
+
+def _check_complaint_contact(value: Any) -> str:
+    """How an enterprise complains to the office directly (the public page shows it)."""
+    if not isinstance(value, str) or len(value.strip()) > MAX_CONTACT_LENGTH:
+        raise OfficeError(
+            f"投诉联系方式（complaint_contact）应为文字，最多 {MAX_CONTACT_LENGTH} 个字符。"
+        )
+    return " ".join(value.split())
 
 
 def check_verify_url(value: Any) -> str:

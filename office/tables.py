@@ -208,3 +208,63 @@ audit = Table(
     Column("details", Text, nullable=False),
     sqlite_autoincrement=True,
 )
+
+# --- the enterprise's page (visits, evaluations, complaints) --------------------------------
+# What an enterprise tells the office on the QR page. Never reaches the inspecting unit:
+# no change, feed or unit route reads these tables (office/enterprise/).
+
+# One evaluation per filing revision; a second within the edit window replaces it.
+# A complaint is the same row with ``complaint`` = 1: an office task with a state and a
+# reply the enterprise reads on the page.
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("satisfaction", Integer, nullable=False),
+    Column("disrupted", Integer, nullable=False),
+    Column("principal_required", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("complaint", Integer, nullable=False),
+    Column("contact", Text, nullable=False),  # for a call-back; "" when none was left
+    Column("created_at", Text, nullable=False),  # the first one: the edit window starts here
+    Column("at", Text, nullable=False),  # the latest edit
+    Column("complaint_state", Text),  # received / in_progress / done; NULL: not a complaint
+    Column("reply", Text, nullable=False),
+    Column("replied_at", Text),
+    PrimaryKeyConstraint("id", "revision"),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+    CheckConstraint(
+        "complaint_state IS NULL OR complaint_state IN ('received', 'in_progress', 'done')",
+        name="complaint_state",
+    ),
+)
+
+# 扫码留痕: the enterprise confirms the inspectors' arrival (and departure).
+visits = Table(
+    "visits",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("arrived_at", Text, nullable=False),
+    Column("left_at", Text),
+    Column("recorded_at", Text, nullable=False),
+    Column("standing", Text, nullable=False),  # the revision's standing when recorded
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    Index("ix_visits_id_revision", "id", "revision"),
+    sqlite_autoincrement=True,
+)
+
+# Requests of the public page's posts, counted per address and per filing id across
+# every worker process (the rate limit); rows older than a day are dropped.
+enterprise_hits = Table(
+    "enterprise_hits",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False),
+    Column("at", Text, nullable=False),  # UTC ISO 8601: compared as text
+    Index("ix_enterprise_hits_key_at", "key", "at"),
+    sqlite_autoincrement=True,
+)
