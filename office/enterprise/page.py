@@ -17,7 +17,8 @@ section{background:#fff;border-radius:.4rem;padding:1rem;margin:1.2rem 0}
 section h2{margin-top:0}
 label.field{display:block;margin:.8rem 0 .3rem;font-weight:bold}
 input[type=datetime-local],input[type=text],textarea{box-sizing:border-box;width:100%;
-font-size:1rem;padding:.6rem;border:1px solid #999;border-radius:.3rem;font-family:inherit}
+font-size:1rem;padding:.6rem;min-height:2.9rem;border:1px solid #999;border-radius:.3rem;
+font-family:inherit}
 textarea{min-height:6rem}
 fieldset{border:0;margin:.8rem 0 0;padding:0;min-width:0}
 legend{font-weight:bold;padding:0;margin-bottom:.3rem}
