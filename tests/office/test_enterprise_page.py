@@ -30,7 +30,7 @@ def filed(office: OfficeServer) -> tuple[dict, str]:
     return filing, qr_payload(filing, office.url)
 
 
-def no_sideways_scroll(page) -> None:  # noqa: ANN001 - a Playwright page
+def no_sideways_scroll(page) -> None:
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, width
 
