@@ -23,7 +23,8 @@ textarea{min-height:6rem}
 fieldset{border:0;margin:.8rem 0 0;padding:0;min-width:0}
 legend{font-weight:bold;padding:0;margin-bottom:.3rem}
 .choices{display:flex;flex-wrap:wrap;gap:.4rem}
-.choices label{flex:1 1 auto;white-space:nowrap;display:flex;align-items:center;justify-content:center;
+.choices label{flex:1 1 auto;white-space:nowrap;display:flex;
+align-items:center;justify-content:center;
 min-height:2.9rem;border:1px solid #999;border-radius:.3rem;background:#fafafa;
 padding:0 .3rem;cursor:pointer}
 .choices input{width:1.2rem;height:1.2rem;margin:0 .3rem 0 0}
