@@ -52,7 +52,15 @@ def _evaluations(args: argparse.Namespace) -> int:
     with store.read() as db:
         rows = feedback.all_evaluations(db, complaints_only=args.complaints)
     if args.json:
-        keys = ("id", "revision", "satisfaction", "disrupted", "principal_required", "text", "at")
+        keys: tuple[str, ...] = (
+            "id",
+            "revision",
+            "satisfaction",
+            "disrupted",
+            "principal_required",
+            "text",
+            "at",
+        )
         if args.complaints:
             keys += ("contact", "complaint_state", "reply", "replied_at")
         _print_json([{k: r[k] for k in keys} for r in rows])

@@ -4,6 +4,7 @@ submitted by clicks (no JavaScript), the answer and the office's reply shown."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -82,8 +83,22 @@ def test_a_visit_and_an_evaluation_are_submitted_by_clicks_and_shown(office, pho
     assert "评价已不能修改" in text  # the office has handled it
     no_sideways_scroll(phone_page)
 
-    listed = office.cli("evaluations", "--json").stdout
-    assert '"satisfaction": 2' in listed and '"principal_required": true' in listed
+    [entry] = [
+        e for e in json.loads(office.cli("evaluations", "--json").stdout) if e["id"] == filing["id"]
+    ]
+    assert set(entry) == {
+        "id",
+        "revision",
+        "satisfaction",
+        "disrupted",
+        "principal_required",
+        "text",
+        "at",
+    }
+    assert (entry["satisfaction"], entry["principal_required"]) == (2, True)
+    # Handling a complaint is for admins and reviewers; every change is audited.
+    audit = json.loads(office.cli("audit", "--json").stdout)
+    assert [e["actor"] for e in audit if e["action"] == "complaint"] == ["cli"]
 
 
 def test_a_refused_form_keeps_what_was_typed(office, phone_page):
