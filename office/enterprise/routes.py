@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from forms.record import SHANGHAI, format_timestamp, now
-from office import limits, reference, tokens, verify, verify_page
+from office import limits, reference, schemas, tokens, verify, verify_page
 from office.enterprise import feedback, page
 from office.errors import Refusal, bad_request
 from office.logs import log_event
@@ -24,6 +24,56 @@ from office.store import OfficeStore
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 MAX_PERIOD_DAYS = 3660
+
+_LINK_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "string", "minLength": 1, "maxLength": 64},
+    "revision": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    "digest": {"type": "string", "pattern": "^[0-9a-f]{4,64}$"},
+}
+
+
+def _json_body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "properties": {**_LINK_PROPERTIES, **properties},
+        "required": ["id", "revision", "digest", *required],
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "description": "二维码中的备案编号、版次和核验码，UTF-8 JSON，最大 8 KiB",
+            "content": {"application/json": {"schema": schema}},
+        }
+    }
+
+
+EVALUATION_BODY = _json_body(
+    {
+        "satisfaction": {"type": "integer", "minimum": 1, "maximum": 5},
+        "disrupted": {"type": "boolean"},
+        "principal_required": {"type": "boolean"},
+        "text": {"type": ["string", "null"], "maxLength": feedback.MAX_TEXT},
+        "complaint": {"type": "boolean"},
+        "contact": {"type": ["string", "null"], "maxLength": feedback.MAX_CONTACT},
+    },
+    ["satisfaction", "disrupted", "principal_required"],
+)
+VISIT_BODY = _json_body(
+    {
+        "arrived_at": {"type": "string", "format": "date-time"},
+        "left_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+    ["arrived_at"],
+)
+_ANSWER = {"content": {"application/json": {"schema": {"type": "object"}}}}
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
+_FORM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    303: {"description": "已记录：回到核验页面"},
+    **{
+        s: {"description": "未记录：页面显示原因，保留所填内容", **_HTML}
+        for s in (400, 404, 409, 413, 415, 422, 429, 503)
+    },
+}
 
 
 def clock(request: Request) -> datetime:
@@ -93,7 +143,18 @@ def build_router(unit_token: Callable[..., tokens.TokenInfo]) -> APIRouter:
         limits.check_json_content_type(request.headers.get("content-type"))
         return feedback.parse_json(await _small_body(request))
 
-    @router.post("/api/v1/evaluations", status_code=201, summary="企业评价一次检查（扫码页面）")
+    @router.post(
+        "/api/v1/evaluations",
+        status_code=201,
+        responses={
+            201: {"description": "已记录", **_ANSWER},
+            200: {"description": "已替换此前的评价", **_ANSWER},
+            **schemas.refusals(400, 404, 409, 413, 415, 429, 503),
+            422: {"model": schemas.Refused},  # one message, no list of problems
+        },
+        openapi_extra=EVALUATION_BODY,
+        summary="企业评价一次检查（扫码页面）",
+    )
     async def post_evaluation(request: Request) -> JSONResponse:
         given = await json_object(request)
         at = clock(request)
@@ -105,7 +166,17 @@ def build_router(unit_token: Callable[..., tokens.TokenInfo]) -> APIRouter:
         log_event("evaluation", id=link.id, revision=link.revision, result=answer["status"])
         return JSONResponse(answer, status_code=201 if answer["status"] == "recorded" else 200)
 
-    @router.post("/api/v1/visits", status_code=201, summary="企业确认检查人员到场（扫码留痕）")
+    @router.post(
+        "/api/v1/visits",
+        status_code=201,
+        responses={
+            201: {"description": "已记录", **_ANSWER},
+            **schemas.refusals(400, 404, 413, 415, 429, 503),
+            422: {"model": schemas.Refused},
+        },
+        openapi_extra=VISIT_BODY,
+        summary="企业确认检查人员到场（扫码留痕）",
+    )
     async def post_visit(request: Request) -> JSONResponse:
         given = await json_object(request)
         at = clock(request)
@@ -117,7 +188,11 @@ def build_router(unit_token: Callable[..., tokens.TokenInfo]) -> APIRouter:
         log_event("visit", id=link.id, revision=link.revision, flags=answer["flags"])
         return JSONResponse(answer, status_code=201)
 
-    @router.get("/api/v1/satisfaction", summary="本单位一段时间内企业评价的满意度（汇总）")
+    @router.get(
+        "/api/v1/satisfaction",
+        responses={200: _ANSWER, **schemas.refusals(400, 401, 429)},
+        summary="本单位一段时间内企业评价的满意度（汇总，至少 10 条）",
+    )
     def get_satisfaction(
         request: Request,
         token: tokens.TokenInfo = Depends(unit_token),  # noqa: B008 - FastAPI's way
@@ -197,7 +272,11 @@ def build_router(unit_token: Callable[..., tokens.TokenInfo]) -> APIRouter:
         return await form_post(request, filing_id, "visit")
 
     @router.post(
-        "/verify/{filing_id}/evaluation", response_class=HTMLResponse, summary="评价（网页表单）"
+        "/verify/{filing_id}/evaluation",
+        response_class=HTMLResponse,
+        status_code=303,
+        responses=_FORM_RESPONSES,
+        summary="评价（网页表单）",
     )
     async def post_evaluation_form(request: Request, filing_id: str) -> Response:
         return await form_post(request, filing_id, "evaluation")

@@ -96,6 +96,12 @@ def test_openapi_schema_has_exactly_the_contract_routes(tmp_path) -> None:
         ("/verify/{filing_id}", "get"),
         ("/api/v1/verify/code/{code}", "get"),
         ("/verify/code/{code}", "get"),
+        # the enterprise's page (docs/office-api.md)
+        ("/api/v1/evaluations", "post"),
+        ("/api/v1/visits", "post"),
+        ("/api/v1/satisfaction", "get"),
+        ("/verify/{filing_id}/visit", "post"),
+        ("/verify/{filing_id}/evaluation", "post"),
     }
     post = schema["paths"]["/api/v1/filings"]["post"]
     assert {"200", "201", "400", "401", "403", "409", "413", "415", "422", "429", "503"} <= set(
