@@ -96,6 +96,13 @@ def test_a_visit_and_an_evaluation_are_submitted_by_clicks_and_shown(office, pho
         "at",
     }
     assert (entry["satisfaction"], entry["principal_required"]) == (2, True)
+    # The unit's offline changes file carries none of it either.
+    out = office.workdir / "changes.json"
+    office.cli("export-changes", "--unit", DEFAULT_UNIT, "-o", str(out))
+    carried = out.read_text("utf-8")
+    assert filing["id"] in carried
+    for secret in ("要求总经理全程陪同", "王经理", "13907321234", "已约谈", "satisfaction"):
+        assert secret not in carried
     # Handling a complaint is for admins and reviewers; every change is audited.
     audit = json.loads(office.cli("audit", "--json").stdout)
     assert [e["actor"] for e in audit if e["action"] == "complaint"] == ["cli"]
