@@ -309,16 +309,29 @@ def evaluation_of(db: Connection, link: Link) -> dict[str, Any] | None:
     return None if row is None else public_view(row)
 
 
-def all_evaluations(db: Connection, *, complaints_only: bool = False) -> list[dict[str, Any]]:
-    """Every evaluation, one per filing revision, for the office (CLI and workbench)."""
-    query = select(evaluations, filings_unit()).order_by(evaluations.c.at)
+def all_evaluations(
+    db: Connection, *, complaints_only: bool = False, offices_in: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every evaluation, one per filing revision, for the office (CLI and workbench);
+    ``offices_in``: only those of filings held by these offices."""
+    from office.tables import filings as filings_table
+
+    f = filings_table.c
+    query = (
+        select(evaluations, f.unit, f.office)
+        .join(filings_table, (f.id == evaluations.c.id) & (f.revision == evaluations.c.revision))
+        .order_by(evaluations.c.at, evaluations.c.id)
+    )
     if complaints_only:
         query = query.where(evaluations.c.complaint == 1)
+    if offices_in is not None:
+        query = query.where(f.office.in_(offices_in))
     return [
         {
             "id": row.id,
             "revision": row.revision,
             "unit": row.unit,
+            "office": row.office,
             "satisfaction": row.satisfaction,
             "disrupted": bool(row.disrupted),
             "principal_required": bool(row.principal_required),
@@ -332,20 +345,6 @@ def all_evaluations(db: Connection, *, complaints_only: bool = False) -> list[di
         }
         for row in db.execute(query)
     ]
-
-
-def filings_unit() -> Any:
-    from office.tables import filings as filings_table
-
-    return (
-        select(filings_table.c.unit)
-        .where(
-            filings_table.c.id == evaluations.c.id,
-            filings_table.c.revision == evaluations.c.revision,
-        )
-        .scalar_subquery()
-        .label("unit")
-    )
 
 
 def set_complaint(
@@ -506,6 +505,7 @@ def all_visits(db: Connection) -> list[dict[str, Any]]:
                 "id": row.id,
                 "revision": row.revision,
                 "unit": found[0].unit if found else "",
+                "office": found[0].office if found else "",
                 "arrived_at": row.arrived_at,
                 "left_at": row.left_at,
                 "recorded_at": row.recorded_at,
@@ -546,6 +546,7 @@ def unvisited(db: Connection, at: datetime) -> list[dict[str, Any]]:
                 "id": held.id,
                 "revision": held.revision,
                 "unit": held.unit,
+                "office": held.office,
                 "receipt": held.receipt,
                 "inspection_end": window[1].isoformat(),
             }

@@ -263,6 +263,7 @@ def test_a_filing_whose_visit_was_never_recorded_is_listed(store, app, clock):
                 "id": past["id"],
                 "revision": 1,
                 "unit": tokens.unit_key(DEFAULT_UNIT),
+                "office": "430300",
                 "receipt": filings.latest(db, past["id"]).receipt,
                 "inspection_end": day.date().isoformat(),
             }
