@@ -41,6 +41,11 @@ def test_the_page_fits_a_phone_and_its_targets_are_large(office, phone_page):
     response = phone_page.goto(url)
     assert response.status == 200
     assert "script-src" not in response.headers["content-security-policy"]
+    assert len(response.body()) < 16 * 1024  # a weak connection: one small request, no more
+    requested: list[str] = []
+    phone_page.on("request", lambda r: requested.append(r.url))
+    phone_page.reload()
+    assert requested == [url]  # no font, script, stylesheet or image fetched
     no_sideways_scroll(phone_page)
     for selector in ("button[type=submit]", ".choices label", "input[type=datetime-local]"):
         for box in [e.bounding_box() for e in phone_page.query_selector_all(selector)]:
