@@ -188,8 +188,15 @@ def submit(clerk: Clerk) -> None:
 
 def type_datetime(clerk: Clerk, name: str, text: str) -> None:
     box = clerk.field(name)
+    filled = box.dateTime() != box.minimumDateTime()
     click(box)
     clerk.qtbot.waitUntil(box.hasFocus, timeout=3000)
+    if filled:
+        # Digits typed after a click into a filled box change nothing (the click selects
+        # no section); coming in with Tab selects the year, and digits run on from there.
+        QTest.keyClick(box, Qt.Key.Key_Backtab)
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        clerk.qtbot.waitUntil(box.hasFocus, timeout=3000)
     QTest.keyClicks(box, text)
     clerk.leave(box)
 
@@ -238,9 +245,8 @@ def test_a_clerks_day(day):
     clerk.type("检查依据", "《中华人民共和国食品安全法》第一百一十条")
     clerk.type("检查内容", CONTENT)
     clerk.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # 保存并检查
-    qtbot.waitUntil(lambda: "检查通过" in window.statusBar().currentMessage(), timeout=5000)
-    assert clerk.problems() == [] or all("错误" not in p for p in clerk.problems())
     clerk.shot("prior-checked")
+    assert "检查通过" in window.statusBar().currentMessage(), clerk.problems()
     assert window.store.get(prior_id).filing["content"] == CONTENT
 
     # --- print: the triplicate saved as PDF and read back --------------------------------
@@ -270,6 +276,7 @@ def test_a_clerks_day(day):
     type_datetime(clerk, "检查开始时间", digits(inspected, 14))
     type_datetime(clerk, "检查结束时间", digits(inspected, 16))
     clerk.wait_problem("检查开始时间", present=False)
+    assert window.store.get(post_id).filing["inspection_start"].startswith(f"{inspected}T14:00")
     leader = clerk.field("姓名")
     type_into(qtbot, leader, "孟")
     pick_completion(qtbot, leader, "孟欣德")
