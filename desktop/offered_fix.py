@@ -73,6 +73,11 @@ def offered_fixes(
             name = _value_at(filing, _sibling(p.field, "name"))
             entry = enterprise_named(name) if isinstance(name, str) and name.strip() else None
             code = normalize.uscc(str(getattr(entry, "uscc", "") or "")) if entry else ""
-            if code and identifiers.check_uscc(code) is None and code != normalize.uscc(current):
+            if (
+                entry
+                and code
+                and identifiers.check_uscc(code) is None
+                and code != normalize.uscc(current)
+            ):
                 fixes[p.field] = Fix(p.field, code, entry.name, "directory")
     return fixes

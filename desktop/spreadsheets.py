@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop import spreadsheet_limits as limits
 from desktop.store.api import Enterprise
 from forms import identifiers, normalize
 from forms.certificates import CertRules, default_cert_rules
@@ -222,6 +223,11 @@ def _csv_rows(data: bytes) -> tuple[list[list[Any]], str]:
     text, encoding = _decode(data)
     if "\x00" in text:
         raise ImportFailed("这不是文本格式的 CSV 文件。请选择 CSV 或 Excel 工作簿（.xlsx）文件。")
+    try:
+        limits.check_csv_text(text)
+    except limits.TooLarge as exc:
+        raise _too_large(exc) from None
+    budget = limits.CellBudget()
     sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
     delimiter = max(",\t;，", key=lambda d: sum(line.count(d) for line in sample))
     if delimiter == "，":  # a full-width comma is no CSV delimiter of any spreadsheet
@@ -232,7 +238,10 @@ def _csv_rows(data: bytes) -> tuple[list[list[Any]], str]:
         for i, row in enumerate(reader):
             if i > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise ImportFailed(f"文件超过 {MAX_ROWS} 行，无法导入。请拆分后分批导入。")
+            budget.take(len(row))
             rows.append(row)
+    except limits.TooLarge as exc:
+        raise _too_large(exc) from None
     except csv.Error as exc:
         raise ImportFailed(f"CSV 文件格式有误（{exc}）。请在 Excel 中重新另存为 CSV。") from None
     return rows, f"CSV，{encoding}"
@@ -242,6 +251,11 @@ def _xlsx_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
     from openpyxl import load_workbook
 
     sheets: list[tuple[str, list[list[Any]]]] = []
+    try:
+        limits.check_xlsx_archive(path)  # before openpyxl inflates anything
+    except limits.TooLarge as exc:
+        raise _too_large(exc) from None
+    budget = limits.CellBudget()
     # A file object, not the path: openpyxl refuses a workbook whose name does not end
     # in .xlsx, and clerks rename files.
     with path.open("rb") as fh:
@@ -255,6 +269,10 @@ def _xlsx_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
                             raise ImportFailed(
                                 f"工作表超过 {MAX_ROWS} 行，无法导入。请拆分后分批导入。"
                             )
+                        try:
+                            budget.take(len(row))
+                        except limits.TooLarge as exc:
+                            raise _too_large(exc) from None
                         rows.append(list(row))
                     sheets.append((sheet.title, rows))
             finally:
@@ -272,6 +290,10 @@ def _xlsx_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
         if _header_row(rows, kind) is not None:
             return rows, f"Excel 工作簿，工作表“{title}”"
     return (sheets[0][1] if sheets else []), "Excel 工作簿"
+
+
+def _too_large(exc: limits.TooLarge) -> ImportFailed:
+    return ImportFailed(f"文件内容过多，无法导入：{exc}。请删去多余的内容或拆分后分批导入。")
 
 
 def _read_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
@@ -295,9 +317,12 @@ def _read_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
             "请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8 后再导入。"
         )
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # what is read is bounded, whatever stat said
+            data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ImportFailed(f"无法读取文件：{exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFailed(f"文件过大（超过 {MAX_FILE_BYTES // 1_000_000} MB），无法导入。")
     return _csv_rows(data)
 
 
@@ -398,7 +423,7 @@ def read_roster(
             continue
         seen[officer.cert_no] = row
         result.officers.append(officer)
-        if officer.expired_on(today):
+        if officer.expires is not None and officer.expired_on(today):
             result.warnings.append(
                 RowNote(
                     row,
@@ -410,10 +435,35 @@ def read_roster(
     return result
 
 
+# What a spreadsheet program runs as a formula when the text is pasted or exported again.
+_FORMULA_RE = re.compile(r"^[=+@]|^-(?=[^\d.\s-])")
+
+
+def unsafe_text(values: dict[str, str], labels: Fields) -> str | None:
+    """Why a row's text cannot be taken as the form's rules would take it, or None.
+
+    The form refuses control, bidi, private-use and invisible characters in every field
+    (``forms.identifiers.has_bad_characters``); a roster or directory row carrying one
+    would put it into every filing made from it. Text that starts like a formula is no
+    name, title, unit or address either, and would run in the next spreadsheet it
+    reaches."""
+    for key, raw in values.items():
+        text = normalize.single_line(raw)
+        label = labels[key][0] if key in labels else key
+        if identifiers.has_bad_characters(text):
+            return f"“{label}”中有不可见字符或控制字符（多见于从网页或文档复制的文字）"
+        if _FORMULA_RE.match(text):
+            return f"“{label}”以“{text[0]}”开头，像是表格公式，不是{label}"
+    return None
+
+
 def _officer(values: dict[str, str], rules: CertRules) -> tuple[Officer, str | None]:
     name = normalize.person_name(values.get("name", ""))
     cert_no = normalize.code(values.get("cert_no", ""))
     empty = Officer("", "")
+    unsafe = unsafe_text(values, ROSTER_FIELDS)
+    if unsafe:
+        return empty, unsafe
     if not name:
         return empty, "缺少姓名"
     if identifiers.check_person_name(name):
@@ -446,8 +496,10 @@ def read_enterprises(path: Path | str) -> ImportResult:
     for row, values, raw in records:
         name = normalize.single_line(values.get("name", ""))
         code = normalize.uscc(values.get("uscc", ""))
-        problem = None
-        if not name:
+        problem = unsafe_text(values, ENTERPRISE_FIELDS)
+        if problem:
+            pass
+        elif not name:
             problem = "缺少企业名称"
         elif code and identifiers.check_uscc(code) == "bad_uscc":
             problem = f"{name} 的统一社会信用代码“{code}”格式不对（应为 18 位数字或大写字母）"

@@ -10,11 +10,12 @@ an exception, a log line, the SQLite file or a config file.
 from __future__ import annotations
 
 import logging
-import sys
 
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+
+from desktop.sync.problems import Code, Problem, ProblemError
 
 log = logging.getLogger(__name__)
 
@@ -30,31 +31,25 @@ _REFUSED = {
 }
 
 
-class NoKeyring(Exception):  # noqa: N818
-    """No usable keyring; ``str(exc)`` is Chinese and says how to fix it."""
+class NoKeyring(ProblemError):  # noqa: N818
+    """No usable keyring: ``.problem`` is Code.NO_KEYRING with its reason (none,
+    unloadable, locked, error); ``str(exc)`` words it for a terminal."""
 
 
-class BadToken(ValueError):  # noqa: N818
-    """The text given as a token cannot be one; says why without repeating it."""
+class BadToken(ProblemError, ValueError):  # noqa: N818
+    """The text given as a token cannot be one (Code.TOKEN_MISSING, TOKEN_MALFORMED);
+    never repeats it."""
+
+
+def _no_keyring(reason: str) -> NoKeyring:
+    return NoKeyring(Problem.of(Code.NO_KEYRING, reason=reason))
 
 
 def how_to_fix() -> str:
-    if sys.platform.startswith("win"):
-        return (
-            "Windows 自带“凭据管理器”，通常无需设置；"
-            "请确认是以正常用户身份登录的桌面会话，并且 Credential Manager 服务未被禁用。"
-        )
-    if sys.platform == "darwin":
-        return "请登录 macOS 桌面会话并解锁“钥匙串访问”中的登录钥匙串。"
-    return (
-        "Linux 上请安装并启动密钥服务：GNOME/统信/麒麟桌面安装 gnome-keyring"
-        "（如 sudo apt install gnome-keyring），KDE 桌面使用 KWallet；"
-        "然后在桌面会话中登录并解锁密钥环后重试。"
-    )
+    """For a terminal: how to get a working keyring on this platform."""
+    from desktop.sync import messages
 
-
-def _message(reason: str) -> str:
-    return f"{reason}本程序不会以明文保存令牌。{how_to_fix()}"
+    return messages.how_to_get_a_keyring()
 
 
 def _name(backend: KeyringBackend) -> str:
@@ -77,9 +72,9 @@ def backend() -> KeyringBackend:
         chosen = keyring.get_keyring()
     except Exception as exc:  # a broken backend module or configuration
         log.warning("keyring backend failed to load: %s", type(exc).__name__)
-        raise NoKeyring(_message("系统密钥环无法加载。")) from None
+        raise _no_keyring("unloadable") from None
     if not _usable(chosen):
-        raise NoKeyring(_message("本机没有可用的系统密钥环（用于安全保存令牌）。"))
+        raise _no_keyring("none")
     return chosen
 
 
@@ -93,21 +88,21 @@ def backend_name() -> str:
 
 def _translate(exc: Exception) -> NoKeyring:
     if isinstance(exc, keyring.errors.KeyringLocked):
-        return NoKeyring(_message("系统密钥环已锁定，请先解锁。"))
+        return _no_keyring("locked")
     if isinstance(exc, keyring.errors.NoKeyringError):
-        return NoKeyring(_message("本机没有可用的系统密钥环（用于安全保存令牌）。"))
+        return _no_keyring("none")
     # Never str(exc): some backends echo what they were given.
     log.warning("keyring operation failed: %s", type(exc).__name__)
-    return NoKeyring(_message("访问系统密钥环时出错。"))
+    return _no_keyring("error")
 
 
 def check_token(token: str) -> str:
     """The token as it will be stored (trimmed), or BadToken."""
     value = (token or "").strip()
     if not value:
-        raise BadToken("没有收到令牌：请把办公室发放的令牌从标准输入传入。")
+        raise BadToken(Problem.of(Code.TOKEN_MISSING))
     if len(value) > MAX_TOKEN_LENGTH or any(c.isspace() or not c.isprintable() for c in value):
-        raise BadToken("收到的内容不像令牌（含有空白或不可打印字符，或过长），请核对后重试。")
+        raise BadToken(Problem.of(Code.TOKEN_MALFORMED))
     return value
 
 

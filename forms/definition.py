@@ -7,6 +7,7 @@ required-ness, lengths and layout from here and never repeats them.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Iterator
@@ -63,7 +64,7 @@ class FieldDef:
         return self.type == "repeat"
 
     @property
-    def json_type(self) -> type:
+    def json_type(self) -> builtins.type:
         if self.type == "group":
             return dict
         if self.type in ("repeat", "text_list"):

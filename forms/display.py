@@ -11,7 +11,7 @@ from forms.record import SHANGHAI
 def datetime_text(value: datetime, definition: FormDefinition) -> str:
     """2026年12月1日 09:00, in Shanghai time, per the definition's format."""
     v = value.astimezone(SHANGHAI)
-    return definition.paper["datetime_format"].format(
+    return str(definition.paper["datetime_format"]).format(
         year=v.year, month=v.month, day=v.day, hour=v.hour, minute=v.minute
     )
 

@@ -3,6 +3,13 @@
 Clerks type full-width digits, stray spaces, dashes of every width, and paste from
 Word. Each function returns the normalised text; the rules keep the original when
 the normalised value is still invalid, so nothing typed is lost.
+
+Only identifiers (phones, certificate numbers, credit codes) are folded with NFKC
+(full-width digits and letters → ASCII). Every other text keeps the characters the
+clerk typed — "湖南华菱湘钢（湘潭）有限公司" is the name on the business licence, with
+its full-width brackets — and only loses zero-width characters and surplus white space.
+Two names are compared with :func:`name_key`, which does fold, so "（湘潭）" and "(湘潭)"
+still name one unit.
 """
 
 from __future__ import annotations
@@ -10,8 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Look-alikes people type for the middle dot in names (·). U+FF0E and U+FF65 are mapped
-# before NFKC, which would otherwise turn them into "." and "・".
+# Look-alikes people type for the middle dot in names (·).
 NAME_DOTS = "\u00b7\u30fb\u2022\u2027\u2219\u22c5\u0387\u16eb\u2e31\uff0e\uff65\u318d\u00b7.\u30fb"
 _NAME_DOT_RE = re.compile(f"[{re.escape(NAME_DOTS)}]")
 MIDDLE_DOT = "\u00b7"
@@ -30,20 +36,35 @@ _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\u3000-\u303f\uff00-\uf
 _SPACE_NEAR_CJK_RE = re.compile(f"(?<={_CJK}) +|  *(?={_CJK})")
 
 
+# Full-width Latin letters (Ａ-Ｚ, ａ-ｚ) in a person's name are the letters of the name.
+_FULL_WIDTH_LATIN = {
+    c: c - 0xFEE0 for r in ((0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)
+}
+
+
 def nfkc(text: str) -> str:
+    """NFKC without zero-width characters: for identifiers and comparison keys only."""
     return unicodedata.normalize("NFKC", _ZERO_WIDTH_RE.sub("", text))
 
 
 def single_line(text: str) -> str:
-    """Trim, fold every run of white space to one space, drop spaces next to Han text."""
-    text = nfkc(text)
+    """Trim, fold every run of white space to one space, drop spaces next to Han text.
+
+    Every other character stays as typed (full-width brackets and punctuation too)."""
+    text = _ZERO_WIDTH_RE.sub("", text)
     text = _ALL_WS_RE.sub(" ", text).strip()
     return _SPACE_NEAR_CJK_RE.sub("", text)
 
 
+def name_key(text: str) -> str:
+    """The key two names (units, parks, enterprises) are compared by: NFKC-folded, so
+    "湘钢（湘潭）" and "湘钢(湘潭)" are one name. Never stored or printed in its place."""
+    return single_line(nfkc(text))
+
+
 def multi_line(text: str) -> str:
     """Keep line breaks; trim each line; at most one blank line in a row."""
-    text = nfkc(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
@@ -55,10 +76,10 @@ def multi_line(text: str) -> str:
 
 
 def person_name(text: str) -> str:
-    """Names: dot look-alikes → U+00B7, no spaces around Han characters or dots."""
+    """Names: dot look-alikes → U+00B7, full-width Latin letters → ASCII, no spaces
+    around Han characters or dots."""
     text = _NAME_DOT_RE.sub(MIDDLE_DOT, _ZERO_WIDTH_RE.sub("", text))
-    text = single_line(text)
-    text = _NAME_DOT_RE.sub(MIDDLE_DOT, text)  # NFKC may produce "." from other forms
+    text = single_line(text.translate(_FULL_WIDTH_LATIN))
     return re.sub(r" *\u00b7 *", MIDDLE_DOT, text)
 
 
@@ -82,8 +103,8 @@ def phone_input(text: str) -> str:
 def by_type(field_type: str, text: str) -> str:
     """The normalised form of a scalar value of the given field type.
 
-    Removing characters after NFKC can leave a sequence that NFKC composes further
-    ("A´" → "A \u0301" → "A\u0301" → "Á"), so apply until nothing changes.
+    Removing characters after NFKC (identifiers) can leave a sequence that NFKC composes
+    further ("A´" → "A \u0301" → "A\u0301" → "Á"), so apply until nothing changes.
     """
     for _ in range(4):
         once = _by_type_once(field_type, text)

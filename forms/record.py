@@ -1,4 +1,4 @@
-"""The interchange format: one filing as JSON (DESIGN.md, "Contracts").
+"""The interchange format: one filing as JSON (docs/office-api.md, POST /filings).
 
 A filing is kept as a plain ``dict`` shaped like its JSON so that the editor, the
 store, the PDF and the office all share one representation. Loading is strict:
@@ -23,6 +23,8 @@ from forms.definition import (
     FormDefinition,
     load_definition,
 )
+from forms.json_limits import JsonLimitError, revision_problem
+from forms.json_limits import loads as bounded_json
 from forms.problems import Problem, problem
 
 Filing = dict[str, Any]
@@ -87,14 +89,35 @@ def parse(data: str | bytes) -> Filing:
     elif len(data) > MAX_DOCUMENT_BYTES:
         raise NotAFiling(f"文件过大（超过 {MAX_DOCUMENT_BYTES // 1000} KB），不是备案表")
     try:
-        value = json.loads(data)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        value = bounded_json(data)
+    except JsonLimitError as exc:
+        raise NotAFiling(str(exc)) from None
+    except json.JSONDecodeError as exc:
         raise NotAFiling(f"不是有效的 JSON：{exc}") from None
+    if isinstance(value, dict) and (too_high := revision_problem(value.get("revision"))):
+        raise NotAFiling(too_high)
     if _has_lone_surrogate(value):
         # JSON may spell half of a UTF-16 pair ("\\ud800"); no text can hold it, and
         # everything that encodes the filing next (digest, SQLite, PDF) would fail on it.
         raise NotAFiling("文件中有无效的字符（不成对的 Unicode 代理码），不是有效的备案表")
-    return as_filing(value)
+    filing = as_filing(value)
+    _drop_nulls(filing, definition_of(filing).fields)
+    return filing
+
+
+def _drop_nulls(obj: dict[str, Any], fields: tuple[FieldDef, ...]) -> None:
+    """JSON null for a field means "not given": drop it, so that every reader (rules, PDF,
+    store, digest) sees the filing without it. Meta fields keep null (a wrong type)."""
+    for f in fields:
+        value = obj.get(f.id)
+        if value is None and f.id in obj and not f.meta:
+            del obj[f.id]
+        elif f.is_group and isinstance(value, dict):
+            _drop_nulls(value, f.fields)
+        elif f.is_repeat and isinstance(value, list):
+            for row in value:
+                if isinstance(row, dict):
+                    _drop_nulls(row, f.fields)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads pairs what can be paired
@@ -138,20 +161,24 @@ def _type_problem(f: FieldDef, path: str) -> Problem:
     return problem(path, "wrong_type", label=f.label, expected=expected)
 
 
-def _check_object(obj: dict, fields: tuple[FieldDef, ...], prefix: str, out: list[Problem]):
+def _check_object(
+    obj: dict[str, Any], fields: tuple[FieldDef, ...], prefix: str, out: list[Problem]
+) -> None:
     known = {f.id: f for f in fields}
     for key in obj:
         if key not in known:
             out.append(problem(f"{prefix}{key}", "unknown_key", key=f"{prefix}{key}"))
     for f in fields:
-        if f.id not in obj:
-            continue
+        if f.id not in obj or (obj[f.id] is None and not f.meta):
+            continue  # JSON null is "not given": the rules treat it as absent
         _check_value(f, obj[f.id], f"{prefix}{f.id}", out)
 
 
 def _check_value(f: FieldDef, value: Any, path: str, out: list[Problem]) -> None:
     # bool is an int in Python; JSON true is never a revision number.
-    if not isinstance(value, f.json_type) or isinstance(value, bool):
+    # Any: the value's type is checked against the definition, which mypy cannot follow.
+    value_type: Any = f.json_type
+    if not isinstance(value, value_type) or isinstance(value, bool):
         out.append(_type_problem(f, path))
         return
     if f.is_group:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from forms import identifiers, normalize
+from forms import identifiers, normalize, phone_text
 from forms.certificates import CertRules, default_cert_rules
 from forms.definition import FieldDef, FormDefinition
 from forms.display import date_text, datetime_text
@@ -179,7 +179,7 @@ def _check_field(run: _Run, f: FieldDef, path: str, value: Any, kind: Any) -> An
     return value if checked is None else checked
 
 
-def _check_repeat(run: _Run, f: FieldDef, path: str, rows: list, kind: Any) -> list:
+def _check_repeat(run: _Run, f: FieldDef, path: str, rows: list[Any], kind: Any) -> list[Any]:
     out = []
     filled = 0
     for i, row in enumerate(rows):
@@ -272,7 +272,7 @@ def _check_officers(run: _Run, norm: Filing, inspection_day: date) -> None:
             run.add(
                 o.cert_path, "cert_other_officer", value=o.cert_no, owner=entry.name, name=o.name
             )
-        elif entry.expired_on(inspection_day):
+        elif entry.expires is not None and entry.expired_on(inspection_day):
             run.add(o.cert_path, "cert_expired", name=o.name, expires=date_text(entry.expires))
         elif entry.kind and not run.cert_rules.accepts(o.cert_no, entry.kind):
             lo, hi = run.cert_rules.length_range
@@ -380,7 +380,9 @@ def validate(
         if f.id not in filing and (f.only_for_kind and f.only_for_kind != kind):
             continue
         value = _check_field(run, f, f.id, filing.get(f.id, ""), kind)
-        if f.id in filing or not _blank(value):
+        if value is None:
+            norm.pop(f.id, None)  # null: not given
+        elif f.id in filing or not _blank(value):
             norm[f.id] = value
 
     start = _parsed_time(run, norm, "inspection_start")
@@ -388,4 +390,32 @@ def validate(
     day = (end or start or run.at).astimezone(SHANGHAI).date()
     _check_officers(run, norm, day)
     deadline = _check_times(run, norm)
+    _check_phones_in_names(run, norm)
     return Report(run.problems, norm, deadline)
+
+
+def _name_fields(norm: Filing) -> Iterator[tuple[str, Any]]:
+    """The name fields (units, enterprise, officers) by path, with their values."""
+    yield "lead_unit", norm.get("lead_unit")
+    joint = norm.get("joint_units")
+    for i, unit in enumerate(joint if isinstance(joint, list) else []):
+        yield f"joint_units[{i}]", unit
+    for group in ("enterprise", "leader"):
+        value = norm.get(group)
+        yield f"{group}.name", value.get("name") if isinstance(value, dict) else None
+    rows = norm.get("inspectors")
+    for i, row in enumerate(rows if isinstance(rows, list) else []):
+        yield f"inspectors[{i}].name", row.get("name") if isinstance(row, dict) else None
+
+
+def _check_phones_in_names(run: _Run, norm: Filing) -> None:
+    """A phone number in a name prints on every copy and would be shown by the public
+    verification page (which masks it): the clerk is told to put it where it belongs."""
+    bad = {p.field for p in run.problems if p.is_error}
+    for path, value in _name_fields(norm):
+        if path in bad or not isinstance(value, str) or len(value) > 1000:
+            continue
+        found = phone_text.find_phones(value)
+        if found:
+            label = run.definition.label(path.split("[")[0] if path.endswith("]") else path)
+            run.add(path, "phone_in_name", "warning", label=label, phone=found[0])

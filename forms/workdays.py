@@ -18,7 +18,8 @@ def _chinese_calendar() -> ModuleType:
     only post-hoc deadlines need them (the desk's start-up validates prior filings)."""
     import chinese_calendar
 
-    return chinese_calendar
+    module: ModuleType = chinese_calendar
+    return module
 
 
 @dataclass(frozen=True)

@@ -28,22 +28,42 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forms import __version__
 from forms.record import format_timestamp, now
-from office import changes, filings, intake, reference, schemas, tokens, verify, verify_page
+from office import (
+    changes,
+    contract,
+    filings,
+    intake,
+    limits,
+    reference,
+    schemas,
+    tokens,
+    verify,
+    verify_page,
+)
 from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
-from office.store import OfficeStore
+from office.store import OfficeStore, StoreUnwritable
 
 DEFAULT_RATE_LIMIT = 600  # requests per minute per token; a sync pass sends one by one
 BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited on forever
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
+STORE_RETRY_AFTER = "60"  # seconds; a full disk is not freed in less
 _HTML_PAGE = {"text/html": {"schema": {"type": "string"}}}
+_PAGE_HEADERS = {  # the public pages: never cached, indexed, sniffed or scripted
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
 
 JSON_BODY = {
     "requestBody": {
         "required": True,
-        "description": "一份备案表，交换格式（DESIGN.md），UTF-8 JSON，最大 256 KiB",
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "description": "一份备案表，交换格式（GET /api/v1/forms/{form}/schema），UTF-8 JSON，"
+        "最大 256 KiB",
+        "content": {"application/json": {"schema": {"$ref": contract.FILING_REF}}},
     }
 }
 
@@ -176,11 +196,22 @@ def _unit_token(
 UnitToken = Annotated[tokens.TokenInfo, Depends(_unit_token)]
 
 
-def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> FastAPI:
+def create_app(
+    store: OfficeStore,
+    *,
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+    api_docs: bool = False,
+    office_key: dict[str, str] | None = None,
+) -> FastAPI:
+    # /docs and /redoc load their scripts from a CDN: never served. The raw description
+    # (/openapi.json, no scripts) only when asked for (`serve --api-docs`).
     app = FastAPI(
         title="优化营商环境部门备案接收服务",
         description="湘潭市涉企行政执法检查备案：备案桌面程序与优化营商环境部门之间的接口。",
         version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if api_docs else None,
     )
     app.add_middleware(RequestLog)
     app.state.store = store
@@ -208,6 +239,12 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         body = {"error": "bad_request", "message": "请求的参数不正确。"}
         return JSONResponse(body, status_code=400)
 
+    @app.exception_handler(StoreUnwritable)
+    async def unwritable(request: Request, exc: StoreUnwritable) -> JSONResponse:
+        log_event("store_unwritable", level=logging.ERROR, path=request.url.path)
+        body = {"error": "store_unwritable", "message": str(exc)}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": STORE_RETRY_AFTER})
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
         log_event(
@@ -226,13 +263,14 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         responses={
             200: {"model": schemas.Receipt, "description": "此版次此前已受理：同一回执"},
             409: {"model": schemas.Stale, "description": "conflict 或 stale_revision"},
-            **schemas.refusals(400, 401, 403, 408, 413, 422, 429),
+            **schemas.refusals(400, 401, 403, 408, 413, 415, 422, 429, 503),
         },
         openapi_extra=JSON_BODY,
         summary="提交一份备案表（一个版次）",
     )
     async def submit_filing(request: Request, token: UnitToken) -> JSONResponse:
         try:
+            limits.check_json_content_type(request.headers.get("content-type"))
             body = await _read_body(request)
         except Refusal as exc:
             log_event("submit", decision=exc.error, status=exc.status, unit=token.unit)
@@ -302,13 +340,48 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
             return Response(status_code=304, headers=headers)
         return JSONResponse(ref.answer(), headers=headers)
 
-    @app.get("/api/v1/health", response_model=schemas.Health, summary="服务状态与服务器时间")
+    @app.get(
+        "/api/v1/forms/{form:path}/schema",
+        responses={
+            200: {"content": {"application/schema+json": {"schema": {"type": "object"}}}},
+            **schemas.refusals(404),
+        },
+        response_class=JSONResponse,
+        summary="交换格式的 JSON Schema（由表单定义生成，公开，无需令牌）",
+    )
+    def get_form_schema(form: str) -> JSONResponse:
+        with store.read() as db:
+            found = contract.form_schema(reference.current(db), form)
+        if found is None:
+            raise not_found(f"没有这个表单版本：{form[:80]}。")
+        return JSONResponse(found, media_type="application/schema+json")
+
+    @app.get(
+        "/api/v1/health",
+        response_model=schemas.Health,
+        responses={503: {"model": schemas.Health, "description": "数据库无法写入（磁盘已满）"}},
+        summary="服务状态与服务器时间",
+    )
     def health() -> JSONResponse:
         with store.read() as db:
             db.execute("SELECT 1").fetchone()
-        return JSONResponse(
-            {"status": "ok", "time": format_timestamp(now()), "version": __version__}
-        )
+        answer = {"status": "ok", "time": format_timestamp(now()), "version": __version__}
+        if not store.can_write():
+            log_event("store_unwritable", level=logging.ERROR, path="/api/v1/health")
+            answer.update(status="store_unwritable", message=str(StoreUnwritable()))
+            return JSONResponse(answer, status_code=503, headers={"Retry-After": STORE_RETRY_AFTER})
+        return JSONResponse(answer)
+
+    @app.get(
+        "/api/v1/office-key",
+        response_model=schemas.OfficeKey,
+        responses=schemas.refusals(404),
+        summary="办公室的公钥（核对离线回执文件的签名）",
+    )
+    def get_office_key() -> JSONResponse:
+        if office_key is None:
+            raise not_found("本服务没有配置签名密钥。")
+        return JSONResponse(office_key, headers={"Cache-Control": "no-cache"})
 
     @app.get(
         "/api/v1/verify/{filing_id}",
@@ -326,6 +399,38 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
     @app.get(
+        "/api/v1/verify/code/{code}",
+        response_model=schemas.CodeLookup,
+        responses=schemas.refusals(400),
+        summary="按查询码查找备案（公开，无需令牌）",
+    )
+    def lookup_code_json(code: str) -> JSONResponse:
+        with store.read() as db:
+            answer = verify.lookup_code(db, code)
+        if answer is None:
+            raise bad_request(verify.BAD_CODE)
+        log_event("verify_code", result=answer["status"], count=len(answer["filings"]))
+        return JSONResponse(answer, headers={"Cache-Control": "no-store"})
+
+    @app.get(
+        "/verify/code/{code}",
+        response_class=HTMLResponse,
+        responses={
+            400: {"description": "查询码格式不对", "content": _HTML_PAGE},
+            404: {"description": "未找到此查询码对应的备案", "content": _HTML_PAGE},
+        },
+        summary="按查询码查找备案的网页",
+    )
+    def lookup_code_html(code: str) -> HTMLResponse:
+        with store.read() as db:
+            answer = verify.lookup_code(db, code)
+        if answer is None:
+            return HTMLResponse(verify_page.render_bad_code(), 400, headers=_PAGE_HEADERS)
+        log_event("verify_code", result=answer["status"], count=len(answer["filings"]))
+        status = 404 if answer["status"] == verify.UNKNOWN else 200
+        return HTMLResponse(verify_page.render_code(answer), status, headers=_PAGE_HEADERS)
+
+    @app.get(
         "/verify/{filing_id}",
         response_class=HTMLResponse,
         responses={
@@ -335,13 +440,7 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         summary="核验纸质备案表的网页（扫描二维码打开）",
     )
     def verify_html(filing_id: str, r: str | None = None, d: str | None = None) -> HTMLResponse:
-        headers = {
-            "Cache-Control": "no-store",
-            "X-Robots-Tag": "noindex",
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-        }
+        headers = _PAGE_HEADERS
         params = verify.check_params(r, d)
         if params is None:
             return HTMLResponse(verify_page.render_bad_link(), status_code=400, headers=headers)
@@ -351,6 +450,14 @@ def create_app(store: OfficeStore, *, rate_limit: int = DEFAULT_RATE_LIMIT) -> F
         status = 404 if answer["status"] == verify.UNKNOWN else 200
         return HTMLResponse(verify_page.render(answer), status_code=status, headers=headers)
 
+    plain_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = contract.with_filing_schema(plain_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

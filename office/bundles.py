@@ -14,58 +14,83 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from forms import json_limits
 from forms.normalize import single_line
 from forms.record import format_timestamp, now
-from office import changes, intake
+from office import changes, filings, intake, signing
 from office.errors import OfficeError, Refusal
 from office.intake import Outcome
 from office.store import OfficeStore
-from office.tokens import checked_unit
+from office.tokens import checked_unit, unit_key
 
 BUNDLE_FORMAT = "beian-bundle/1"
 CHANGES_FORMAT = "beian-changes/1"
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
 
-def read_bundle(path: Path) -> dict[str, Any]:
+def _read_bounded(path: Path) -> bytes:
+    """At most ``MAX_BUNDLE_BYTES`` of whatever ``path`` is (a pipe or ``/dev/zero`` too):
+    the size is what is read, not what ``stat`` says."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BUNDLE_BYTES:
-            limit = MAX_BUNDLE_BYTES // 1024 // 1024
-            raise OfficeError(f"文件过大（超过 {limit} MB），不是备案包。")
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BUNDLE_BYTES + 1)
     except FileNotFoundError:
         raise OfficeError(f"找不到文件：{path}") from None
+    except IsADirectoryError:
+        raise OfficeError(f"{path} 是文件夹，不是备案包。") from None
     except OSError as exc:
         raise OfficeError(f"无法读取文件 {path}：{exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    if len(data) > MAX_BUNDLE_BYTES:
+        limit = MAX_BUNDLE_BYTES // 1024 // 1024
+        raise OfficeError(f"文件过大（超过 {limit} MB），不是备案包。")
+    return data
+
+
+def read_bundle(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The bundle's envelope (format, unit, ...) and the text of each of its filings.
+
+    The filings are split off unparsed, so that one filing beyond a limit of the
+    interchange format refuses that filing only (``office.intake`` parses each)."""
+    try:
+        text = _read_bounded(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise OfficeError(f"{path.name} 不是 UTF-8 编码的文本，不是备案包。") from None
+    split = json_limits.split_list(text, "filings")
+    envelope_text, items = split if split is not None else (text, [])
+    try:
+        data = json_limits.loads(envelope_text)
+    except json_limits.JsonLimitError as exc:
+        raise OfficeError(f"{path.name} 不是备案包：{exc}。") from None
+    except json.JSONDecodeError:
         raise OfficeError(f"{path.name} 不是有效的 JSON 文件，不是备案包。") from None
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise OfficeError(f"{path.name} 不是备案包（应为 {BUNDLE_FORMAT} 格式）。")
     if not isinstance(data.get("unit"), str) or not isinstance(data.get("filings"), list):
         raise OfficeError(f"{path.name} 缺少单位（unit）或备案列表（filings）。")
-    return data
+    return data, items
 
 
 def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
-    """Submit every filing of the bundle for ``unit``; one outcome per filing."""
+    """Submit every filing of the bundle for ``unit``; one outcome per filing.
+
+    A filing that cannot be taken in is refused on its own and the next one is tried."""
     unit = checked_unit(unit)
-    bundle = read_bundle(path)
-    if single_line(bundle["unit"]) != unit:
+    bundle, items = read_bundle(path)
+    if unit_key(bundle["unit"]) != unit:
         raise OfficeError(
             f"备案包的单位“{single_line(bundle['unit'])[:50]}”与 --unit 指定的“{unit}”不一致，"
             "未导入任何备案。"
         )
     received_at = now()
     outcomes = []
-    for i, filing in enumerate(bundle["filings"], 1):
-        if not isinstance(filing, dict):
+    for i, item in enumerate(items, 1):
+        if not item.lstrip().startswith("{"):
             refusal = Refusal(400, "bad_request", f"备案包中第 {i} 项不是备案表。")
             outcomes.append(Outcome(400, refusal.body(), "bad_request"))
             continue
-        # surrogatepass: a lone surrogate in the file becomes bytes the intake refuses
-        # (400, not UTF-8) instead of an exception that would stop the whole import.
-        body = json.dumps(filing, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        body = item.strip().encode("utf-8")
         outcomes.append(intake.submit(store, unit, body, received_at=received_at, source="bundle"))
     return outcomes
 
@@ -89,8 +114,17 @@ def outcome_line(index: int, outcome: Outcome) -> str:
     return text.replace("\n", " ")
 
 
-def export_changes(store: OfficeStore, unit: str, since: str | None, out: Path) -> dict[str, Any]:
-    """Write ``beian-changes/1`` for ``unit`` (every change after ``since``) to ``out``."""
+def export_changes(
+    store: OfficeStore,
+    unit: str,
+    since: str | None,
+    out: Path,
+    *,
+    key: Ed25519PrivateKey,
+) -> dict[str, Any]:
+    """Write ``beian-changes/1`` for ``unit`` (every change after ``since``) to ``out``,
+    signed with the office's ``key`` (``office.signing``). Each change carries the
+    digest of the revision it is about, so the desk can tell it holds that content."""
     unit = checked_unit(unit)
     try:
         after = changes.parse_cursor(since)
@@ -98,6 +132,13 @@ def export_changes(store: OfficeStore, unit: str, since: str | None, out: Path) 
         raise OfficeError(exc.message) from None
     with store.read() as db:
         answer = changes.since(db, unit, after, limit=None)
+        digests = {
+            (held.id, held.revision): held.digest
+            for filing_id in {change["id"] for change in answer["changes"]}
+            for held in filings.revisions(db, filing_id)
+        }
+    for change in answer["changes"]:
+        change["digest"] = digests.get((change["id"], change["revision"]))
     document = {
         "format": CHANGES_FORMAT,
         "unit": unit,
@@ -105,11 +146,12 @@ def export_changes(store: OfficeStore, unit: str, since: str | None, out: Path) 
         "cursor": answer["cursor"],
         "changes": answer["changes"],
     }
-    _write_atomically(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    document = signing.sign(document, key)
+    write_atomically(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return document
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """A half-written file is never left under the final name."""
     path = path.expanduser()
     if not path.parent.is_dir():

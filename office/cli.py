@@ -57,6 +57,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="IPS",
         help="信任其 X-Forwarded-* 请求头的反向代理地址（默认 127.0.0.1）",
     )
+    p.add_argument(
+        "--api-docs",
+        action="store_true",
+        help="提供接口说明（/openapi.json，不含外部脚本；默认关闭）",
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="请求头须在此秒数内收齐，否则断开连接（默认 10）",
+    )
+    p.add_argument(
+        "--max-connections-per-client",
+        type=int,
+        default=None,
+        metavar="N",
+        help="每个客户端地址最多同时保持的连接数（默认 50；0 表示不限）",
+    )
+    _signing_key_option(p)
     p.set_defaults(handler=_serve)
 
     token = sub.add_parser("token", help="单位令牌：签发、吊销、列出")
@@ -101,7 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", required=True, metavar="NAME")
     p.add_argument("--since", metavar="CURSOR", help="上次导出文件中的同步位置（cursor）")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    _signing_key_option(p)
     p.set_defaults(handler=_export_changes)
+
+    key = sub.add_parser("key", help="签名密钥：导出公钥文件（交给离线单位）")
+    key_sub = key.add_subparsers(dest="key_command", metavar="操作", required=True)
+    p = key_sub.add_parser(
+        "export", parents=[common], help="导出办公室公钥文件，供离线单位 beian import-office-key"
+    )
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    _signing_key_option(p)
+    p.set_defaults(handler=_key_export)
 
     p = sub.add_parser("backup", parents=[common], help="在线备份数据库（服务运行时也可以）")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="备份文件")
@@ -115,15 +145,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _signing_key_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--signing-key",
+        type=Path,
+        metavar="PATH",
+        help="签名密钥文件（默认：数据库旁的 <数据库>.signing-key，首次使用时创建）",
+    )
+
+
 # --- handlers ------------------------------------------------------------------------------
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from office import connections
     from office.api import DEFAULT_RATE_LIMIT
     from office.server import serve
 
     if not 0 <= args.port <= 65535:
         raise OfficeError(f"端口 {args.port} 无效。")
+    header_timeout = (
+        connections.HEADER_TIMEOUT_SECONDS if args.header_timeout is None else args.header_timeout
+    )
+    if not 0.1 <= header_timeout <= 3600:
+        raise OfficeError("--header-timeout 应在 0.1 到 3600 秒之间。")
+    per_client = args.max_connections_per_client
     return serve(
         args.db,
         host=args.host,
@@ -133,6 +179,12 @@ def _serve(args: argparse.Namespace) -> int:
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
         forwarded_allow_ips=args.forwarded_allow_ips,
+        signing_key_path=args.signing_key,
+        api_docs=args.api_docs,
+        header_timeout=header_timeout,
+        max_connections_per_client=(
+            connections.MAX_CONNECTIONS_PER_CLIENT if per_client is None else max(per_client, 0)
+        ),
     )
 
 
@@ -223,16 +275,26 @@ def _return(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_REFERENCE_BYTES = 64 * 1024 * 1024
+
+
 def _reference_load(args: argparse.Namespace) -> int:
+    from forms import json_limits
     from office import reference
 
     try:
-        given = json.loads(args.file.read_bytes().decode("utf-8-sig"))
+        with args.file.open("rb") as fh:
+            data = fh.read(MAX_REFERENCE_BYTES + 1)
+        if len(data) > MAX_REFERENCE_BYTES:
+            raise OfficeError(f"{args.file.name} 过大，不是参考数据文件。")
+        given = json_limits.loads(data.decode("utf-8-sig"), max_items=100_000)
     except FileNotFoundError:
         raise OfficeError(f"找不到文件：{args.file}") from None
     except OSError as exc:
         raise OfficeError(f"无法读取文件 {args.file}：{exc.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except json_limits.JsonLimitError as exc:
+        raise OfficeError(f"{args.file.name} 不能载入：{exc}。") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise OfficeError(f"{args.file.name} 不是有效的 JSON 文件。") from None
     store = OfficeStore.open(args.db)
     with store.write() as db:
@@ -294,7 +356,8 @@ def _export_changes(args: argparse.Namespace) -> int:
     from office import bundles
 
     store = OfficeStore.open(args.db, create=False)
-    document = bundles.export_changes(store, args.unit, args.since, args.output)
+    key = _signing_key(args, store)
+    document = bundles.export_changes(store, args.unit, args.since, args.output, key=key)
     log_event(
         "changes_exported",
         unit=document["unit"],
@@ -305,6 +368,25 @@ def _export_changes(args: argparse.Namespace) -> int:
         f"已导出“{document['unit']}”的 {len(document['changes'])} 条变化到 {args.output}"
         f"（同步位置 {document['cursor']}）。"
     )
+    return 0
+
+
+def _signing_key(args: argparse.Namespace, store: OfficeStore) -> Any:
+    from office import signing
+
+    return signing.load_or_create(args.signing_key or signing.default_key_path(store.path))
+
+
+def _key_export(args: argparse.Namespace) -> int:
+    from office import bundles, signing
+
+    store = OfficeStore.open(args.db, create=False)
+    document = signing.key_document(_signing_key(args, store))
+    bundles.write_atomically(args.output, json.dumps(document, indent=2) + "\n")
+    log_event("office_key_exported", fingerprint=document["fingerprint"])
+    print(f"已导出办公室公钥到 {args.output}。")
+    print(f"公钥指纹：{document['fingerprint']}")
+    print("请把文件交给离线单位，并通过电话等另一途径与对方核对指纹。")
     return 0
 
 

@@ -104,6 +104,16 @@ def latest(db: Database, filing_id: str, unit: str | None = None) -> Held | None
     return held[-1]
 
 
+def ids_with_prefix(db: Database, prefix: str, limit: int = 20) -> list[str]:
+    """Filing ids that start with ``prefix`` (either case), found by the primary key."""
+    ids: list[str] = []
+    for spelled in sorted({prefix.lower(), prefix.upper()}):
+        end = spelled[:-1] + chr(ord(spelled[-1]) + 1)
+        sql = "SELECT DISTINCT id FROM filings WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
+        ids += [row["id"] for row in db.query(sql, [spelled, end, limit])]
+    return ids[:limit]
+
+
 def get(db: Database, filing_id: str, revision: int) -> tuple[Held, bytes] | None:
     """One revision and its body exactly as received."""
     sql = f"SELECT {_COLUMNS}, body FROM filings WHERE id = ? AND revision = ?"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from forms.record import SHANGHAI
 
@@ -70,11 +71,26 @@ class JsonFormatter(logging.Formatter):
         return _UNSAFE_IN_LINE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+class OwnerOnlyFileHandler(logging.FileHandler):
+    """A log file created ``0600`` (and narrowed if found wider), whatever the umask:
+    it names units, filing ids and client addresses."""
+
+    def _open(self) -> IO[Any]:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            if os.name == "posix":
+                os.fchmod(fd, 0o600)
+            return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        except BaseException:
+            os.close(fd)
+            raise
+
+
 def configure(log_file: Path | None = None, *, level: int = logging.INFO) -> None:
     """Send the office's logs (and uvicorn's) as JSON lines to ``log_file`` or stderr."""
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(log_file, mode="a", encoding="utf-8")
+        log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handler: logging.Handler = OwnerOnlyFileHandler(log_file, mode="a", encoding="utf-8")
     else:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())

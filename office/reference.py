@@ -1,5 +1,5 @@
 """Reference data for all units: calendar years, white and key-supervision lists, parks,
-certificate rules and newer form definitions.
+certificate rules, newer form definitions and the office's public verification address.
 
 The administrator loads a JSON file (``beian-office reference load FILE``); every load
 is checked whole before anything is stored, and stores a new version. Each section the
@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
@@ -27,7 +28,16 @@ from forms.record import format_timestamp, now
 from forms.workdays import WorkCalendar
 from office.errors import OfficeError
 
-SECTIONS = ("calendar", "white_list", "key_supervision", "parks", "cert_rules", "forms")
+SECTIONS = (
+    "calendar",
+    "white_list",
+    "key_supervision",
+    "parks",
+    "cert_rules",
+    "forms",
+    "verify_url",
+)
+MAX_URL_LENGTH = 200
 MAX_LIST_ITEMS = 100_000
 MAX_NAME_LENGTH = 100
 
@@ -41,6 +51,7 @@ def empty() -> dict[str, Any]:
         "parks": [],
         "cert_rules": default_cert_rules().to_dict(),
         "forms": [],
+        "verify_url": "",
     }
 
 
@@ -51,7 +62,7 @@ class Reference:
 
     def answer(self) -> dict[str, Any]:
         """The body of ``GET /api/v1/reference``."""
-        return {"version": self.version, **self.data}
+        return {"version": self.version, "verify_url": "", **self.data}
 
     @property
     def etag(self) -> str:
@@ -67,11 +78,11 @@ class Reference:
 
     def park_name(self, park: str) -> str:
         """The park's full name when it is a known park (by name or short name)."""
-        key = normalize.single_line(park)
+        key = normalize.name_key(park)
         for p in self.data["parks"]:
-            if key in (p["name"], p.get("short")):
+            if key in (normalize.name_key(p["name"]), normalize.name_key(p.get("short") or "")):
                 return p["name"]
-        return key
+        return normalize.single_line(park)
 
 
 @lru_cache(maxsize=16)
@@ -131,7 +142,42 @@ def check(given: Any) -> dict[str, Any]:
         out["cert_rules"] = _check_cert_rules(given["cert_rules"])
     if "forms" in given:
         out["forms"] = _check_forms(given["forms"])
+    if "verify_url" in given:
+        out["verify_url"] = check_verify_url(given["verify_url"])
     return out
+
+
+def check_verify_url(value: Any) -> str:
+    """The public address of the verification page as desks print it in the QR code
+    (``{verify_url}/verify/{id}?…``); "" takes it back (desks then print the address they
+    connect to)."""
+    if not isinstance(value, str):
+        raise OfficeError("核验网址（verify_url）应为文本，如 https://beian.xiangtan.gov.cn。")
+    url = value.strip().rstrip("/")
+    if not url:
+        return ""
+    if len(url) > MAX_URL_LENGTH:
+        raise OfficeError(f"核验网址（verify_url）最多 {MAX_URL_LENGTH} 个字符。")
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        port_ok = False
+    if (
+        not port_ok
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or not url.isascii()
+        or any(ch.isspace() for ch in url)
+    ):
+        raise OfficeError(
+            "核验网址（verify_url）应为公众可访问的 http:// 或 https:// 地址，"
+            "如 https://beian.xiangtan.gov.cn，不含用户名、查询参数或 #。"
+        )
+    return url
 
 
 def _check_calendar(value: Any) -> dict[str, Any]:

@@ -74,12 +74,14 @@ class Reference(BaseModel):
     parks: list[dict[str, str]]
     cert_rules: dict[str, Any]
     forms: list[dict[str, Any]]
+    verify_url: str = Field(description="核验页面的公开地址（二维码链接用）；空表示未公布")
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "store_unwritable"]
     time: str
     version: str
+    message: str | None = Field(None, description="only when the store cannot write")
 
 
 class Officer(BaseModel):
@@ -90,18 +92,40 @@ class Officer(BaseModel):
 
 class Verification(BaseModel):
     status: Literal["match", "mismatch", "unknown"]
-    message: str
+    message: str = Field(description="标题：按 standing 说明此版次是否有效")
+    standing: Literal["filed", "returned", "superseded"] | None = Field(
+        None, description="filed 现行有效；returned 已退回待重新备案；superseded 已被后续版次取代"
+    )
     id: str | None = None
+    short_code: str | None = Field(None, description="查询码（forms.short_code）")
     revision: int | None = None
     receipt: str | None = None
     filing_status: Literal["filed", "returned"] | None = None
     filing_status_text: str | None = None
+    latest_revision: int | None = None
+    latest_receipt: str | None = None
+    latest_status: Literal["filed", "returned"] | None = None
+    superseded_by: int | None = None
     unit: str | None = None
     joint_units: list[str] | None = None
     enterprise: str | None = None
     inspection_date: dict[str, str | None] | None = None
     inspection_date_text: str | None = None
     officers: list[Officer] | None = None
+
+
+class OfficeKey(BaseModel):
+    format: str = Field(description="beian-office-key/1")
+    algorithm: str = Field(description="ed25519")
+    public_key: str = Field(description="公钥（32 字节，Base64）")
+    fingerprint: str = Field(description="公钥指纹，供人工核对")
+
+
+class CodeLookup(BaseModel):
+    status: Literal["found", "unknown"]
+    message: str
+    code: str = Field(description="规范写法的查询码，如 DWE2M-ZHV9N")
+    filings: list[Verification] = Field(description="该查询码对应的每份备案（最新版次）")
 
 
 def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:

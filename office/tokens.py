@@ -1,8 +1,8 @@
 """Unit tokens: issued once, stored only as a SHA-256 hash, revocable.
 
-A token acts for exactly one unit. Unit names are kept in the form's normalisation
-(``forms.normalize.single_line``) so that "湘潭市 市场监督管理局" and "湘潭市市场监督管理局"
-are one unit, the same way the rules see a filing's ``lead_unit``.
+A token acts for exactly one unit. Unit names are kept by their comparison key
+(``forms.normalize.name_key``) so that "湘潭市 市场监督管理局" and "湘潭市市场监督管理局",
+or "（）" and "()", are one unit.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from forms.normalize import single_line
+from forms.normalize import name_key
 from forms.record import format_timestamp, now
 from office.errors import OfficeError
+from office.unit_names import check_new_unit
 
 # A token is 43 URL-safe characters (256 bits); anything much longer is not one of ours.
 MAX_TOKEN_LENGTH = 200
@@ -36,7 +37,7 @@ class TokenInfo:
 
 def unit_key(name: str) -> str:
     """A unit name as the office compares it."""
-    return single_line(name)
+    return name_key(name)
 
 
 def checked_unit(name: str) -> str:
@@ -54,8 +55,11 @@ def token_hash(token: str) -> str:
 
 
 def create(db: Database, unit: str) -> tuple[int, str]:
-    """Issue a token for ``unit``; returns (token id, the token). Only its hash is kept."""
-    unit = checked_unit(unit)
+    """Issue a token for ``unit``; returns (token id, the token). Only its hash is kept.
+
+    The name is checked as a new unit name (``office.unit_names``): what no filing can
+    match, and look-alikes of units that already hold a token, are refused."""
+    unit = check_new_unit(unit, (t.unit for t in all_tokens(db)))
     token = secrets.token_urlsafe(32)
     cursor = db.execute(
         "INSERT INTO tokens (unit, hash, created_at) VALUES (?, ?, ?)",

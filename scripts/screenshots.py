@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/screenshots.py [--out docs/images] [--scale 1.0]
 
-Runs offscreen (no display needed). The window needs a CJK font installed on the machine
-(e.g. fonts-noto-cjk on Debian/Ubuntu); without one, Chinese shows as boxes. The sample
+Runs offscreen (no display needed). Without a CJK font on the machine the window uses the
+bundled Noto font (desktop/ui/window_font.py), so Chinese is readable anywhere. The sample
 roster and enterprise directory are the fictional ones in tests/data/.
 
 Writes screenshot-main.png (the list, a filing and its history), screenshot-problems.png

@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _configured_office_url(data_dir: Path) -> str | None:
-    """The office address saved in the desk's settings, if there is a store."""
+    """The address the QR code links to, from the desk's settings, if there is a store:
+    the office's published verification address, else the address the desk connects to."""
     try:
         from desktop.store import DB_NAME, Store
     except ImportError:
@@ -99,7 +100,6 @@ def _configured_office_url(data_dir: Path) -> str | None:
     except Exception:  # printing does not need the store; go without the link
         return None
     try:
-        value = store.get_meta("office_url")
-        return value if isinstance(value, str) and value.strip() else None
+        return store.verification_url()
     finally:
         store.close()

@@ -17,12 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from desktop import token_keyring
 from desktop.paths import ensure_data_dir
+from desktop.store import settings_registry as settings
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, STATUSES, StoreError
+from desktop.sync import messages
 from forms import record, rules
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_NEEDS_CLERK = 0, 1, 2, 3
@@ -59,12 +62,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="办公室用 beian-office export-changes 导出的文件")
     p.set_defaults(handler=run_import_changes)
 
+    p = sub.add_parser("import-office-key", help="导入办公室的公钥文件（离线单位，只需一次）")
+    p.add_argument("file", help="办公室用 beian-office key export 导出的文件")
+    p.set_defaults(handler=run_import_office_key)
+
 
 # --- helpers ------------------------------------------------------------------------------
 
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """Text from a file or the office, safe for a terminal: control, format (bidi),
+    private-use and line-separator characters are shown as ``\\uXXXX``; line breaks stay."""
+    return "".join(
+        ch if ch == "\n" or unicodedata.category(ch) not in _UNPRINTABLE else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+_UNPRINTABLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 
 
 def open_store(data_dir: Path) -> Any:
@@ -134,10 +153,10 @@ def run_connect(args: argparse.Namespace) -> int:
                 store, args.url, token=token, ca_file=args.ca_file, timeout_s=args.timeout
             )
         except (ConfigError, token_keyring.BadToken) as exc:
-            _err(f"beian connect: {exc}")
+            _err(f"beian connect: {messages.terminal(exc.problem)}")
             return EXIT_BAD_INPUT
         except token_keyring.NoKeyring as exc:
-            _err(f"beian connect: {exc}")
+            _err(f"beian connect: {messages.terminal(exc.problem)}")
             return EXIT_NEEDS_CLERK
         print(f"办公室地址已保存：{config.url}")
         if config.encrypted:
@@ -145,16 +164,47 @@ def run_connect(args: argparse.Namespace) -> int:
         else:
             print("注意：这是未加密的 http:// 连接，只应在单位内网中使用。")
         check = check_connection(store)
+        said = messages.terminal(check.problem)
         if check.state == UNREACHABLE:
-            print(f"设置已保存，但现在无法确认。{check.message}")
+            print(f"设置已保存，但现在无法确认。{said}")
             return EXIT_REFUSED
-        print(check.message)
+        print(said)
         if check.state == OK:
             return EXIT_OK
         needs_clerk = (TOKEN_REJECTED, NO_TOKEN, NO_KEYRING)
         return EXIT_NEEDS_CLERK if check.state in needs_clerk else EXIT_REFUSED
 
     return _with_store(args, connect)
+
+
+def run_import_office_key(args: argparse.Namespace) -> int:
+    from desktop.sync import office_key
+    from forms import json_limits
+
+    try:
+        with Path(args.file).expanduser().open("rb") as fh:
+            data = fh.read(4097)
+        document = json_limits.loads(data.decode("utf-8-sig")) if len(data) <= 4096 else None
+    except OSError as exc:
+        _err(f"beian import-office-key: 无法读取文件：{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    except (UnicodeDecodeError, ValueError):
+        document = None
+    key = office_key.parse_key_document(document)
+    if key is None:
+        _err("beian import-office-key: 文件不是办公室的公钥文件（beian-office key export 导出）。")
+        return EXIT_BAD_INPUT
+
+    def save(store: Any) -> int:
+        old = office_key.load(store)
+        office_key.save(store, key)
+        if old is not None and old.public_key != key.public_key:
+            print(f"注意：已替换此前保存的办公室公钥（指纹 {old.fingerprint}）。")
+        print(f"已保存办公室公钥。指纹：{key.fingerprint}")
+        print("请与办公室核对这串指纹（例如电话确认），一致才说明文件没有被调换。")
+        return EXIT_OK
+
+    return _with_store(args, save)
 
 
 # --- queue --------------------------------------------------------------------------------
@@ -238,16 +288,17 @@ def print_result(store: Any, result: Any) -> None:
     for fid, rev, receipt in result.sent:
         print(f"已备案：{_row_label(store, fid, rev)}，回执号 {receipt}")
     for fid, rev, reason in result.returned:
-        print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{reason}")
+        print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{printable(reason)}")
     for f in result.failed:
         kind = "被拒收（需修改后重新提交）" if f.permanent else "未发送（稍后自动重试）"
         print(f"{kind}：{_row_label(store, f.id, f.revision)}")
-        for line in f.message.splitlines():
+        said = messages.terminal(f.problem) if f.problem else f.message
+        for line in said.splitlines():
             print(f"  {line}")
-    for text in result.errors:
-        print(text)
-    for text in result.warnings:
-        print(f"提醒：{text}")
+    for problem in result.problems:
+        print(messages.terminal(problem))
+    for problem in result.warning_problems:
+        print(f"提醒：{messages.terminal(problem)}")
     if result.reference_updated:
         print("已更新办公室下发的基础数据（节假日安排、执法证号规则等）。")
     if result.remaining:
@@ -261,14 +312,14 @@ def print_result(store: Any, result: Any) -> None:
 
 def status_dict(store: Any) -> dict[str, Any]:
     counts = store.counts_by_status()
-    url = store.get_meta("office_url")
+    url = settings.OFFICE_URL.get(store)
     out: dict[str, Any] = {s: int(counts.get(s, 0)) for s in STATUSES}
     out.update(
-        last_sync=store.get_meta("last_sync"),
-        last_error=store.get_meta("last_error"),
+        last_sync=settings.LAST_SYNC.get(store),
+        last_error=settings.LAST_ERROR.get(store),
         office_url=url,
         encrypted=bool(url and str(url).startswith("https://")),
-        clock_skew_s=store.get_meta("clock_skew_s"),
+        clock_skew_s=settings.CLOCK_SKEW_S.get(store),
     )
     return out
 
@@ -330,6 +381,7 @@ def run_export_bundle(args: argparse.Namespace) -> int:
 
 def run_import_changes(args: argparse.Namespace) -> int:
     from desktop.sync.bundle import BundleError, import_changes, read_changes_file
+    from desktop.sync.office_key import ChangesRefused
 
     try:
         data = read_changes_file(Path(args.file).expanduser())
@@ -338,11 +390,15 @@ def run_import_changes(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     def apply(store: Any) -> int:
-        applied = import_changes(store, data)
+        try:
+            applied = import_changes(store, data)
+        except ChangesRefused as exc:
+            _err(f"beian import-changes: {exc}")
+            return EXIT_REFUSED
         for fid, rev, receipt in applied.sent:
-            print(f"已备案：{_row_label(store, fid, rev)}，回执号 {receipt}")
+            print(f"已备案：{_row_label(store, fid, rev)}，回执号 {printable(receipt)}")
         for fid, rev, reason in applied.returned:
-            print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{reason}")
+            print(f"被退回：{_row_label(store, fid, rev)}\n  办公室意见：{printable(reason)}")
         if applied.bad:
             print(f"有 {applied.bad} 条记录无法识别，已跳过。")
         if not applied.sent and not applied.returned:

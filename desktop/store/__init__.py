@@ -1,6 +1,7 @@
 """The desk's local store: the contract (``api``) and its SQLite implementation (``db``)."""
 
 from desktop.store.api import (
+    COUNT_CAP,
     DRAFT,
     EVENT_KINDS,
     QUEUED,
@@ -14,6 +15,7 @@ from desktop.store.api import (
     FilingRow,
     FilingSummary,
     ListQuery,
+    MatchCount,
     NotEditable,
     OutboxItem,
     StoreDamaged,
@@ -25,6 +27,7 @@ from desktop.store.api import (
 from desktop.store.db import DB_NAME, Store
 
 __all__ = [
+    "COUNT_CAP",
     "DB_NAME",
     "DRAFT",
     "EVENT_KINDS",
@@ -39,6 +42,7 @@ __all__ = [
     "FilingRow",
     "FilingSummary",
     "ListQuery",
+    "MatchCount",
     "NotEditable",
     "OutboxItem",
     "Store",

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from forms.roster import Officer, Roster
 
 # Filing statuses on the desk, in the order of their life.
 DRAFT = "draft"  # 草稿: has errors, or never checked
@@ -43,9 +47,9 @@ class StoreError(Exception):
 class StoreDamaged(StoreError):  # noqa: N818
     """The SQLite file failed its integrity check at start-up."""
 
-    def __init__(self, message: str, backups: list[Any]):
+    def __init__(self, message: str, backups: list[Path]):
         super().__init__(message)
-        self.backups = backups  # list[pathlib.Path], newest first
+        self.backups: list[Path] = list(backups)  # newest first
 
 
 class AlreadySent(StoreError):  # noqa: N818
@@ -104,6 +108,18 @@ class ListQuery:
     offset: int = 0
 
 
+# Counting matches stops here: the list says "10,000+" (count_matches).
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    """How many filings match: ``count`` exactly, or at least ``count`` when ``capped``."""
+
+    count: int
+    capped: bool = False
+
+
 @dataclass(frozen=True)
 class Event:
     at: str
@@ -146,8 +162,8 @@ class StoreProtocol(Protocol):
     # Store.open(data_dir: Path) -> Store   classmethod; raises StoreDamaged
     # Store.restore(data_dir: Path, backup: Path) -> None   classmethod; keeps the bad file
     def close(self) -> None: ...
-    def backup_now(self) -> Any: ...  # -> Path of the new backup
-    def backups(self) -> list[Any]: ...  # -> list[Path], newest first
+    def backup_now(self) -> Path: ...  # the new backup
+    def backups(self) -> list[Path]: ...  # newest first
 
     # --- filings ----------------------------------------------------------------------
     def create_filing(self, filing: dict[str, Any]) -> FilingRow: ...  # draft; "created"
@@ -159,6 +175,7 @@ class StoreProtocol(Protocol):
     def get(self, filing_id: str) -> FilingRow | None: ...
     def list_filings(self, query: ListQuery) -> list[FilingSummary]: ...
     def count_filings(self, query: ListQuery) -> int: ...
+    def count_matches(self, query: ListQuery) -> MatchCount: ...  # stops at COUNT_CAP
     def counts_by_status(self) -> dict[str, int]: ...  # every status present, 0 if none
     def history(self, filing_id: str) -> list[Event]: ...  # oldest first
     def record_event(
@@ -180,7 +197,17 @@ class StoreProtocol(Protocol):
     def unqueue(self, filing_id: str) -> FilingRow: ...  # QUEUED → READY, if never attempted
     def outbox(self, *, due_only: bool = False) -> list[OutboxItem]: ...  # oldest first
     def mark_attempt(self, filing_id: str, revision: int) -> None: ...  # before it goes out
+    def mark_attempts(self, items: list[tuple[str, int]]) -> list[bool]:
+        """Several attempts in one durable transaction; False: no longer in the outbox."""
+        ...
+
     def mark_sent(self, filing_id: str, revision: int, receipt: dict[str, Any]) -> None: ...
+    def mark_sent_many(
+        self, receipts: list[tuple[str, int, dict[str, Any]]]
+    ) -> list[StoreError | None]:
+        """Several receipts in one transaction, each recorded or refused on its own."""
+        ...
+
     def mark_failed(
         self, filing_id: str, revision: int, error: str, *, next_try_at: str | None, permanent: bool
     ) -> None: ...
@@ -191,13 +218,14 @@ class StoreProtocol(Protocol):
     def set_meta(self, key: str, value: Any) -> None: ...
     def profile(self) -> UnitProfile: ...
     def save_profile(self, profile: UnitProfile) -> None: ...
-    def replace_roster(self, officers: list[Any]) -> None: ...  # list[forms.roster.Officer]
-    def officers(self) -> list[Any]: ...  # list[forms.roster.Officer]
-    def roster(self) -> Any: ...  # forms.roster.Roster
+    def replace_roster(self, officers: list[Officer]) -> None: ...
+    def officers(self) -> list[Officer]: ...
+    def roster(self) -> Roster: ...
     def upsert_enterprises(self, enterprises: list[Enterprise]) -> int: ...
     def find_enterprises(self, text: str, limit: int = 20) -> list[Enterprise]: ...
     def save_reference(self, reference: dict[str, Any]) -> None: ...  # from the office
     def reference(self) -> dict[str, Any]: ...
+    def verification_url(self) -> str | None: ...  # what the QR code links to
     def validation_context(self) -> dict[str, Any]:
         """Keyword arguments for forms.rules.validate: roster, cert_rules, calendar."""
         ...

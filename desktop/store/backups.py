@@ -132,7 +132,8 @@ def write_backup(conn: sqlite3.Connection, folder: Path, at: datetime, suffix: s
 
 def prune(folder: Path) -> None:
     """Keep the newest regular backups and the newest pre-migration backups."""
-    regular, migration = [], []
+    regular: list[Path] = []
+    migration: list[Path] = []
     for p in list_backups(folder):
         (migration if is_before_migration(p) else regular).append(p)
     for p in regular[KEEP_REGULAR:] + migration[KEEP_BEFORE_MIGRATION:]:

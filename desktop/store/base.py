@@ -62,6 +62,8 @@ class StoreBase:
         self._bulk: Any = None  # sqlite_utils.Database, made on first use
         self._clock = clock
         self._lock = threading.RLock()
+        # Held by deferred_maintenance; close() waits for it (taken before _lock).
+        self._maintenance = threading.Lock()
 
     @property
     def _db(self) -> Any:
@@ -115,7 +117,7 @@ class StoreBase:
                 raise
             raise translated from exc
 
-    def _read(self, sql: str, params: Any = ()) -> list[tuple]:
+    def _read(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
                 return self._connection().execute(sql, params).fetchall()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +32,24 @@ from forms.record import SHANGHAI, now
 
 BUSY_TIMEOUT_S = 10.0
 BACKUP_EVERY = timedelta(days=1)
+# With deferred checks, a file up to this size is still checked in full at open: SQLite's
+# quick_check reads it in a few tens of milliseconds, and damage found before the window
+# opens can be restored at once. A larger file gets the header and schema check at open
+# and its full check on a connection of its own (``deferred_maintenance``).
+FULL_CHECK_AT_OPEN_BYTES = 8 * 1024 * 1024
+# Written when a deferred check found damage: the next open checks in full, before anything.
+CHECK_AT_OPEN_MARKER = "check-at-open"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    """What the deferred checks found: the file is damaged (the program should be closed
+    and opened again, which offers the latest backup), or the daily backup failed."""
+
+    damaged: bool = False
+    backup_failed: StoreError | None = None
+
 
 __all__ = ["DB_NAME", "Store"]
 
@@ -48,6 +67,7 @@ class Store(OutboxMixin, SettingsMixin):
         clock: Callable[[], datetime] | None = None,
         read_only: bool = False,
         daily_backup: bool = True,
+        deferred_checks: bool = False,
     ) -> Store:
         """Open (or create) the store in ``data_dir``.
 
@@ -57,6 +77,11 @@ class Store(OutboxMixin, SettingsMixin):
         anything; it is also chosen when the data folder cannot be written to (the
         store then answers reads and refuses writes with StoreFull). ``clock`` returns
         an aware datetime (tests set it).
+
+        ``deferred_checks`` (the window, so its first paint does not wait for work that
+        grows with the store): a file larger than FULL_CHECK_AT_OPEN_BYTES gets only a
+        header and schema check here, and neither it nor the daily backup happens until
+        :meth:`deferred_maintenance` runs them, each on a connection of its own.
         """
         data_dir = Path(data_dir)
         clock = clock or now
@@ -69,10 +94,13 @@ class Store(OutboxMixin, SettingsMixin):
                 if not path.exists():
                     raise translate(exc) from exc
                 read_only = True  # the folder or file cannot be written: read what is there
+        marker = data_dir / CHECK_AT_OPEN_MARKER
+        defer = deferred_checks and not marker.exists() and _size(path) > FULL_CHECK_AT_OPEN_BYTES
+        check = cls._check_header if defer else cls._check
         conn = cls._connect(path, read_only)
         try:
             try:
-                cls._check(conn, data_dir)
+                check(conn, data_dir)
             except StoreFull:
                 if not read_only or path.with_name(path.name + "-wal").exists():
                     raise
@@ -81,7 +109,7 @@ class Store(OutboxMixin, SettingsMixin):
                 # everything, and nobody can change it: read it as immutable.
                 conn.close()
                 conn = cls._connect(path, True, immutable=True)
-                cls._check(conn, data_dir)
+                check(conn, data_dir)
             cls._configure(conn)
             if not read_only:
                 try:
@@ -96,10 +124,17 @@ class Store(OutboxMixin, SettingsMixin):
         except BaseException:
             conn.close()
             raise
+        if not defer:
+            with contextlib.suppress(OSError):
+                marker.unlink(missing_ok=True)  # checked in full just now
+        store._check_pending = defer
+        store._backup_pending = False
         if not read_only:
             for side in ("-wal", "-shm"):
                 backup_files.tighten(path.with_name(path.name + side))
-            if daily_backup:
+            if daily_backup and deferred_checks:
+                store._backup_pending = True
+            elif daily_backup:
                 store._daily_backup()
         return store
 
@@ -147,6 +182,69 @@ class Store(OutboxMixin, SettingsMixin):
             found = backup_files.list_backups(data_dir / backup_files.BACKUP_DIR)
             raise StoreDamaged(_damaged_message(found), found)
 
+    @staticmethod
+    def _check_header(conn: sqlite3.Connection, data_dir: Path) -> None:
+        """What can be checked in constant time: the file's header and its schema (the
+        first page and the schema table), which SQLite must read to open anything."""
+        path = data_dir / DB_NAME
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(100)
+        except FileNotFoundError:
+            head = b""  # a new store
+        except OSError as exc:
+            raise translate(exc) from exc
+        damaged = bool(head) and (len(head) < 100 or not head.startswith(SQLITE_MAGIC))
+        if not damaged:
+            try:
+                conn.execute("PRAGMA schema_version").fetchone()
+                conn.execute("SELECT count(*), max(rootpage) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as exc:
+                if not is_damage(exc):
+                    raise translate(exc) from exc
+                damaged = True
+        if damaged:
+            found = backup_files.list_backups(data_dir / backup_files.BACKUP_DIR)
+            raise StoreDamaged(_damaged_message(found), found)
+
+    def deferred_maintenance(self) -> Maintenance:
+        """The work ``open(deferred_checks=True)`` left: the full integrity check (when
+        open skipped it) and the daily backup, each reading through a connection of its
+        own, so other threads keep using the store meanwhile. Plain and blocking: the
+        window runs it on a worker thread after its first paint. :meth:`close` waits for
+        it. Damage found here is remembered in the data folder: the next open checks in
+        full first and offers the latest backup."""
+        with self._maintenance:
+            if self._conn is None:
+                return Maintenance()
+            if self._check_pending:
+                self._check_pending = False
+                if not self._passes_full_check():
+                    with contextlib.suppress(OSError):
+                        backup_files.private_file(self.data_dir / CHECK_AT_OPEN_MARKER)
+                    self._backup_pending = False  # a backup of a damaged file helps no one
+                    return Maintenance(damaged=True)
+            if self._backup_pending:
+                self._backup_pending = False
+                try:
+                    self.backup_if_due()
+                except StoreError as exc:
+                    self.backup_error = f"今天的自动备份没有完成：{exc}"
+                    return Maintenance(backup_failed=exc)
+        return Maintenance()
+
+    def _passes_full_check(self) -> bool:
+        try:
+            source = self._connect(self.path, True)
+        except StoreError:
+            return True  # cannot be read now; the next open checks again
+        try:
+            return bool(source.execute("PRAGMA quick_check").fetchall() == [("ok",)])
+        except sqlite3.DatabaseError as exc:
+            return not is_damage(exc)
+        finally:
+            source.close()
+
     def _migrate(self) -> None:
         conn = self._connection()
         version = schema.user_version(conn)
@@ -169,6 +267,10 @@ class Store(OutboxMixin, SettingsMixin):
         except (OSError, sqlite3.Error) as exc:
             raise translate(exc) from exc
 
+    # Set by open(): what deferred_maintenance still has to do.
+    _check_pending = False
+    _backup_pending = False
+
     def _daily_backup(self) -> None:
         try:
             self.backup_if_due()
@@ -176,7 +278,7 @@ class Store(OutboxMixin, SettingsMixin):
             self.backup_error = f"今天的自动备份没有完成：{exc}"
 
     def close(self) -> None:
-        with self._lock:
+        with self._maintenance, self._lock:  # a running deferred_maintenance finishes first
             if self._conn is None:
                 return
             with contextlib.suppress(sqlite3.Error):
@@ -240,6 +342,13 @@ class Store(OutboxMixin, SettingsMixin):
                 if timedelta(minutes=-5) <= age < BACKUP_EVERY:
                     return None
             return self.backup_now()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _damaged_message(found: list[Path]) -> str:

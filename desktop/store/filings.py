@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop.store import rows, search
 from desktop.store.api import (
+    COUNT_CAP,
     DRAFT,
     EVENT_KINDS,
     READY,
@@ -20,6 +21,7 @@ from desktop.store.api import (
     FilingRow,
     FilingSummary,
     ListQuery,
+    MatchCount,
     NotEditable,
     StoreError,
 )
@@ -113,7 +115,14 @@ class FilingsMixin(StoreBase):
 
     def count_filings(self, query: ListQuery) -> int:
         planned = search.count_sql(query)
-        return self._read(*planned)[0][0] if planned else 0
+        return int(self._read(*planned)[0][0]) if planned else 0
+
+    def count_matches(self, query: ListQuery) -> MatchCount:
+        """What the list shows as its count: exact up to COUNT_CAP, else "more than"
+        (counting every match of a common word in a large store is work nobody reads)."""
+        planned = search.count_sql(query, cap=COUNT_CAP)
+        n = int(self._read(*planned)[0][0]) if planned else 0
+        return MatchCount(min(n, COUNT_CAP), capped=n > COUNT_CAP)
 
     def counts_by_status(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)

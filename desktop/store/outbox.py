@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -185,7 +186,7 @@ class OutboxMixin(FilingsMixin):
                         o.next_try_at, o.last_error, o.permanent
                  FROM outbox o JOIN revisions r
                    ON r.filing_id = o.filing_id AND r.revision = o.revision"""
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if due_only:
             current = self._now()
             sql += """ WHERE o.permanent = 0 AND (o.next_try_at IS NULL OR o.next_try_at <= ?
@@ -209,50 +210,85 @@ class OutboxMixin(FilingsMixin):
             for r in rows
         ]
 
-    def _outbox_revision(self, conn: sqlite3.Connection, filing_id: str) -> tuple | None:
-        return conn.execute(
+    def _outbox_revision(self, conn: sqlite3.Connection, filing_id: str) -> tuple[Any, ...] | None:
+        found: tuple[Any, ...] | None = conn.execute(
             "SELECT revision, attempts, permanent FROM outbox WHERE filing_id = ?", (filing_id,)
         ).fetchone()
+        return found
 
     def mark_attempt(self, filing_id: str, revision: int) -> None:
         with self._write() as conn:
-            held = self._outbox_revision(conn, filing_id)
-            if held is None or held[0] != revision:
+            if not self._attempt(conn, filing_id, revision):
                 raise StoreError(f"这份备案表（第 {revision} 版）不在待发送队列中，不能发送。")
-            at = self._stamp()
-            conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? "
-                "WHERE filing_id = ?",
-                (at, filing_id),
-            )
-            self._event(conn, filing_id, revision, at, "attempt", {"attempt": held[1] + 1})
+
+    def mark_attempts(self, items: Sequence[tuple[str, int]]) -> list[bool]:
+        """``mark_attempt`` for several (id, revision) in one durable transaction; for each,
+        False when it is no longer in the outbox at that revision (nothing recorded)."""
+        with self._write() as conn:
+            return [self._attempt(conn, filing_id, revision) for filing_id, revision in items]
+
+    def _attempt(self, conn: sqlite3.Connection, filing_id: str, revision: int) -> bool:
+        held = self._outbox_revision(conn, filing_id)
+        if held is None or held[0] != revision:
+            return False
+        at = self._stamp()
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE filing_id = ?",
+            (at, filing_id),
+        )
+        self._event(conn, filing_id, revision, at, "attempt", {"attempt": held[1] + 1})
+        return True
 
     def mark_sent(self, filing_id: str, revision: int, receipt: dict[str, Any]) -> None:
         """The office's receipt for ``revision``. Idempotent: a receipt seen twice (the
         reply and the changes feed) is recorded once."""
-        number = receipt.get("receipt") if isinstance(receipt, dict) else None
         # Not durable: a receipt lost in a power cut comes back, the same, when the
         # revision is resent or from the changes feed.
         with self._write(durable=False) as conn:
-            row = self._require(conn, filing_id)
-            at = self._stamp()
-            if not self._hold_revision(conn, row, revision, at, receipt):
-                return
-            if row.revision == revision and row.status == RETURNED:
-                rows.write(conn, filing_id, row.filing, at, receipt=number)
-            elif row.revision == revision:
-                conn.execute("DELETE FROM outbox WHERE filing_id = ?", (filing_id,))
-                rows.write(
-                    conn,
-                    filing_id,
-                    row.filing,
-                    at,
-                    status=SENT,
-                    receipt=number,
-                    last_error=None,
-                    return_reason=None,
-                )
-            self._event(conn, filing_id, revision, at, "sent", receipt)
+            self._sent(conn, filing_id, revision, receipt)
+
+    def mark_sent_many(
+        self, receipts: Sequence[tuple[str, int, dict[str, Any]]]
+    ) -> list[StoreError | None]:
+        """``mark_sent`` for several in one transaction; each receipt is recorded or
+        refused on its own (its StoreError in the list, in order), never the others."""
+        outcomes: list[StoreError | None] = []
+        with self._write(durable=False) as conn:
+            for filing_id, revision, receipt in receipts:
+                conn.execute("SAVEPOINT one_receipt")
+                try:
+                    self._sent(conn, filing_id, revision, receipt)
+                except StoreError as exc:
+                    conn.execute("ROLLBACK TO one_receipt")
+                    outcomes.append(exc)
+                else:
+                    outcomes.append(None)
+                conn.execute("RELEASE one_receipt")
+        return outcomes
+
+    def _sent(
+        self, conn: sqlite3.Connection, filing_id: str, revision: int, receipt: dict[str, Any]
+    ) -> None:
+        number = receipt.get("receipt") if isinstance(receipt, dict) else None
+        row = self._require(conn, filing_id)
+        at = self._stamp()
+        if not self._hold_revision(conn, row, revision, at, receipt):
+            return
+        if row.revision == revision and row.status == RETURNED:
+            rows.write(conn, filing_id, row.filing, at, receipt=number)
+        elif row.revision == revision:
+            conn.execute("DELETE FROM outbox WHERE filing_id = ?", (filing_id,))
+            rows.write(
+                conn,
+                filing_id,
+                row.filing,
+                at,
+                status=SENT,
+                receipt=number,
+                last_error=None,
+                return_reason=None,
+            )
+        self._event(conn, filing_id, revision, at, "sent", receipt)
 
     def _hold_revision(
         self,

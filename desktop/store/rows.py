@@ -29,7 +29,7 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def to_row(r: tuple) -> FilingRow:
+def to_row(r: tuple[Any, ...]) -> FilingRow:
     return FilingRow(
         id=r[0],
         revision=r[1],
@@ -49,10 +49,10 @@ def fetch(conn: sqlite3.Connection, filing_id: str) -> FilingRow | None:
 
 
 def next_seq(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM filings").fetchone()[0]
+    return int(conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM filings").fetchone()[0])
 
 
-def _index(conn: sqlite3.Connection, seq: int, filing: dict[str, Any], receipt: str | None):
+def _index(conn: sqlite3.Connection, seq: int, filing: dict[str, Any], receipt: str | None) -> None:
     conn.execute(
         "INSERT INTO filings_fts (rowid, search_text) VALUES (?, ?)",
         (seq, search.search_text(filing, receipt)),
@@ -68,7 +68,7 @@ def _unindex(conn: sqlite3.Connection, seq: int) -> None:
     conn.execute("DELETE FROM filings_grams WHERE rowid = ?", (seq,))
 
 
-def _summary_values(filing: dict[str, Any]) -> tuple:
+def _summary_values(filing: dict[str, Any]) -> tuple[Any, ...]:
     cols = search.summary(filing)
     return (
         cols["kind"],

@@ -233,7 +233,9 @@ def density_sql(query: ListQuery) -> tuple[str, list[Any]] | None:
     return sql, [match, DENSE + 1]
 
 
-def list_sql(query: ListQuery, columns: str, *, dense: bool = False) -> tuple[str, list] | None:
+def list_sql(
+    query: ListQuery, columns: str, *, dense: bool = False
+) -> tuple[str, list[Any]] | None:
     """SELECT of one page of ``query``; None when nothing can match. ``dense``: the text
     matches more than DENSE filings (see density_sql)."""
     p = plan(query)
@@ -273,16 +275,22 @@ def list_sql(query: ListQuery, columns: str, *, dense: bool = False) -> tuple[st
     return sql + " LIMIT ? OFFSET ?", [*params, *p.params, limit, offset]
 
 
-def count_sql(query: ListQuery) -> tuple[str, list[Any]] | None:
-    """SELECT count(*) for ``query``; None when nothing can match."""
+def count_sql(query: ListQuery, *, cap: int | None = None) -> tuple[str, list[Any]] | None:
+    """SELECT count(*) for ``query``; None when nothing can match. With ``cap`` the
+    count stops at cap + 1 rows (more than ``cap`` is all a caller needs to know)."""
     p = plan(query)
     if p.impossible:
         return None
     if len(p.matches) == 1 and not p.clauses:
         table, match = p.matches[0]
-        return f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [match]
-    clauses, params = [], []
-    for table, match in p.matches:
-        clauses.append(f"f.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
-        params.append(match)
-    return f"SELECT count(*) FROM filings f{_where(clauses + p.clauses)}", [*params, *p.params]
+        select, params = f"SELECT {{}} FROM {table} WHERE {table} MATCH ?", [match]
+    else:
+        clauses, params = [], []
+        for table, match in p.matches:
+            clauses.append(f"f.seq IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+            params.append(match)
+        select = f"SELECT {{}} FROM filings f{_where(clauses + p.clauses)}"
+        params = [*params, *p.params]
+    if cap is None:
+        return select.format("count(*)"), params
+    return f"SELECT count(*) FROM ({select.format('1')} LIMIT {int(cap) + 1})", params

@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
-from desktop.store import rows
+from desktop.store import rows, settings_registry
 from desktop.store.api import Enterprise, StoreError, UnitProfile
 from desktop.store.base import StoreBase
 from forms import normalize
@@ -71,10 +71,10 @@ class SettingsMixin(StoreBase):
         with self._write() as conn:
             conn.execute("DELETE FROM officers")
             self._db["officers"].insert_all(records.values())
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('roster_updated_at', ?) "
+            conn.execute(  # in the same transaction as the roster itself
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (rows.dumps(self._stamp()),),
+                (settings_registry.ROSTER_UPDATED_AT.key, rows.dumps(self._stamp())),
             )
 
     def officers(self) -> list[Officer]:
@@ -142,18 +142,27 @@ class SettingsMixin(StoreBase):
         return [Enterprise(name, uscc, address, park) for name, uscc, address, park, _ in records]
 
     def enterprise_count(self) -> int:
-        return self._read("SELECT count(*) FROM enterprises")[0][0]
+        return int(self._read("SELECT count(*) FROM enterprises")[0][0])
 
     def save_reference(self, reference: dict[str, Any]) -> None:
         """Store the office's reference data; refuses (StoreError) what it cannot use."""
         problem = _reference_problem(reference)
         if problem:
             raise StoreError(f"备案部门发来的参考数据无法使用（{problem}），已保留原有的参考数据。")
-        self.set_meta("reference", reference)
+        settings_registry.REFERENCE.set(self, reference)
 
     def reference(self) -> dict[str, Any]:
-        value = self.get_meta("reference", {})
-        return value if isinstance(value, dict) else {}
+        return settings_registry.REFERENCE.get(self)
+
+    def verification_url(self) -> str | None:
+        """The address printed in the QR code: the public verification address the
+        office publishes in its reference data, else the address the desk connects to
+        (which may be an intranet address), else None (the compact payload)."""
+        published = published_verification_url(self.reference())
+        if published:
+            return published
+        office_url = settings_registry.OFFICE_URL.get(self)
+        return office_url if office_url and office_url.strip() else None
 
     def validation_context(self) -> dict[str, Any]:
         reference = self.reference()
@@ -187,3 +196,17 @@ def _reference_problem(reference: Any) -> str | None:
         except (KeyError, TypeError, ValueError, AttributeError):
             return "节假日安排格式不对"
     return None
+
+
+def published_verification_url(data: Any) -> str | None:
+    """The office's public verification address from its reference data (the QR code
+    links there), or None when it publishes none or gave no http(s) address."""
+    value = data.get("verify_url") if isinstance(data, dict) else None
+    if not isinstance(value, str):
+        return None
+    url = value.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")) or len(url) > 200 or not url.isascii():
+        return None
+    if any(ch.isspace() or ch in "?#" for ch in url):
+        return None
+    return url

@@ -11,22 +11,28 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from desktop.store import settings_registry as settings
+from desktop.sync import office_key
 from desktop.sync.changes import Applied, apply_changes
+from forms import json_limits
 from forms.record import format_timestamp, now
+
+if TYPE_CHECKING:
+    from desktop.store.api import StoreProtocol
 
 BUNDLE_FORMAT = "beian-bundle/1"
 CHANGES_FORMAT = "beian-changes/1"
-META_BUNDLE_CURSOR = "bundle_cursor"
 MAX_CHANGES_FILE_BYTES = 64 * 1024 * 1024
+MAX_CHANGES = 200_000  # entries of one changes file: years of a busy unit
 
 
 class BundleError(ValueError):
     """A bundle or changes file that cannot be used; ``str(exc)`` is Chinese."""
 
 
-def build_bundle(store: Any, *, at_text: str | None = None) -> dict[str, Any]:
+def build_bundle(store: StoreProtocol, *, at_text: str | None = None) -> dict[str, Any]:
     # Refused filings would only be refused again; they wait for the clerk.
     items = [i for i in store.outbox() if not getattr(i, "permanent", False)]
     unit = ""
@@ -61,7 +67,7 @@ def write_json_atomically(path: Path, data: Any) -> None:
         raise
 
 
-def export_bundle(store: Any, path: Path) -> dict[str, Any]:
+def export_bundle(store: StoreProtocol, path: Path) -> dict[str, Any]:
     """Write every queued filing to ``path``; record an "exported" event for each."""
     bundle = build_bundle(store)
     write_json_atomically(path, bundle)
@@ -83,8 +89,10 @@ def read_changes_file(path: Path) -> dict[str, Any]:
     if len(data) > MAX_CHANGES_FILE_BYTES:
         raise BundleError("文件过大，不是办公室导出的回执文件。")
     try:
-        value = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        value = json_limits.loads(data.decode("utf-8-sig"), max_items=MAX_CHANGES)
+    except json_limits.JsonLimitError as exc:
+        raise BundleError(f"不是办公室导出的回执文件：{exc}。") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise BundleError("文件不是有效的 JSON，不是办公室导出的回执文件。") from None
     if not isinstance(value, dict) or value.get("format") != CHANGES_FORMAT:
         raise BundleError(
@@ -96,9 +104,12 @@ def read_changes_file(path: Path) -> dict[str, Any]:
     return value
 
 
-def import_changes(store: Any, data: dict[str, Any]) -> Applied:
+def import_changes(store: StoreProtocol, data: dict[str, Any]) -> Applied:
+    """Apply a changes file that ``office_key.check_changes_file`` lets through; raises
+    ``office_key.ChangesRefused`` (and changes nothing) otherwise."""
+    office_key.check_changes_file(store, data)
     applied = apply_changes(store, data["changes"], now_text=format_timestamp(now()))
     cursor = data.get("cursor")
     if isinstance(cursor, str | int) and not isinstance(cursor, bool):
-        store.set_meta(META_BUNDLE_CURSOR, str(cursor))
+        settings.BUNDLE_CURSOR.set(store, str(cursor))
     return applied

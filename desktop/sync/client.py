@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import json
 import ssl
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from desktop.sync import messages
 from desktop.sync.config import MAX_CONNECT_TIMEOUT_S, OfficeConfig, tls_context
-from forms import __version__
+from desktop.sync.problems import Code, Problem, ProblemError
+from forms import __version__, json_limits
 
 # Reference data (with form definitions) is the largest answer; anything beyond this is
 # not the office talking.
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 
-class OfficeError(Exception):
-    """A request that got no usable HTTP answer; ``str(exc)`` is Chinese for the clerk."""
+class OfficeError(ProblemError):
+    """A request that got no usable HTTP answer (``.problem``: Code.UNREACHABLE,
+    CERT_FAILED or NO_ANSWER with a detail)."""
 
 
 class Unreachable(OfficeError):  # noqa: N818
@@ -37,6 +39,10 @@ class CertificateError(Unreachable):
 
 class NoAnswer(OfficeError):  # noqa: N818
     """The request may have reached the office, but no complete answer came back."""
+
+
+# A changes page has 500 entries, the reference data a few hundred dates a year.
+MAX_LIST_ITEMS = 100_000
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ class _Bearer(httpx.Auth):
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def auth_flow(self, request: httpx.Request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
 
@@ -144,6 +150,9 @@ class OfficeClient:
         params = {"since": since} if since else None
         return self._request("GET", "changes", params=params)
 
+    def office_key(self) -> Reply:
+        return self._request("GET", "office-key")
+
     def reference(self, etag: str | None) -> Reply:
         headers = {"If-None-Match": etag} if etag else None
         return self._request("GET", "reference", headers=headers)
@@ -162,22 +171,22 @@ class OfficeClient:
                     if len(data) > MAX_RESPONSE_BYTES:
                         return Reply(response.status_code, dict(response.headers), None, len(data))
         except httpx.ConnectTimeout:
-            raise Unreachable(messages.UNREACHABLE.format(detail="连接超时")) from None
+            raise Unreachable(Problem.of(Code.UNREACHABLE, detail="timeout")) from None
         except httpx.ConnectError as exc:
             cert = _has_cert_error(exc)
             if cert:
-                raise CertificateError(messages.CERT_FAILED.format(detail=cert)) from None
-            raise Unreachable(messages.UNREACHABLE.format(detail="无法建立连接")) from None
+                raise CertificateError(Problem.of(Code.CERT_FAILED, detail=cert)) from None
+            raise Unreachable(Problem.of(Code.UNREACHABLE, detail="no_connection")) from None
         except httpx.TimeoutException:
-            raise NoAnswer(messages.NO_ANSWER.format(detail="等待答复超时")) from None
+            raise NoAnswer(Problem.of(Code.NO_ANSWER, detail="timeout")) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
-            raise NoAnswer(messages.NO_ANSWER.format(detail="连接中断，答复不完整")) from None
+            raise NoAnswer(Problem.of(Code.NO_ANSWER, detail="interrupted")) from None
         except httpx.TransportError:
-            raise NoAnswer(messages.NO_ANSWER.format(detail="网络错误")) from None
+            raise NoAnswer(Problem.of(Code.NO_ANSWER, detail="network")) from None
         body: Any = None
         if data:
             try:
-                body = json.loads(bytes(data).decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                body = json_limits.loads(bytes(data).decode("utf-8"), max_items=MAX_LIST_ITEMS)
+            except (UnicodeDecodeError, ValueError):  # JSONDecodeError, JsonLimitError
                 body = None
         return Reply(response.status_code, dict(response.headers), body, len(data))

@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import certifi
 
-from desktop.sync import messages
+from desktop.store import settings_registry as settings
+from desktop.sync.problems import Code, Problem, ProblemError
 
-# Meta keys in the desk's store.
-META_URL = "office_url"
-META_CA_FILE = "ca_file"
-META_TIMEOUT = "office_timeout_s"
+if TYPE_CHECKING:
+    from desktop.store.api import StoreProtocol
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_CONNECT_TIMEOUT_S = 10.0
 
 
-class ConfigError(ValueError):
-    """A setting that cannot work; ``str(exc)`` is Chinese for the clerk."""
+class ConfigError(ProblemError, ValueError):
+    """A setting that cannot work (``.problem``: which, see desktop.sync.problems)."""
+
+
+def _bad(code: Code, **params: Any) -> ConfigError:
+    return ConfigError(Problem.of(code, **params))
 
 
 def normalize_url(text: str) -> str:
@@ -34,21 +37,21 @@ def normalize_url(text: str) -> str:
     """
     raw = (text or "").strip()
     if not raw or len(raw) > 500:
-        raise ConfigError("请填写备案办公室的地址，如 https://beian.example.gov.cn")
+        raise _bad(Code.URL_MISSING)
     try:
         parts = urlsplit(raw)
         port = parts.port  # raises ValueError for a bad port
     except ValueError:
-        raise ConfigError(f"办公室地址无效：{raw[:100]}") from None
+        raise _bad(Code.URL_INVALID, value=raw[:100]) from None
     if parts.scheme not in ("http", "https"):
-        raise ConfigError("办公室地址应以 https:// 或 http:// 开头。")
+        raise _bad(Code.URL_SCHEME)
     if not parts.hostname:
-        raise ConfigError(f"办公室地址缺少主机名：{raw[:100]}")
+        raise _bad(Code.URL_NO_HOST, value=raw[:100])
     if parts.username or parts.password:
         # A password in the URL would end up in meta and logs; the token goes to the keyring.
-        raise ConfigError("办公室地址中不能包含用户名或密码；令牌请用 --token-stdin 输入。")
+        raise _bad(Code.URL_CREDENTIALS)
     if parts.query or parts.fragment:
-        raise ConfigError("办公室地址不应包含“?”或“#”后面的部分。")
+        raise _bad(Code.URL_QUERY)
     path = parts.path.rstrip("/")
     for suffix in ("/api/v1", "/api"):
         if path.endswith(suffix):
@@ -74,16 +77,13 @@ class OfficeConfig:
         return f"{self.url}/api/v1/{path.lstrip('/')}"
 
     @classmethod
-    def from_store(cls, store: Any) -> OfficeConfig | None:
+    def from_store(cls, store: StoreProtocol) -> OfficeConfig | None:
         """The configuration saved in the store, or None when no office is set."""
-        url = store.get_meta(META_URL)
+        url = settings.OFFICE_URL.get(store)
         if not url:
             return None
-        ca_file = store.get_meta(META_CA_FILE) or None
-        try:
-            timeout = float(store.get_meta(META_TIMEOUT) or DEFAULT_TIMEOUT_S)
-        except (TypeError, ValueError):
-            timeout = DEFAULT_TIMEOUT_S
+        ca_file = settings.CA_FILE.get(store) or None
+        timeout = settings.OFFICE_TIMEOUT_S.get(store) or DEFAULT_TIMEOUT_S
         timeout = min(max(timeout, 0.1), 600.0)
         return cls(url=normalize_url(url), ca_file=ca_file, timeout_s=timeout)
 
@@ -98,5 +98,5 @@ def tls_context(ca_file: str | None) -> ssl.SSLContext:
             context.load_verify_locations(cafile=ca_file)
         except (OSError, ssl.SSLError) as exc:
             detail = getattr(exc, "strerror", None) or str(exc)
-            raise ConfigError(messages.CA_FILE_BAD.format(path=ca_file, detail=detail)) from None
+            raise _bad(Code.CA_FILE_BAD, path=ca_file, detail=detail) from None
     return context

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from desktop.store.settings import published_verification_url
 from forms.certificates import CertRules
 from forms.workdays import WorkCalendar
 
@@ -37,4 +38,6 @@ def check_reference(data: Any) -> str | None:
         value = data.get(key)
         if value is not None and not isinstance(value, list):
             return f"{key} 格式不正确"
+    if published_verification_url(data) is None and data.get("verify_url"):
+        return "核验网址格式不正确"
     return None

@@ -9,22 +9,27 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 log = logging.getLogger(__name__)
 
 
 def make_application():
-    """The QApplication with the desk's name and icon (created once)."""
+    """The QApplication with the desk's name, icon and a font that draws Chinese (created
+    once)."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.main_window import _icon
+    from desktop.ui.window_font import ensure_chinese_font
 
-    app = QApplication.instance()
+    app = cast("QApplication | None", QApplication.instance())
     if app is None:
         QCoreApplication.setOrganizationName("beian")
         QCoreApplication.setApplicationName("beian")
         app = QApplication(sys.argv[:1])
+    # Before any widget exists: widgets take the application font when they are made.
+    ensure_chinese_font(app)
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "涉企行政执法检查备案"))
     app.setWindowIcon(_icon())
     return app
@@ -40,7 +45,7 @@ def open_store(data_dir: Path, parent=None):
     from desktop.ui import recovery
 
     try:
-        return Store.open(data_dir)
+        return Store.open(data_dir, deferred_checks=True)  # the rest: maintenance.schedule
     except StoreDamaged as damaged:
         return recovery.recover(data_dir, damaged, parent)
     except StoreError as exc:
@@ -58,10 +63,10 @@ def start_desk(data_dir: Path):
 
     from desktop.paths import ensure_data_dir
     from desktop.store import StoreError
-    from desktop.ui import i18n
+    from desktop.store import settings_registry as settings
+    from desktop.ui import i18n, maintenance
     from desktop.ui.errors import show_error
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings_dialog import META_LANGUAGE
 
     make_application()
     ensure_data_dir(data_dir)
@@ -69,12 +74,14 @@ def start_desk(data_dir: Path):
     if store is None:
         return None
     try:
-        language = store.get_meta(META_LANGUAGE)
+        language = settings.UI_LANGUAGE.get(store)
     except StoreError:
         language = None
     i18n.install(language)
+    _use_store_calendar(store)
     window = MainWindow(store, data_dir=data_dir)
     _show_sized(window)
+    maintenance.schedule(window, store)  # full integrity check, daily backup
     if getattr(store, "backup_error", None):
         show_error(window, store.backup_error)
     if getattr(store, "read_only", False):
@@ -87,10 +94,22 @@ def start_desk(data_dir: Path):
             ),
         )
     # Font preparation for printing is slow the first time: do it while the clerk types.
-    window.prepare_job = None
+    window.prepare_job = None  # type: ignore[attr-defined]  # to be declared by MainWindow
     # After the first paint: a zero timer would fire before the window is drawn.
     QTimer.singleShot(500, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window
+
+
+def _use_store_calendar(store) -> None:
+    """Date pickers mark holidays from the same calendar the rules count with (the
+    office's reference years included)."""
+    from desktop.store import StoreError
+    from desktop.ui.holiday_calendar import set_work_calendar
+
+    try:
+        set_work_calendar(store.validation_context()["calendar"])
+    except StoreError as exc:
+        log.warning("holiday calendar: the store's calendar cannot be read: %s", exc)
 
 
 def _show_sized(window) -> None:
@@ -131,12 +150,12 @@ def run_window(data_dir: Path) -> int:
     from desktop.ui.errors import install_excepthook, setup_logging
     from desktop.ui.workers import running_jobs
 
-    app = make_application()
-    try:
+    try:  # first, so the log holds what starting the application decides (its font)
         setup_logging(data_dir)
     except OSError as exc:
         print(f"beian: 无法写入日志文件夹：{exc}", file=sys.stderr)
     install_excepthook()
+    app = make_application()
     log.info("starting with data folder %s", data_dir)
     window = start_desk(data_dir)
     if window is None:

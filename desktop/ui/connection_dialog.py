@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,17 +28,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import token_keyring
+from desktop.store import settings_registry as settings
 from desktop.store.api import StoreError
 from desktop.sync import connect
-from desktop.sync.config import META_CA_FILE, META_URL, ConfigError, normalize_url
+from desktop.sync.config import ConfigError, normalize_url
+from desktop.sync.problems import Code
+from desktop.ui import style, wording
 from desktop.ui.form_helpers import add_row, tidy_form
 from desktop.ui.workers import Job, run_in_background
 
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #b3261e;"
-UNENCRYPTED_STYLE = "color: #b3261e; font-weight: bold;"
-OK_STYLE = "color: #2e7d32;"
+ERROR_STYLE = style.ERROR_TEXT
+UNENCRYPTED_STYLE = style.ERROR_TEXT_BOLD
+OK_STYLE = style.OK_TEXT
 
 
 def encryption_note(url_text: str) -> tuple[str, str]:
@@ -53,7 +56,7 @@ def encryption_note(url_text: str) -> tuple[str, str]:
     try:
         url = normalize_url(url_text)
     except ConfigError as exc:
-        return str(exc), ERROR_STYLE
+        return wording.text(exc.problem), ERROR_STYLE
     if url.startswith("http://"):
         return (
             QCoreApplication.translate(
@@ -160,13 +163,13 @@ class ConnectionDialog(QDialog):
         self.ca_file.setAccessibleName(self.tr("根证书文件（CA）"))
         ca_label.setBuddy(self.ca_file)
 
-        self.result = QLabel()
-        self.result.setObjectName("connectionResult")
-        self.result.setContentsMargins(0, self.fontMetrics().height() // 2, 0, 0)
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setAccessibleName(self.tr("连接检查结果"))
-        self.result.hide()
+        self.result_label = QLabel()
+        self.result_label.setObjectName("connectionResult")
+        self.result_label.setContentsMargins(0, self.fontMetrics().height() // 2, 0, 0)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label.setAccessibleName(self.tr("连接检查结果"))
+        self.result_label.hide()
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(
@@ -186,7 +189,7 @@ class ConnectionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.reason)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addStretch(1)
         layout.addWidget(buttons)
         self.load()
@@ -197,8 +200,8 @@ class ConnectionDialog(QDialog):
     # --- state ----------------------------------------------------------------------------
     def load(self) -> None:
         try:
-            url = self.store.get_meta(META_URL) or ""
-            ca = self.store.get_meta(META_CA_FILE) or ""
+            url = settings.OFFICE_URL.get(self.store) or ""
+            ca = settings.CA_FILE.get(self.store) or ""
         except StoreError as exc:
             self._show_result(str(exc), ERROR_STYLE)
             url, ca = "", ""
@@ -222,14 +225,16 @@ class ConnectionDialog(QDialog):
         try:
             connect.save_settings(self.store, self.office_url.text(), token=token, ca_file=ca)
         except token_keyring.NoKeyring as exc:
-            self._refused(str(exc), self.token)
+            self._refused(wording.text(exc.problem), self.token)
             return False
         except token_keyring.BadToken as exc:
-            self._refused(str(exc), self.token)
+            self._refused(wording.text(exc.problem), self.token)
             return False
         except ConfigError as exc:
-            ca_problem = ca is not None and "根证书" in str(exc)
-            self._refused(str(exc), self.ca_file if ca_problem else self.office_url)
+            ca_problem = exc.code == Code.CA_FILE_BAD
+            self._refused(
+                wording.text(exc.problem), self.ca_file if ca_problem else self.office_url
+            )
             return False
         except StoreError as exc:
             self._refused(str(exc), self.office_url)
@@ -256,7 +261,7 @@ class ConnectionDialog(QDialog):
         self._job = None
         self.save_button.setEnabled(True)
         self.last_check = check
-        text = check.message
+        text = wording.text(check.problem)
         if not check.encrypted and self.office_url.text().startswith("http://"):
             text += "\n" + self.tr("注意：连接未加密（http://）。")
         if check.ok:
@@ -279,15 +284,18 @@ class ConnectionDialog(QDialog):
         field.setFocus()
 
     def _show_result(self, text: str, style: str) -> None:
-        self.result.setText(text)
-        self.result.setStyleSheet(style)
-        self.result.show()
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(style)
+        self.result_label.show()
         self._fit_height()
 
     def _fit_height(self) -> None:
         """Fit the height to the wrapped messages: a dialog keeps its size when labels
-        get longer, and would squeeze them until they are cut off."""
+        get longer (the 未加密 warning appears as the address is typed, a check result
+        arrives), and would squeeze them until they are cut off."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         needed = (
             layout.totalHeightForWidth(self.width())
@@ -296,6 +304,23 @@ class ConnectionDialog(QDialog):
         )
         if needed != self.height():
             self.resize(self.width(), needed)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # A label's text changed (or the font, the scaling): the layout asks again.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit_height()
+        return handled
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # Narrower means more lines: grow once the resize is done (not inside it).
+        if event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self._fit_height_if_alive)
+
+    def _fit_height_if_alive(self) -> None:
+        if shiboken6.isValid(self):
+            self._fit_height()
 
     # --- helpers --------------------------------------------------------------------------
     def _update_url_note(self) -> None:

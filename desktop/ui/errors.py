@@ -10,11 +10,15 @@ import logging
 import sys
 import threading
 import traceback
+from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop.log_files import OwnerOnlyRotatingFileHandler
+from forms.record import SHANGHAI
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,17 @@ LOG_BACKUPS = 4
 _log_file: Path | None = None
 _showing = False  # one unexpected-error dialog at a time
 _open_boxes: set[QMessageBox] = set()
+
+
+class ShanghaiTimeFormatter(logging.Formatter):
+    """Timestamps in Shanghai time with their offset (``2026-12-01T18:35:04.123+08:00``):
+    the times the window shows, whatever time zone the PC is set to, and unambiguous."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return datetime.fromtimestamp(record.created, SHANGHAI).isoformat(timespec="milliseconds")
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -38,12 +53,10 @@ def setup_logging(data_dir: Path) -> Path:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
             break
     else:
-        handler = RotatingFileHandler(
+        handler = OwnerOnlyRotatingFileHandler(
             path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         )
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
-        )
+        handler.setFormatter(ShanghaiTimeFormatter(LOG_FORMAT))
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.INFO:
         root.setLevel(logging.INFO)

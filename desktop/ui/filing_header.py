@@ -6,14 +6,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, FilingRow
+from desktop.ui import style
 from desktop.ui.labels import revision_label, status_label
 
 _BANNER_STYLE = {
-    DRAFT: ("#fdecea", "#b3261e"),  # shown only for a revision after a return
-    READY: ("#fdecea", "#b3261e"),
-    QUEUED: ("#e8f0fb", "#1f5fa8"),
-    SENT: ("#e9f5ea", "#2e7d32"),
-    RETURNED: ("#fdecea", "#b3261e"),
+    DRAFT: style.ERROR_BANNER,  # shown only for a revision after a return
+    READY: style.ERROR_BANNER,
+    QUEUED: style.INFO_BANNER,
+    SENT: style.OK_BANNER,
+    RETURNED: style.ERROR_BANNER,
 }
 
 
@@ -74,11 +75,8 @@ class FilingHeader(QWidget):
         self.title.setText(" · ".join(parts))
         text = self._banner_text(row)
         if text:
-            background, foreground = _BANNER_STYLE.get(row.status, ("#fff8e1", "#6d4c00"))
-            self.banner.setStyleSheet(
-                f"#filingBanner {{ background: {background}; border: 1px solid {foreground};"
-                f" border-radius: 4px; }} #bannerMessage {{ color: {foreground}; }}"
-            )
+            banner = _BANNER_STYLE.get(row.status, style.NOTE_BANNER)
+            self.banner.setStyleSheet(banner.sheet("filingBanner", "bannerMessage"))
             self.message.setText(text)
             self.banner.setVisible(True)
         if row.status == RETURNED:

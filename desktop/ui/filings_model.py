@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.store.api import QUEUED, RETURNED, SENT, FilingRow, FilingSummary, ListQuery
+from desktop.ui import style
 from desktop.ui.labels import revision_label, status_label
 from forms.record import SHANGHAI, BadTimestamp, parse_timestamp
 
@@ -33,9 +34,9 @@ COLUMN_IDS = tuple(c for c, _ in COLUMNS)
 FILING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _STATUS_COLOURS = {
-    QUEUED: QColor("#1f5fa8"),
-    SENT: QColor("#2e7d32"),
-    RETURNED: QColor("#b3261e"),
+    QUEUED: QColor(style.INFO),
+    SENT: QColor(style.OK),
+    RETURNED: QColor(style.ERROR),
 }
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -55,7 +56,8 @@ def short_time(value: str) -> str:
 def summary_of(row: FilingRow) -> FilingSummary:
     """The list's view of a stored filing (used to refresh a row after an autosave)."""
     filing = row.filing
-    enterprise = filing.get("enterprise") if isinstance(filing.get("enterprise"), dict) else {}
+    found = filing.get("enterprise")
+    enterprise: dict[str, Any] = found if isinstance(found, dict) else {}
     return FilingSummary(
         id=row.id,
         revision=row.revision,
@@ -150,6 +152,7 @@ class FilingsModel(QAbstractTableModel):
         if not self.sortable(column):
             return
         key = COLUMNS[column][1]
+        assert key is not None  # sortable columns have a sort key
         descending = order == Qt.SortOrder.DescendingOrder
         if key == self._query.sort and descending == self._query.descending:
             return

@@ -3,7 +3,11 @@
 The source text of every string is Chinese, so with no translator installed the desk
 speaks Chinese. Another language needs ``resources/translations/beian_<code>.qm``
 (built from ``beian_<code>.ts`` with pyside6-lrelease); Qt's own strings (standard
-buttons, file dialogs) come from Qt's ``qtbase_<code>.qm``.
+buttons, file dialogs, the calendar's navigation) come from Qt's ``qtbase_<code>.qm``.
+
+The desk's language decides Qt's too, whatever the PC's locale (an English Windows, a
+Linux with ``LANG=C``): the default QLocale is set to it, so month and day names, the
+first day of the week and number formats follow the desk, not the system.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ SOURCE_LANGUAGE = "zh_CN"
 APP_CATALOG = "beian"
 
 _installed: list[QTranslator] = []
+_locale_before: QLocale | None = None  # the default locale before install() changed it
 
 
 def translations_dir() -> Path:
@@ -65,18 +70,47 @@ def install(language: str | None, folder: Path | None = None) -> str:
         log.warning("no translation for %r; using Chinese", code)
         code = SOURCE_LANGUAGE
 
-    # Qt's own strings: a bundled copy first (frozen builds), then Qt's installation.
-    qt_folders = [folder, Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
-    for qt_folder in qt_folders:
+    global _locale_before
+    if _locale_before is None:
+        _locale_before = QLocale()
+    QLocale.setDefault(QLocale(code))
+
+    for qt_folder in qt_translation_folders(folder):
         if _load(app, f"qtbase_{code}", qt_folder):
+            log.info("Qt's own strings: qtbase_%s from %s", code, qt_folder)
             break
+    else:
+        log.warning("Qt's own strings stay English: no qtbase_%s.qm found", code)
+    # What Qt's catalogue lacks (installed later, so asked first).
+    _load(app, f"qtbase_supplement_{code}", folder)
     if code != SOURCE_LANGUAGE:
         _load(app, f"{APP_CATALOG}_{code}", folder)
     return code
 
 
+def qt_translation_folders(folder: Path) -> list[Path]:
+    """Where Qt's own catalogues may be: a copy beside ours, Qt's installation, and the
+    PySide6 package (``Qt/translations`` on Linux and macOS, ``translations`` on Windows;
+    a frozen build keeps that layout under its ``_internal`` folder)."""
+    import PySide6
+
+    package = Path(PySide6.__file__).resolve().parent
+    found = [
+        folder,
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        package / "Qt" / "translations",
+        package / "translations",
+    ]
+    return list(dict.fromkeys(found))
+
+
 def uninstall() -> None:
-    """Remove the translators :func:`install` added (Qt's own strings back to English)."""
+    """Remove the translators :func:`install` added (Qt's own strings back to English)
+    and give back the default locale it replaced."""
+    global _locale_before
+    if _locale_before is not None:
+        QLocale.setDefault(_locale_before)
+        _locale_before = None
     app = QCoreApplication.instance()
     for translator in _installed:
         if app is not None:

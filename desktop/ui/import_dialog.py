@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import spreadsheets
+from desktop.ui import style
 from desktop.ui.errors import show_error
 from desktop.ui.workers import Job, run_in_background
 
@@ -78,7 +79,7 @@ class ImportDialog(QDialog):
             raise ValueError(kind)
         self.store = store
         self.kind = kind
-        self.result: spreadsheets.ImportResult | None = None
+        self.import_result: spreadsheets.ImportResult | None = None
         self.applied: int | None = None
         self.outcome = ""  # what was imported, in Chinese, once applied
         self._job: Job | None = None
@@ -195,7 +196,7 @@ class ImportDialog(QDialog):
 
     def load(self, path: str) -> Job:
         """Read ``path`` in the background and show the preview when it is ready."""
-        self.result = None
+        self.import_result = None
         self._set_ready(False)
         self.path_edit.setText(path)
         self.summary.setText("")
@@ -235,11 +236,11 @@ class ImportDialog(QDialog):
     def _failed(self, message: str, details: str) -> None:
         self._done()
         self.summary.setText(message)
-        self.summary.setStyleSheet("color: #b3261e;")
+        self.summary.setStyleSheet(style.ERROR_TEXT)
         show_error(self, message, details)
 
     def _show_preview(self, result: spreadsheets.ImportResult) -> None:
-        self.result = result
+        self.import_result = result
         what = self.tr("名执法人员") if result.kind == "roster" else self.tr("家企业")
         mapped = "；".join(f"{c.label} ← {c.letter} 列“{c.header}”" for c in result.columns)
         lines = [
@@ -307,13 +308,13 @@ class ImportDialog(QDialog):
         self.copy_button.setEnabled(ready)
 
     def copy_report(self) -> None:
-        if self.result is not None:
-            QGuiApplication.clipboard().setText("\n".join(self.result.report_lines()))
+        if self.import_result is not None:
+            QGuiApplication.clipboard().setText("\n".join(self.import_result.report_lines()))
 
     # --- applying ---------------------------------------------------------------------------
     def apply(self) -> Job | None:
         """Write the accepted rows (after the clerk confirms replacing a roster)."""
-        result = self.result
+        result = self.import_result
         if result is None or not result.accepted or self._job is not None:
             return None
         if result.kind == "roster" and not self._confirm_replace(len(result.officers)):
@@ -349,7 +350,7 @@ class ImportDialog(QDialog):
     def _applied(self, count: int) -> None:
         self.applied = int(count)
         what = self.tr("名执法人员") if self.kind == "roster" else self.tr("家企业")
-        rejected = len(self.result.rejected) if self.result is not None else 0
+        rejected = len(self.import_result.rejected) if self.import_result is not None else 0
         message = self.tr("已导入 %1 %2。").replace("%1", str(count)).replace("%2", what)
         if rejected:
             message += self.tr("有 %1 行因有问题没有导入。").replace("%1", str(rejected))

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.store import settings_registry as settings
 from desktop.store.api import (
     QUEUED,
     RETURNED,
@@ -39,7 +40,7 @@ from desktop.store.api import (
     FilingRow,
     StoreError,
 )
-from desktop.ui import sync_status
+from desktop.ui import style, sync_status
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import log_file, show_error
 from desktop.ui.filing_header import FilingHeader
@@ -55,12 +56,6 @@ from forms.record import new_filing
 
 log = logging.getLogger(__name__)
 
-META_GEOMETRY = "ui_window_geometry"
-META_STATE = "ui_window_state"
-META_SPLITTERS = "ui_splitters"
-# Sync settings and results in the store's meta (written by desktop.sync).
-META_OFFICE_URL = "office_url"
-META_LAST_SYNC = "last_sync"
 
 # The sync worker (and its network libraries) start just after the window first shows,
 # so they do not delay the first frame; the worker's own first pass follows 2 s later.
@@ -431,10 +426,7 @@ class MainWindow(QMainWindow):
             + "\n"
             + self.tr("不会自动重发。请点“撤回提交”，改正后重新提交。")
         )
-        self.header.banner.setStyleSheet(
-            "#filingBanner { background: #fdecea; border: 1px solid #b3261e;"
-            " border-radius: 4px; } #bannerMessage { color: #b3261e; }"
-        )
+        self.header.banner.setStyleSheet(style.ERROR_BANNER.sheet("filingBanner", "bannerMessage"))
         self.header.banner.setVisible(True)
 
     def _refusal(self, filing_id: str) -> str | None:
@@ -487,7 +479,7 @@ class MainWindow(QMainWindow):
 
     def _autosave_failed(self, message: str) -> None:
         self.save_state_label.setText(self.tr("没有保存！"))
-        self.save_state_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.save_state_label.setStyleSheet(style.ERROR_TEXT_BOLD)
         show_error(self, message)
 
     # --- actions --------------------------------------------------------------------------
@@ -577,7 +569,7 @@ class MainWindow(QMainWindow):
         dialog = PreviewDialog(
             filing,
             receipt=row.receipt,
-            office_url=self.store.get_meta("office_url") or None,
+            office_url=self.store.verification_url(),
             parent=self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -868,9 +860,9 @@ class MainWindow(QMainWindow):
                 self.notices.show_notice(f"warning:{len(self._warned)}", text, kind="warning")
 
     def _ask_for_token(self, text: str) -> None:
-        from desktop.sync import messages
+        from desktop.sync.problems import Code, Problem
 
-        if text == messages.TOKEN_REJECTED:
+        if self.sync is not None and self.sync.last_problem == Problem.of(Code.TOKEN_REJECTED):
             why = self.tr(
                 "备案办公室不认可本单位的令牌（可能已被收回或输入有误）。"
                 "请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。"
@@ -907,14 +899,14 @@ class MainWindow(QMainWindow):
 
     def _office_url(self) -> str:
         try:
-            return str(self.store.get_meta(META_OFFICE_URL) or "")
+            return settings.OFFICE_URL.get(self.store) or ""
         except StoreError:
             return ""
 
     def _update_sync_status(self) -> None:
         state, text = self._sync_state or ("", "")
         try:
-            last_sync = self.store.get_meta(META_LAST_SYNC)
+            last_sync = settings.LAST_SYNC.get(self.store)
         except StoreError:
             last_sync = None
         self.sync_status.show_status(state, text, url=self._office_url(), last_sync=last_sync)
@@ -1028,8 +1020,8 @@ class MainWindow(QMainWindow):
     # --- layout memory and closing ------------------------------------------------------
     def _restore_layout(self) -> None:
         try:
-            geometry = self.store.get_meta(META_GEOMETRY)
-            splitters = self.store.get_meta(META_SPLITTERS)
+            geometry = settings.UI_WINDOW_GEOMETRY.get(self.store)
+            splitters = settings.UI_SPLITTERS.get(self.store)
         except StoreError:
             return
         if geometry:
@@ -1041,7 +1033,7 @@ class MainWindow(QMainWindow):
     def has_saved_geometry(self) -> bool:
         """True when the window's size and place were restored from an earlier session."""
         try:
-            return bool(self.store.get_meta(META_GEOMETRY))
+            return bool(settings.UI_WINDOW_GEOMETRY.get(self.store))
         except StoreError:
             return False
 
@@ -1050,9 +1042,9 @@ class MainWindow(QMainWindow):
             return base64.b64encode(bytes(data.data())).decode("ascii")
 
         try:
-            self.store.set_meta(META_GEOMETRY, encode(self.saveGeometry()))
-            self.store.set_meta(
-                META_SPLITTERS,
+            settings.UI_WINDOW_GEOMETRY.set(self.store, encode(self.saveGeometry()))
+            settings.UI_SPLITTERS.set(
+                self.store,
                 [encode(self.splitter.saveState()), encode(self.left_splitter.saveState())],
             )
         except StoreError as exc:
@@ -1099,7 +1091,7 @@ class MainWindow(QMainWindow):
         self._first_show_done = True
         QTimer.singleShot(SYNC_START_DELAY_MS, self.start_sync)
         total = sum(self.splitter.sizes())
-        if total <= 0 or self.store.get_meta(META_SPLITTERS) is not None:
+        if total <= 0 or settings.UI_SPLITTERS.get(self.store) is not None:
             return
         left = min(self.list_panel.preferred_width(), int(total * 0.5))
         self.splitter.setSizes([left, total - left])

@@ -23,15 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import style
+
 MAX_VISIBLE = 3
 
-# kind → (background, border and text); never colour alone: the text says what happened.
+# kind → its banner; never colour alone: the text says what happened.
 _STYLES = {
-    "returned": ("#fdecea", "#b3261e"),
-    "refused": ("#fdecea", "#b3261e"),
-    "token": ("#fff4e5", "#8a5300"),
-    "setup": ("#fff4e5", "#8a5300"),
-    "warning": ("#fff4e5", "#8a5300"),
+    "returned": style.ERROR_BANNER,
+    "refused": style.ERROR_BANNER,
+    "token": style.WARNING_BANNER,
+    "setup": style.WARNING_BANNER,
+    "warning": style.WARNING_BANNER,
 }
 
 
@@ -55,10 +57,8 @@ class NoticeBar(QFrame):
         self.notice = notice
         self.setObjectName("notice")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        background, foreground = _STYLES.get(notice.kind, _STYLES["warning"])
         self.setStyleSheet(
-            f"#notice {{ background: {background}; border: 1px solid {foreground};"
-            f" border-radius: 4px; }} #noticeMessage {{ color: {foreground}; }}"
+            _STYLES.get(notice.kind, style.WARNING_BANNER).sheet("notice", "noticeMessage")
         )
         self.message = QLabel(notice.text)
         self.message.setObjectName("noticeMessage")
@@ -124,7 +124,9 @@ class NoticeArea(QScrollArea):
         """As tall as the notices need at this width, up to the limit."""
         inner = self.widget()
         width = self.viewport().width()
-        layout = inner.layout()
+        layout = inner.layout() if inner is not None else None
+        if layout is None:
+            return
         layout.activate()
         needed = (
             layout.totalHeightForWidth(width)

@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import style
 from desktop.ui.workers import Job, run_in_background
 from forms import rules
 from forms.pdf import missing_characters, render_pdf
@@ -75,7 +76,7 @@ def _render_job(
     }
 
 
-def _print_job(pdf: bytes, printer: QPrinter) -> Iterator[tuple[int, str]]:
+def _print_job(pdf: bytes, printer: QPrinter) -> Generator[tuple[int, str], None, int]:
     """Draw every page of ``pdf`` into ``printer`` (on a worker thread); yields progress."""
     # A document of this thread's own, loaded from a file: loading from a file needs no
     # event loop, and the dialog's document stays with the UI thread.
@@ -221,6 +222,7 @@ class PreviewDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self._buffer: QBuffer | None = None
+        self._printer: QPrinter | None = None
 
         self.print_button = QPushButton(self.tr("打印…"), self)
         self.save_button = QPushButton(self.tr("另存为 PDF…"), self)
@@ -231,8 +233,8 @@ class PreviewDialog(QDialog):
         self.print_button.clicked.connect(self._print_clicked)
         self.save_button.clicked.connect(self._save_clicked)
         self.close_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self._print_clicked)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_clicked)
+        QShortcut(QKeySequence.StandardKey.Print, self, self._print_clicked)
+        QShortcut(QKeySequence.StandardKey.Save, self, self._save_clicked)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
@@ -330,7 +332,7 @@ class PreviewDialog(QDialog):
         log.error("preview failed: %s", details)
         self._set_busy(None)
         self.notice.setText(message)
-        self.notice.setStyleSheet("color: #b3261e;")
+        self.notice.setStyleSheet(style.ERROR_TEXT)
         self.notice.show()
         self.failed.emit(message)
 
@@ -347,7 +349,7 @@ class PreviewDialog(QDialog):
                 .replace("%2", self._missing_mark())
             )
         self.notice.setText("\n".join(lines))
-        self.notice.setStyleSheet("color: #8a5300;" if lines else "")
+        self.notice.setStyleSheet(style.WARNING_TEXT if lines else "")
         self.notice.setVisible(bool(lines))
 
     # --- closing ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,19 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.store import settings_registry as settings
 from desktop.store.api import StoreError, UnitProfile
-from desktop.ui import i18n
+from desktop.ui import i18n, style
 from desktop.ui.errors import show_error
 from desktop.ui.form_helpers import add_row, tidy_form
 from forms.certificates import CertRules, default_cert_rules
 from forms.definition import load_definition
 
+if TYPE_CHECKING:
+    from desktop.ui.connection_dialog import ConnectionDialog
+
 log = logging.getLogger(__name__)
 
-# Meta keys in the store (the sync client reads the office's address and CA file too).
-META_OFFICE_URL = "office_url"
-META_CA_FILE = "ca_file"
-META_LANGUAGE = "ui_language"
 # Certificate rules live in the store's reference data, where the office's rules arrive
 # too: the rules edited here apply everywhere (window and ``beian validate``) until the
 # office sends newer ones.
@@ -84,7 +85,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.data_dir = Path(data_dir) if data_dir is not None else store.data_dir
-        self.connection_dialog = None
+        self.connection_dialog: ConnectionDialog | None = None
         self.setWindowTitle(self.tr("设置"))
         self.setObjectName("settingsDialog")
 
@@ -98,7 +99,7 @@ class SettingsDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.setStyleSheet(style.ERROR_TEXT)
         self.problem.hide()
 
         buttons = QDialogButtonBox()
@@ -283,13 +284,13 @@ class SettingsDialog(QDialog):
         self._load_connection()
         rules = self.store.reference().get(REFERENCE_CERT_RULES) or default_cert_rules().to_dict()
         self.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False, indent=2))
-        language = self.store.get_meta(META_LANGUAGE) or i18n.SOURCE_LANGUAGE
+        language = settings.UI_LANGUAGE.get(self.store) or i18n.SOURCE_LANGUAGE
         index = self.language.findData(language)
         self.language.setCurrentIndex(max(index, 0))
         self._update_import_summary()
 
     def _problems(self) -> list[tuple[int, QWidget, str]]:
-        found = []
+        found: list[tuple[int, QWidget, str]] = []
         _rules, rules_problem = check_cert_rules(self.rules_edit.toPlainText())
         if rules_problem:
             found.append((2, self.rules_edit, self.tr("执法证规则：") + rules_problem))
@@ -326,7 +327,7 @@ class SettingsDialog(QDialog):
                 reference[REFERENCE_CERT_RULES] = rules
             if reference != self.store.reference():
                 self.store.save_reference(reference)
-            self.store.set_meta(META_LANGUAGE, self.language.currentData())
+            settings.UI_LANGUAGE.set(self.store, self.language.currentData())
         except StoreError as exc:
             show_error(self, str(exc))
             return False
@@ -338,8 +339,8 @@ class SettingsDialog(QDialog):
         from desktop.ui.connection_dialog import encryption_note
 
         try:
-            url = self.store.get_meta(META_OFFICE_URL) or ""
-            ca = self.store.get_meta(META_CA_FILE) or ""
+            url = settings.OFFICE_URL.get(self.store) or ""
+            ca = settings.CA_FILE.get(self.store) or ""
         except StoreError as exc:
             log.error("connection settings: %s", exc)
             url, ca = "", ""
@@ -366,10 +367,11 @@ class SettingsDialog(QDialog):
         rules, problem = check_cert_rules(self.rules_edit.toPlainText())
         if problem:
             self.rules_note.setText(problem)
-            self.rules_note.setStyleSheet("color: #b3261e;")
+            self.rules_note.setStyleSheet(style.ERROR_TEXT)
         else:
-            self.rules_note.setText(self.tr("规则有效，共 %n 条。", "", len(rules["rules"])))
-            self.rules_note.setStyleSheet("color: #2e7d32;")
+            count = len(rules["rules"]) if rules else 0
+            self.rules_note.setText(self.tr("规则有效，共 %n 条。", "", count))
+            self.rules_note.setStyleSheet(style.OK_TEXT)
 
     def _reset_rules(self) -> None:
         self.rules_edit.setPlainText(

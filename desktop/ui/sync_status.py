@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QToolButton, QWidget
 
+from desktop.sync.states import WorkerState
 from forms.record import BadTimestamp, parse_timestamp
 from forms.record import now as shanghai_now
 
-# The worker's states (desktop.ui.sync_worker, docs/sync.md), spelled out here so that the
-# window does not load the sync modules and their network libraries before it first shows.
-IDLE = "idle"
-SYNCING = "syncing"
-OFFLINE = "offline"
-PROBLEM = "problem"
-NEEDS_TOKEN = "needs_token"
-NOT_CONFIGURED = "not_configured"
+# The worker's states (docs/sync.md); desktop.sync.states imports nothing, so the window
+# does not load the sync modules and their network libraries before it first shows.
+IDLE = WorkerState.IDLE
+SYNCING = WorkerState.SYNCING
+OFFLINE = WorkerState.OFFLINE
+PROBLEM = WorkerState.PROBLEM
+NEEDS_TOKEN = WorkerState.NEEDS_TOKEN
+NOT_CONFIGURED = WorkerState.NOT_CONFIGURED
 
 
 def last_sync_text(value: object) -> str:

@@ -22,25 +22,31 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from desktop.sync import engine
+from desktop.sync.problems import Problem
 from desktop.sync.service import BUSY, sync_once
-from desktop.ui.workers import run_in_background
+from desktop.sync.states import WorkerState
+from desktop.ui import wording
+from desktop.ui.workers import Job, run_in_background
 from forms.record import now as shanghai_now
 from forms.record import parse_timestamp
 
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
+
 log = logging.getLogger(__name__)
 
-# States (the first argument of ``state_changed``).
-IDLE = "idle"  # last pass went well
-SYNCING = "syncing"
-OFFLINE = "offline"  # the office cannot be reached now; retries on its own
-PROBLEM = "problem"  # reached, but something failed (the text says what)
-NEEDS_TOKEN = "needs_token"  # ask the clerk for a new token
-NOT_CONFIGURED = "not_configured"  # no office address, or no usable keyring
+# States (the first argument of ``state_changed``): desktop.sync.states.WorkerState.
+IDLE = WorkerState.IDLE
+SYNCING = WorkerState.SYNCING
+OFFLINE = WorkerState.OFFLINE
+PROBLEM = WorkerState.PROBLEM
+NEEDS_TOKEN = WorkerState.NEEDS_TOKEN
+NOT_CONFIGURED = WorkerState.NOT_CONFIGURED
 
 FIRST_PASS_MS = 2_000
 PERIODIC_MS = 5 * 60_000  # pull receipts and returns at least this often
@@ -80,13 +86,16 @@ class SyncWorker(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.sync_now)
-        self._job = None
+        self._job: Job | None = None
         self._again = False
         self._stopping = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
-        self._state = IDLE
-        self._network = None
+        self._state: str = IDLE
+        # The code of what the last pass met (None: nothing), for the window to act on;
+        # the text of ``state_changed`` is its wording for the clerk (desktop.ui.wording).
+        self.last_problem: Problem | None = None
+        self._network: QNetworkInformation | None = None
         self._online: bool | None = None
 
     # --- control --------------------------------------------------------------------------
@@ -170,7 +179,8 @@ class SyncWorker(QObject):
         for fid, rev, reason in result.returned:
             self.returned.emit(fid, rev, reason)
         for f in result.failed:
-            self.failed.emit(f.id, f.revision, f.message, f.permanent)
+            said = wording.text(f.problem) if f.problem else f.message
+            self.failed.emit(f.id, f.revision, said, f.permanent)
         if result.reference_updated:
             self.reference_updated.emit()
         self._report(result)
@@ -185,7 +195,8 @@ class SyncWorker(QObject):
         self._schedule(None)
 
     def _report(self, result: engine.PassResult) -> None:
-        first = result.error or (result.failed[0].message if result.failed else "")
+        self.last_problem = result.problem
+        first = wording.text(result.problem) if result.problem else ""
         if result.state == engine.OK:
             at = shanghai_now().strftime("%H:%M")
             text = self.tr("已同步（%1）").replace("%1", at)

@@ -34,6 +34,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -258,7 +259,9 @@ class _OpenSource:
         return Glyph(data, self.hmtx[glyph_name][0], lsb)
 
 
-def _build_truetype(ps_name: str, metrics: _Metrics, glyphs: dict[int, Glyph], notdef: Glyph):
+def _build_truetype(
+    ps_name: str, metrics: _Metrics, glyphs: dict[int, Glyph], notdef: Glyph
+) -> Any:
     """A TrueType font holding exactly ``glyphs`` (code point → glyph)."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.ttLib import newTable
@@ -282,9 +285,9 @@ def _build_truetype(ps_name: str, metrics: _Metrics, glyphs: dict[int, Glyph], n
     )
     fb.setupHorizontalHeader(ascent=metrics.ascent, descent=metrics.descent)
     family = ps_name.rsplit("-", 1)[0]
-    names = {"familyName": family, "styleName": "Regular", "psName": ps_name}
-    names.update({k: v for k, v in metrics.notices.items() if v})
-    fb.setupNameTable(names)
+    name_table = {"familyName": family, "styleName": "Regular", "psName": ps_name}
+    name_table.update({k: v for k, v in metrics.notices.items() if v})
+    fb.setupNameTable(name_table)
     fb.setupOS2(
         sTypoAscender=metrics.typo_ascender,
         sTypoDescender=metrics.typo_descender,

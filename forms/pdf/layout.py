@@ -14,8 +14,10 @@ datetimes the definition's ``datetime_format``, lists are joined with
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -146,7 +148,7 @@ class Values:
             return ""
         if isinstance(value, list):
             parts = [self.format(f, v) if not isinstance(v, list) else "" for v in value]
-            sep = self.paper.get("list_separator", "、")
+            sep = str(self.paper.get("list_separator", "、"))
             return sep.join(p for p in parts if p)
         if isinstance(value, dict):
             return ""  # a group where a value belongs: nothing sensible to print
@@ -158,7 +160,7 @@ class Values:
         if f.type == "choice":
             label = self.definition.choices(f).get(text.strip())
             if label:
-                return label
+                return str(label)
         if f.type == "datetime":
             try:
                 return datetime_text(parse_timestamp(text.strip()), self.definition)
@@ -167,7 +169,7 @@ class Values:
         return printable(text)
 
 
-def fill(template: str, lookup) -> str:
+def fill(template: str, lookup: Callable[[str], str]) -> str:
     """Fill ``{path}`` placeholders; drop template lines whose placeholders are all empty."""
     lines = []
     for line in template.split("\n"):
@@ -175,8 +177,12 @@ def fill(template: str, lookup) -> str:
         values = {name: lookup(name) for name in names}
         if names and not any(v.strip() for v in values.values()):
             continue
-        lines.append(_PLACEHOLDER.sub(lambda m, v=values: v[m.group(1)], line))
+        lines.append(_PLACEHOLDER.sub(functools.partial(_placeholder_value, values), line))
     return "\n".join(lines)
+
+
+def _placeholder_value(values: dict[str, str], match: re.Match[str]) -> str:
+    return values[match.group(1)]
 
 
 def format_datetime(value: datetime, definition: FormDefinition) -> str:
@@ -187,7 +193,7 @@ def format_datetime(value: datetime, definition: FormDefinition) -> str:
 # Building the paper
 
 
-def _cell(raw: dict[str, Any], lookup) -> Cell:
+def _cell(raw: dict[str, Any], lookup: Callable[[str], str]) -> Cell:
     if "label" in raw:
         return Cell("label", raw["label"], int(raw.get("span", 1)))
     return Cell(

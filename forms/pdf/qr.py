@@ -16,6 +16,7 @@ from urllib.parse import quote
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
+from reportlab.pdfgen.canvas import FILL_NON_ZERO
 
 from forms.record import content_digest
 
@@ -52,7 +53,7 @@ def modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
 
 
-def draw(canvas, payload: str, x: float, y: float, size: float) -> bool:
+def draw(canvas: Any, payload: str, x: float, y: float, size: float) -> bool:
     """Draw the code with its lower-left corner at (x, y), ``size`` points wide.
 
     False (nothing drawn) when the payload cannot be a QR code at all: only an absurd
@@ -61,11 +62,34 @@ def draw(canvas, payload: str, x: float, y: float, size: float) -> bool:
         matrix = modules(payload)
     except (DataOverflowError, ValueError):
         return False
+    path = canvas.beginPath()
+    for left, bottom, width, height in runs(matrix, x, y, size):
+        path.rect(left, bottom, width, height)
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    # Non-zero winding: where two runs overlap the area stays black. With the even-odd
+    # rule (reportlab's default) every overlap was a white seam that zbar could not read.
+    canvas.drawPath(path, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+    canvas.restoreState()
+    return True
+
+
+# Runs of adjacent rows overlap by this much (points), so that a renderer's rounding or
+# anti-aliasing never leaves a light hairline between two rows of dark modules.
+OVERLAP = 0.05
+
+
+def runs(
+    matrix: tuple[tuple[bool, ...], ...], x: float, y: float, size: float
+) -> list[tuple[float, float, float, float]]:
+    """One rectangle (left, bottom, width, height) per horizontal run of dark modules.
+
+    Every rectangle has the same winding, so a non-zero fill paints their union."""
     n = len(matrix)
     unit = size / n
-    path = canvas.beginPath()
+    out = []
     for r, row in enumerate(matrix):
-        top = y + size - (r + 1) * unit
+        bottom = y + size - (r + 1) * unit
         c = 0
         while c < n:
             if not row[c]:
@@ -74,10 +98,7 @@ def draw(canvas, payload: str, x: float, y: float, size: float) -> bool:
             start = c
             while c < n and row[c]:
                 c += 1
-            # A hair of overlap keeps viewers from drawing seams between modules.
-            path.rect(x + start * unit, top - 0.05, (c - start) * unit, unit + 0.1)
-    canvas.saveState()
-    canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
-    return True
+            low = max(bottom - OVERLAP, y)
+            high = min(bottom + unit + OVERLAP, y + size)
+            out.append((x + start * unit, low, (c - start) * unit, high - low))
+    return out

@@ -30,6 +30,7 @@ from reportlab.platypus import paragraph as _paragraph
 from forms import record, rules
 from forms.pdf import fonts, layout, qr
 from forms.pdf.layout import Paper
+from forms.short_code import short_code
 
 MM = 72 / 25.4
 
@@ -134,9 +135,9 @@ class _Fonts:
         return "".join(parts)
 
     def width(self, text: str, size: float) -> float:
-        return sum(pdfmetrics.stringWidth(run, name, size) for name, run in self.runs(text))
+        return float(sum(pdfmetrics.stringWidth(run, name, size) for name, run in self.runs(text)))
 
-    def fit(self, text: str, size: float, width: float, smallest: float = 5.0):
+    def fit(self, text: str, size: float, width: float, smallest: float = 5.0) -> tuple[str, float]:
         """(text, size) that fits ``width``: smaller type first, then a cut with …"""
         while size > smallest and self.width(text, size) > width:
             size -= 0.5
@@ -217,7 +218,7 @@ def replace_style(style: ParagraphStyle, name: str, **kw: Any) -> ParagraphStyle
 # Measuring the table
 
 
-def _label(doc: _Doc, styles, text: str, width: float) -> Paragraph:
+def _label(doc: _Doc, styles: Any, text: str, width: float) -> Paragraph:
     """A centred label that stays inside its cell: when punctuation would hang past
     the edge (fine in running text, not in a centred label), wrap it narrower."""
     para = Paragraph(doc.fonts.markup(text), styles["label"])
@@ -242,10 +243,10 @@ class _Labels:
 
     def height(self, section: int, repeated: bool) -> float:
         para = (self.again if repeated else self.first)[section]
-        return para._beian_height + 2 * PAD_Y
+        return float(para._beian_height) + 2 * PAD_Y
 
 
-def _table_blocks(doc: _Doc, styles) -> tuple[list[_Block], _Labels]:
+def _table_blocks(doc: _Doc, styles: Any) -> tuple[list[_Block], _Labels]:
     """Rows as measured blocks, and each section's label paragraphs."""
     blocks: list[_Block] = []
     labels = _Labels([], [])
@@ -464,7 +465,7 @@ def _height(para: Paragraph, width: float) -> float:
     if getattr(para, "_beian_width", None) != width:
         para._beian_height = para.wrap(width, 10_000)[1]
         para._beian_width = width
-    return para._beian_height
+    return float(para._beian_height)
 
 
 def _draw_para(c: Canvas, para: Paragraph, x: float, y_top: float, w: float) -> float:
@@ -555,7 +556,7 @@ class _Foot:
             y -= _draw_para(c, para, x + NOTICE_PAD, y, inner)
 
 
-def _foot(doc: _Doc, copy: layout.CopySpec, styles) -> _Foot:
+def _foot(doc: _Doc, copy: layout.CopySpec, styles: Any) -> _Foot:
     def para(text: str) -> Paragraph:
         return Paragraph(doc.fonts.markup(text), styles["small"])
 
@@ -563,7 +564,7 @@ def _foot(doc: _Doc, copy: layout.CopySpec, styles) -> _Foot:
     return _Foot(note, [para(line) for line in copy.notice], doc.right - doc.left)
 
 
-def _draw_page_line(c: Canvas, doc: _Doc, copy, page: int, pages: int) -> None:
+def _draw_page_line(c: Canvas, doc: _Doc, copy: layout.CopySpec, page: int, pages: int) -> None:
     text = doc.mark("page", label=copy.label, page=page, pages=pages)
     c.setFillColorRGB(0.25, 0.25, 0.25)
     doc.fonts.draw(c, (doc.left + doc.right) / 2, doc.bottom + 1 * MM, text, 8, "center")
@@ -575,7 +576,7 @@ def _draw_page_line(c: Canvas, doc: _Doc, copy, page: int, pages: int) -> None:
 
 
 def render_pdf(
-    filing: dict,
+    filing: dict[str, Any],
     *,
     copies: Sequence[int] = (1, 2, 3),
     office_url: str | None = None,
@@ -609,9 +610,11 @@ def render_pdf(
     filing_id, revision, digest = qr.identity(filing)
     marks = paper.marks
     receipt = layout.printable(receipt or "")
-    doc_texts = dict(
+    doc_texts: dict[str, Any] = dict(
         payload=qr.qr_payload(filing, office_url),
-        identity=marks["identity"].format(id=filing_id, revision=revision, digest=digest),
+        identity=marks["identity"].format(
+            code=short_code(filing_id) or "", id=filing_id, revision=revision, digest=digest
+        ),
         status=marks["receipt"].format(receipt=receipt) if receipt else marks["not_filed"],
         filed=bool(receipt),
         printed=marks["printed_at"].format(

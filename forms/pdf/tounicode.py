@@ -10,6 +10,8 @@ content of the CMap streams it made.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 
@@ -50,10 +52,10 @@ def to_unicode_cmap(font_name: str, subset: list[int]) -> str:
     return "\n".join(lines)
 
 
-class UnicodeTTFont(TTFont):
+class UnicodeTTFont(TTFont):  # type: ignore[misc]  # reportlab has no type information
     """reportlab's TTFont with ToUnicode CMaps in UTF-16 (surrogate pairs where needed)."""
 
-    def addObjects(self, doc) -> None:  # noqa: N802 - reportlab's name
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 - reportlab's name
         state = self.state.get(doc)
         subsets = [list(s) for s in state.subsets] if state is not None else []
         super().addObjects(doc)

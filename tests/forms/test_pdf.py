@@ -22,6 +22,7 @@ from forms.display import datetime_text
 from forms.pdf import fonts as pdf_fonts
 from forms.pdf import missing_characters, qr_payload, render_pdf
 from forms.pdf.qr import parse_payload
+from forms.short_code import short_code
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEFINITION = load_definition()
@@ -74,7 +75,10 @@ def without_furniture(text: str, filing: dict, number: int, page: int, pages: in
         PAPER["title"],
         MARKS["scan"],
         MARKS["identity"].format(
-            id=filing["id"], revision=filing["revision"], digest=record.content_digest(filing)
+            code=short_code(filing["id"]) or "",
+            id=filing["id"],
+            revision=filing["revision"],
+            digest=record.content_digest(filing),
         ),
         MARKS["not_filed"],
         MARKS["printed_at"].format(printed_at=datetime_text(PRINTED_AT, DEFINITION)),
@@ -233,13 +237,17 @@ def test_unknown_copy_and_non_filing_are_refused(good):
 def test_identity_is_printed_readably(good, triplicate):
     identity = squash(
         MARKS["identity"].format(
-            id=good["id"], revision=good["revision"], digest=record.content_digest(good)
+            code=short_code(good["id"]),
+            id=good["id"],
+            revision=good["revision"],
+            digest=record.content_digest(good),
         )
     )
     printed = squash(MARKS["printed_at"].format(printed_at="2026年11月27日 10:00"))
     for text in page_texts(triplicate):
         assert identity in text
         assert good["id"] in text and record.content_digest(good) in text
+        assert "查询码：" + short_code(good["id"]) in text  # read out on the phone
         assert squash(MARKS["not_filed"]) in text
         assert printed in text
 

@@ -11,9 +11,9 @@ Bounded for CI: a few dozen examples per operation and mode (the whole module ru
 well under two minutes on two cores); reproducible on CI through the "ci" hypothesis
 profile (``derandomize``) that tests/conftest.py loads when ``CI`` is set.
 
-Left out on purpose: ``positive_data_acceptance`` — the submit body's schema is just
-"an object" (the interchange format is checked by ``forms``, which answers 400/422 with
-the problem list), so a schema-valid body is rarely a filing; and
+Left out on purpose: ``positive_data_acceptance`` — the submit body's schema (the
+interchange format's JSON Schema) is the structure only: the rules of ``forms`` still
+answer 422 for a schema-valid body with a wrong check character or a past date; and
 ``negative_data_rejection`` for unknown query parameters, which HTTP servers ignore by
 convention.
 """
@@ -55,7 +55,7 @@ def fuzzed_office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeSe
     # No rate limit: the fuzzer sends hundreds of requests a minute with one token, and
     # a wall of 429s would hide what the routes behind the limit do.
     server = OfficeServer.start(
-        tmp_path_factory.mktemp("fuzzed-office"), extra_args=["--rate-limit", "0"]
+        tmp_path_factory.mktemp("fuzzed-office"), extra_args=["--rate-limit", "0", "--api-docs"]
     )
     try:
         yield server
@@ -101,8 +101,12 @@ OPERATIONS = [
     ("GET", "/api/v1/changes", (POSITIVE, NEGATIVE)),
     ("GET", "/api/v1/reference", (POSITIVE,)),
     ("GET", "/api/v1/health", (POSITIVE,)),
+    ("GET", "/api/v1/office-key", (POSITIVE,)),
+    ("GET", "/api/v1/forms/{form}/schema", (POSITIVE,)),  # any text is a form id to ask for
     ("GET", "/api/v1/verify/{filing_id}", (POSITIVE, NEGATIVE)),
     ("GET", "/verify/{filing_id}", (POSITIVE, NEGATIVE)),
+    ("GET", "/api/v1/verify/code/{code}", (POSITIVE,)),  # any text is a code to look up
+    ("GET", "/verify/code/{code}", (POSITIVE,)),
 ]
 CASES = [
     pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")

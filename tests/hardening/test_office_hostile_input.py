@@ -24,7 +24,11 @@ def test_a_lone_surrogate_is_a_bad_request_not_a_crash(office: OfficeServer) -> 
     token = office.create_token(DEFAULT_UNIT)
     broken, good = valid_filing(), valid_filing()
     with office.client(token) as http:
-        answer = http.post("/api/v1/filings", content=_with_lone_surrogate(broken))
+        answer = http.post(
+            "/api/v1/filings",
+            content=_with_lone_surrogate(broken),
+            headers={"Content-Type": "application/json"},
+        )
         assert answer.status_code == 400, answer.text
         assert answer.json()["error"] == "bad_request" and "字符" in answer.json()["message"]
         # The office goes on as before.

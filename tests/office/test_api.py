@@ -48,7 +48,11 @@ def other_http(office: OfficeServer, other_token: str) -> Iterator[httpx.Client]
 
 
 def submit(http: httpx.Client, filing: dict) -> httpx.Response:
-    return http.post("/api/v1/filings", content=json.dumps(filing, ensure_ascii=False).encode())
+    return http.post(
+        "/api/v1/filings",
+        content=json.dumps(filing, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+    )
 
 
 def assert_refusal(response: httpx.Response, status: int, error: str) -> dict:
@@ -70,9 +74,15 @@ def test_health_answers_with_office_time(office: OfficeServer) -> None:
     assert body["version"]
 
 
-def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) -> None:
-    with office.client() as anonymous:
+def test_openapi_schema_has_exactly_the_contract_routes(tmp_path) -> None:
+    with (
+        OfficeServer.start(tmp_path, extra_args=["--api-docs"]) as documented,
+        documented.client() as anonymous,
+    ):
         schema = anonymous.get("/openapi.json").json()
+        # Never the pages that load scripts from a CDN, even with --api-docs.
+        assert anonymous.get("/docs").status_code == 404
+        assert anonymous.get("/redoc").status_code == 404
     routes = {(path, method) for path, ops in schema["paths"].items() for method in ops}
     assert routes == {
         ("/api/v1/filings", "post"),
@@ -80,11 +90,17 @@ def test_openapi_schema_has_exactly_the_contract_routes(office: OfficeServer) ->
         ("/api/v1/changes", "get"),
         ("/api/v1/reference", "get"),
         ("/api/v1/health", "get"),
+        ("/api/v1/office-key", "get"),
+        ("/api/v1/forms/{form}/schema", "get"),
         ("/api/v1/verify/{filing_id}", "get"),
         ("/verify/{filing_id}", "get"),
+        ("/api/v1/verify/code/{code}", "get"),
+        ("/verify/code/{code}", "get"),
     }
     post = schema["paths"]["/api/v1/filings"]["post"]
-    assert {"200", "201", "400", "401", "403", "409", "413", "422", "429"} <= set(post["responses"])
+    assert {"200", "201", "400", "401", "403", "409", "413", "415", "422", "429", "503"} <= set(
+        post["responses"]
+    )
 
 
 # --- submitting ------------------------------------------------------------------------
@@ -143,7 +159,11 @@ def test_the_same_revision_again_gets_the_same_receipt(
     assert first.status_code == 201
     # Same content, other bytes (key order, escaping, white space): the same revision.
     reordered = dict(reversed(list(filing.items())))
-    again = http.post("/api/v1/filings", content=json.dumps(reordered, indent=4).encode())
+    again = http.post(
+        "/api/v1/filings",
+        content=json.dumps(reordered, indent=4).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     assert again.status_code == 200, again.text
     assert again.json() == first.json()
     assert [f["receipt"] for f in office.filings() if f["id"] == filing["id"]] == [
@@ -201,7 +221,13 @@ def test_unknown_keys_are_refused_not_dropped(http: httpx.Client) -> None:
 )
 def test_what_is_not_a_filing_is_a_bad_request(http: httpx.Client, payload, headers) -> None:
     assert_refusal(
-        http.post("/api/v1/filings", content=payload, headers=headers), 400, "bad_request"
+        http.post(
+            "/api/v1/filings",
+            content=payload,
+            headers={"Content-Type": "application/json", **headers},
+        ),
+        400,
+        "bad_request",
     )
 
 
@@ -213,7 +239,13 @@ def test_too_large_a_body_is_refused(http: httpx.Client) -> None:
         for _ in range(40):
             yield b" " * 10_000
 
-    assert_refusal(http.post("/api/v1/filings", content=chunks()), 413, "too_large")
+    assert_refusal(
+        http.post(
+            "/api/v1/filings", content=chunks(), headers={"Content-Type": "application/json"}
+        ),
+        413,
+        "too_large",
+    )
     # The connection is still usable afterwards: the refusal was delivered cleanly.
     assert submit(http, valid_filing()).status_code == 201
 
@@ -368,6 +400,7 @@ def test_reference_answers_with_an_etag(http: httpx.Client) -> None:
         "parks",
         "cert_rules",
         "forms",
+        "verify_url",
     }
     assert body["cert_rules"]["rules"]
     etag = r.headers["etag"]

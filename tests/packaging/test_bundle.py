@@ -127,6 +127,17 @@ def test_bundle_carries_every_asset_of_the_checkout(installed: Path):
             assert (inside / rel).read_bytes() == (folder / rel).read_bytes(), rel
 
 
+def test_bundle_carries_the_window_font_and_qt_chinese(installed: Path):
+    """What a PC without a CJK font needs for a readable window: the Noto collection the
+    window falls back to, and Qt's Chinese catalogue with our supplement."""
+    internal = installed / "opt" / "beian" / "_internal"
+    font = internal / "noto_cjk_sans_otc" / "NotoSansCJK-Regular.ttc"
+    assert font.stat().st_size > 10_000_000
+    assert (internal / "pylopdf_fonts_zh_cn" / "NotoSansSC-Regular.otf").is_file()
+    assert (internal / "PySide6" / "Qt" / "translations" / "qtbase_zh_CN.qm").is_file()
+    assert (internal / "resources" / "translations" / "qtbase_supplement_zh_CN.qm").is_file()
+
+
 def test_qt_is_lean(installed: Path):
     qt = installed / "opt" / "beian" / "_internal" / "PySide6" / "Qt"
     libs = {p.name for p in (qt / "lib").iterdir()}
@@ -301,9 +312,23 @@ def _window_ids(display: str) -> list[str]:
     return found.stdout.split()
 
 
+def no_fonts(tmp_path: Path) -> Path:
+    """A fontconfig setup that finds no font at all: a fresh Debian without CJK fonts, on
+    any machine that runs the test."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+        f"<fontconfig><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        "utf-8",
+    )
+    return conf
+
+
 def test_window_starts_and_draws(installed: Path, bare_env, display: str, tmp_path: Path):
     data_dir = tmp_path / "data"
-    env = dict(bare_env, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    env = dict(
+        bare_env, DISPLAY=display, QT_QPA_PLATFORM="xcb", FONTCONFIG_FILE=str(no_fonts(tmp_path))
+    )
     exe = installed / "opt" / "beian" / "beian"
     with (tmp_path / "desk.out").open("wb") as out:
         desk = subprocess.Popen(
@@ -347,7 +372,16 @@ def test_window_starts_and_draws(installed: Path, bare_env, display: str, tmp_pa
         keep = ROOT / "build" / "packaging"
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, keep / "window.png")
-        assert (data_dir / "logs" / "beian.log").stat().st_size > 0  # its log, in its place
+        # Its log, in its place, in Shanghai time with the offset. With no font on the
+        # system, the window took the bundled Noto font, and the frozen Qt found a glyph
+        # (QFontMetrics.inFontUcs4) for every character of the sample.
+        log_text = (data_dir / "logs" / "beian.log").read_text("utf-8")
+        assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+08:00 INFO ", log_text)
+        font_line = next(line for line in log_text.splitlines() if "window font:" in line)
+        assert "window font: Noto Sans CJK SC from " in font_line, font_line
+        assert "_internal/noto_cjk_sans_otc/NotoSansCJK-Regular.ttc" in font_line
+        assert "covers 涉企行政执法检查备案: True" in font_line
+        assert "Qt's own strings: qtbase_zh_CN from " in log_text
         assert (data_dir / "beian.sqlite3").is_file()
     finally:
         desk.terminate()

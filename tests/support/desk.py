@@ -6,8 +6,10 @@
     result = desk.sync()                             # beian sync --json, parsed
     with desk.store() as store: ...                  # the same SQLite file, in-process
 
-The token is kept by ``tests.support.filekeyring`` (chosen with PYTHON_KEYRING_BACKEND),
-the one fake the sync tests use: CI machines have no desktop keyring.
+The token is kept by ``tests.support.filekeyring`` (chosen with PYTHON_KEYRING_BACKEND)
+unless a test sets ``desk.backend`` and ``desk.environment`` to a real Secret Service
+(``tests.support.secret_service``); the file fake stays for what a real keyring cannot be
+made to do on demand (locked, failing).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Desk:
         self.data_dir = self.root / "data"
         self.keyring_file = self.root / "keyring.json"
         self.backend = TEST_BACKEND
+        # More environment for its processes (a real Secret Service's bus, say).
+        self.environment: dict[str, str] = {}
         self._n = 0
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -47,6 +51,7 @@ class Desk:
         env["PYTHONIOENCODING"] = "utf-8"
         env["PYTHON_KEYRING_BACKEND"] = self.backend
         env[ENV_PATH] = str(self.keyring_file)
+        env.update(self.environment)
         env.update(extra)
         return env
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from desktop.ui import style
 from desktop.ui.editor.autofill import AppliedChoice
 
 
@@ -24,10 +25,7 @@ class ChoiceNotice(QFrame):
         super().__init__(parent)
         self.setObjectName("choiceNotice")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#choiceNotice { background: #e8f0fb; border: 1px solid #1f5fa8; border-radius: 4px; }"
-            " #choiceNotice QLabel { color: #1f5fa8; }"
-        )
+        self.setStyleSheet(style.INFO_BANNER.sheet("choiceNotice", "choiceNotice QLabel"))
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)

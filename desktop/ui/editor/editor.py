@@ -140,6 +140,13 @@ class _SectionBox(QWidget):
             self.form.addRow(text, widget)
         self.rows.append(widget)
 
+    def add_below(self, widget: QWidget) -> None:
+        """A note under the section's rows, as wide as the section. Not a spanning row
+        of the form layout: QFormLayout can keep a wrapped label at the height it had
+        at another width (the 事前 note was cut after switching filings on a narrow
+        form); a box layout asks it for its height at the width it gets."""
+        self.layout().addWidget(widget)
+
     def set_row_visible(self, widget: QWidget, visible: bool) -> None:
         self.form.setRowVisible(widget, visible)
         self.setVisible(any(self.form.isRowVisible(w) for w in self.rows))
@@ -290,7 +297,7 @@ class FilingEditor(QWidget):
             label.setWordWrap(True)
             label.setFrameShape(QFrame.Shape.StyledPanel)
             label.setMargin(label.fontMetrics().height() // 3)
-            box.add(None, label)
+            box.add_below(label)
 
     def _scalar(self, f: FieldDef, path: str) -> ScalarField:
         field = make_field(self._definition, f, path, f.label, self.form)
@@ -451,6 +458,9 @@ class FilingEditor(QWidget):
             return
         sink, widget = target
         self._update_kind_rows(force_path=path)
+        # Where the field is once rows shown, messages and reflowed officer rows are laid
+        # out, not where it was before.
+        self._settle_layouts()
         if isinstance(sink, QWidget):
             # The whole field: its input, its messages and any fix it offers.
             self.form_scroll.ensureWidgetVisible(sink, 0, 0)
@@ -459,7 +469,9 @@ class FilingEditor(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        self.summary.set_height_limit(self.height() // 4)
+        # A third: on a 1024 × 768 screen at 150 % a quarter is less than the four lines
+        # the lateness warning wraps to there, and its last line needed scrolling.
+        self.summary.set_height_limit(self.height() // 3)
 
     # ==== more, for the window ==============================================================
 
@@ -661,6 +673,11 @@ class FilingEditor(QWidget):
             return len(order)
 
         self.summary.set_problems(shown, place)
+        # QFormLayout keeps the heights for width it measured before messages came or
+        # went (a row's message, a reflowed officer row, the 事前 note were cut after
+        # switching filings); measure again.
+        for box in self._sections:
+            box.form.invalidate()
         self._keep_anchor(anchor)
 
     def _anchor(self) -> tuple[QWidget, int] | None:
@@ -675,14 +692,18 @@ class FilingEditor(QWidget):
         by what they added or took away (as browsers anchor scrolling)."""
         if anchor is None:
             return
-        # Let the layouts settle now (messages shown or hidden), not at the next paint.
-        for _ in range(4):
-            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._settle_layouts()
         widget, before = anchor
         after = widget.mapTo(self.form_scroll.viewport(), QPoint(0, 0)).y()
         if after != before:
             bar = self.form_scroll.verticalScrollBar()
             bar.setValue(bar.value() + after - before)
+
+    @staticmethod
+    def _settle_layouts() -> None:
+        """Let the layouts settle now (messages shown or hidden), not at the next paint."""
+        for _ in range(4):
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _offer_fixes(self, shown: list[Problem], targets: dict[str, tuple[Any, QWidget]]) -> None:
         """A problem that knows the right value offers it under its field (one click)."""

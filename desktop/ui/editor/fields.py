@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.ui.editor.problems import MessageLine, severity_prefix
+from desktop.ui.editor.wrapping_button import WrappingButton
+from desktop.ui.holiday_calendar import HolidayCalendar
 from forms.definition import FieldDef, FormDefinition
 from forms.problems import Problem
 from forms.record import SHANGHAI, BadTimestamp, format_timestamp, parse_timestamp
@@ -69,9 +70,11 @@ class ScalarField(QWidget):
         self.input.installEventFilter(self)
         self.message = MessageLine(self)
         # A one-click fix a problem offers (the named officer's number …); hidden if none.
-        self.fix_button = QPushButton(self)
+        self.fix_button = WrappingButton(self)
         self.fix_button.setAutoDefault(False)
-        self.fix_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # its text wraps on a narrow form
+        self.fix_button.setSizePolicy(policy)
         self.fix_button.clicked.connect(self._apply_fix)
         self.fix_button.hide()
         self.fix_value: str | None = None
@@ -185,6 +188,10 @@ class LineField(ScalarField):
         self.input.setPlaceholderText("" if read_only else self.field.placeholder)
 
 
+# The fewest characters a line of a text box shows, however narrow the form.
+MIN_TEXT_CHARS = 8
+
+
 class _GrowingTextEdit(QPlainTextEdit):
     """A text box a few lines high, measured in lines so it scales with the font."""
 
@@ -205,7 +212,18 @@ class _GrowingTextEdit(QPlainTextEdit):
         return QSize(hint.width(), height)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return self.sizeHint()
+        # As high as its lines, but only a few characters wide: the box widens with the
+        # form, and on a narrow screen at 150 % it must not push the form past the view
+        # (QPlainTextEdit's own width hint is a fixed 256 px).
+        margins = self.contentsMargins()
+        doc_margin = int(self.document().documentMargin() * 2)
+        width = (
+            self.fontMetrics().horizontalAdvance("汉" * MIN_TEXT_CHARS)
+            + margins.left()
+            + margins.right()
+            + doc_margin
+        )
+        return QSize(width, self.sizeHint().height())
 
 
 class MultilineField(ScalarField):
@@ -308,6 +326,7 @@ class DateTimeField(ScalarField):
         edit = _DateTimeEdit(self)
         edit.setTimeZone(SHANGHAI_ZONE)
         edit.setCalendarPopup(True)
+        edit.setCalendarWidget(HolidayCalendar(edit))
         edit.setDisplayFormat(self.tr("yyyy年MM月dd日 HH:mm"))
         edit.setMinimumDateTime(_EMPTY)
         edit.setSpecialValueText(self.tr("未填写"))

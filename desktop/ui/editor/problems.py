@@ -19,19 +19,22 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSizePolicy,
     QStyle,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.ui import style
 from forms.definition import FormDefinition
 from forms.problems import Problem
 
 # Dark enough to read on white and on the usual light window colours (WCAG AA).
-ERROR_COLOUR = "#b3261e"
-WARNING_COLOUR = "#8a5300"
+ERROR_COLOUR = style.ERROR
+WARNING_COLOUR = style.WARNING
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 # Lines of text the summary list always has room for, whatever it holds: two problems of
-# two lines each, or four short ones. More scrolls.
+# two lines each, four short ones, or the lateness warning where the editor is narrowest
+# (1024 × 768 at 150 %), read whole without scrolling. More scrolls.
 SUMMARY_LINES = 4
 
 _STEP = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
@@ -186,7 +189,7 @@ class ProblemSummary(QWidget):
         self.fit()
 
     def set_height_limit(self, pixels: int) -> None:
-        """The most the list may take (the editor gives a quarter of its height)."""
+        """The most the list may take (the editor gives a third of its height)."""
         self._limit = pixels
         self.fit()
 
@@ -194,30 +197,40 @@ class ProblemSummary(QWidget):
         super().resizeEvent(event)
         self.fit()
 
-    def text_width(self) -> int:
-        """The width an entry's text wraps at: the list's inside less the icon."""
-        icon = self.list.iconSize().width() or self.style().pixelMetric(
-            QStyle.PixelMetric.PM_SmallIconSize
+    def entry_height(self, row: int) -> int:
+        """How tall row ``row`` must be for all of its wrapped text at the list's width:
+        the style's own measure, the one the list's delegate draws by (its sizeHint would
+        only return the hint already set)."""
+        item = self.list.item(row)
+        option = QStyleOptionViewItem()
+        self.list.initViewItemOption(option)
+        option.rect = QRect(0, 0, self.list.viewport().width(), 1)
+        option.text = item.text()
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        if not item.icon().isNull():
+            option.icon = item.icon()
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        size = self.list.style().sizeFromContents(
+            QStyle.ContentsType.CT_ItemViewItem, option, QSize(), self.list
         )
-        margin = 4 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
-        return max(self.list.viewport().width() - icon - margin, 40)
+        return size.height()
 
     def fit(self) -> None:
         """Entries as tall as their wrapped text; the list's and heading's heights from
         the available width and the editor's size only."""
         line = self.list.fontMetrics().lineSpacing()
         frame = 2 * self.list.frameWidth()
-        width = self.text_width()
-        metrics = QFontMetrics(self.list.font())
+        width = self.list.viewport().width()
         pad = max(line // 3, 4)
         for i in range(self.list.count()):
-            item = self.list.item(i)
-            text_height = metrics.boundingRect(
-                QRect(0, 0, width, 1 << 16), int(Qt.TextFlag.TextWordWrap), item.text()
-            ).height()
-            item.setSizeHint(QSize(width, max(text_height, line) + pad))
+            hint = QSize(width, max(self.entry_height(i), line) + pad)
+            if self.list.item(i).sizeHint() != hint:  # each change lays the list out again
+                self.list.item(i).setSizeHint(hint)
+        # Four lines, the pad under each entry and the style's margins around its text
+        # (about another pad).
         list_height = min(
-            line * SUMMARY_LINES + pad * 2 + frame, max(self._limit, line * 2 + frame)
+            line * SUMMARY_LINES + pad * 3 + frame, max(self._limit, line * 2 + frame)
         )
         self.list.setFixedHeight(list_height)
         heading_width = max(self.width(), 40)

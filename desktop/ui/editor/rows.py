@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -27,6 +28,9 @@ from desktop.ui.editor.fields import LineField, ScalarField, make_field
 from desktop.ui.editor.problems import MessageLine
 from forms.definition import FieldDef, FormDefinition
 
+# How wide, in characters, each input of an officer row must be for the row to stay on
+# one line: its message and offered fix then wrap to two or three lines, not five.
+ROW_INPUT_CHARS = 14
 # Where a problem's message goes (anything with ``set_problems``) and what to focus.
 Target = tuple[Any, QWidget]
 
@@ -258,40 +262,125 @@ class TextListField(RowsField):
         return _TextRow(self, index)
 
 
+def _min_width(widget: QWidget) -> int:
+    """The width a layout will not give ``widget`` less of (as Qt's layouts reckon it)."""
+    return max(widget.minimumWidth(), widget.minimumSizeHint().width())
+
+
+class _RowFrame(QFrame):
+    """An officer's row: on one line where it fits (第1行 姓名 [ ] 执法证号 [ ] 删除本行),
+    else each input on a line of its own under the row's number and its remove button.
+
+    Its minimum width is the stacked one, whatever the arrangement now: the form may
+    then be given less than one line needs, and the row reflows instead of pushing the
+    form past the side of its scroll area.
+    """
+
+    def __init__(self, row: _GroupRow, parent: QWidget):
+        super().__init__(parent)
+        self._row = row
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        hint = super().minimumSizeHint()
+        if self._row.stacked:
+            return hint
+        return QSize(min(hint.width(), self._row.stacked_min_width()), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._row.arrange(self.width() < self._row.line_width())
+
+
 class _GroupRow(_Row):
     def __init__(self, owner: RepeatField, index: int):
         self.owner = owner
         self.extra: dict[str, Any] = {}  # keys the form does not know, kept as they were
         self.absent: set[str] = set()
-        self.widget = QFrame(owner)
+        self.widget = _RowFrame(self, owner)
         self.widget.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(self.widget)
         self.remove_button = _button(
             QCoreApplication.translate("FilingEditor", "删除本行"), self.widget
         )
         self.message = MessageLine(self.widget)
-        grid = QGridLayout(self.widget)
-        grid.addWidget(self.title, 0, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid = QGridLayout(self.widget)
         self.fields: dict[str, ScalarField] = {}
         self.labels: list[QLabel] = []
-        column = 1
         for child in owner.field.fields:
             label = QLabel(child.label, self.widget)
             field = make_field(owner.definition, child, "", "", self.widget)
             field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             label.setBuddy(field.input)
-            grid.addWidget(label, 0, column, Qt.AlignmentFlag.AlignTop)
-            # Top-aligned: a message wrapping under one input must not push the others
-            # of the row down to the middle.
-            grid.addWidget(field, 0, column + 1, Qt.AlignmentFlag.AlignTop)
-            grid.setColumnStretch(column + 1, 1)
             self.fields[child.id] = field
             self.labels.append(label)
-            column += 2
-        grid.addWidget(self.remove_button, 0, column, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.message, 1, 0, 1, column + 1)
         self.scalars = list(self.fields.values())
+        self.stacked: bool | None = None
+        self.arrange(False)
         self.reindex(index)
+
+    def _pieces(self) -> list[QWidget]:
+        return [self.title, *self.labels, *self.scalars, self.remove_button]
+
+    def line_width(self) -> int:
+        """The narrowest the row is on one line with each input ``ROW_INPUT_CHARS`` wide
+        (a number and its message squeezed into a few characters read badly). From the
+        inputs, never their messages: a message coming or going never reflows the row."""
+        margins = self.grid.contentsMargins()
+        spacing = max(self.grid.horizontalSpacing(), 0)
+        pieces = [self.title, *self.labels, self.remove_button]
+        inputs = [s.input for s in self.scalars]
+        wanted = self.widget.fontMetrics().horizontalAdvance("汉" * ROW_INPUT_CHARS)
+        return (
+            sum(_min_width(w) for w in pieces)
+            + sum(max(w.sizeHint().width(), _min_width(w), wanted) for w in inputs)
+            + spacing * (len(pieces) + len(inputs) - 1)
+            + margins.left()
+            + margins.right()
+        )
+
+    def stacked_min_width(self) -> int:
+        """The narrowest the row can be with each input on a line of its own."""
+        margins = self.grid.contentsMargins()
+        spacing = max(self.grid.horizontalSpacing(), 0)
+        names = max(_min_width(w) for w in [self.title, *self.labels])
+        inputs = max(_min_width(w) for w in [*self.scalars, self.remove_button])
+        return names + spacing + inputs + margins.left() + margins.right()
+
+    def arrange(self, stacked: bool) -> None:
+        """Lay the row out on one line, or stacked; only when that changes."""
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        grid = self.grid
+        for w in [*self._pieces(), self.message]:
+            grid.removeWidget(w)
+        for column in range(grid.columnCount()):
+            grid.setColumnStretch(column, 0)
+        top = Qt.AlignmentFlag.AlignTop
+        if stacked:
+            # 第1行            [删除本行]
+            # 姓名      [          ]
+            # 执法证号  [          ]
+            grid.addWidget(self.title, 0, 0, top)
+            grid.addWidget(self.remove_button, 0, 1, top | Qt.AlignmentFlag.AlignRight)
+            for line, (label, field) in enumerate(zip(self.labels, self.scalars, strict=True)):
+                grid.addWidget(label, line + 1, 0, top)
+                grid.addWidget(field, line + 1, 1, top)
+            grid.setColumnStretch(1, 1)
+            grid.addWidget(self.message, len(self.labels) + 1, 0, 1, 2)
+        else:
+            grid.addWidget(self.title, 0, 0, top)
+            column = 1
+            for label, field in zip(self.labels, self.scalars, strict=True):
+                grid.addWidget(label, 0, column, top)
+                # Top-aligned: a message wrapping under one input must not push the
+                # others of the row down to the middle.
+                grid.addWidget(field, 0, column + 1, top)
+                grid.setColumnStretch(column + 1, 1)
+                column += 2
+            grid.addWidget(self.remove_button, 0, column, top)
+            grid.addWidget(self.message, 1, 0, 1, column + 1)
+        self.widget.updateGeometry()
 
     @property
     def path(self) -> str:

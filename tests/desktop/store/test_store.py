@@ -689,3 +689,26 @@ def test_bulk_imports_load_sqlite_utils_only_when_used(tmp_path: Path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ListQuery(),
+        ListQuery(text="市场监督管理局"),  # one full-text table
+        ListQuery(text="化工"),  # short: the n-gram table
+        ListQuery(text="化工 盘龙"),
+        ListQuery(text="市场监督管理局", statuses=(READY, DRAFT)),
+        ListQuery(text="不存在的企业"),
+        ListQuery(statuses=("nonsense",)),
+    ],
+)
+def test_counting_matches_stops_at_the_cap(store: Store, listed: dict, monkeypatch, query):
+    from desktop.store import MatchCount
+    from desktop.store import filings as store_filings
+
+    exact = store.count_filings(query)
+    assert store.count_matches(query) == MatchCount(exact, capped=False)
+    monkeypatch.setattr(store_filings, "COUNT_CAP", 2)
+    counted = store.count_matches(query)
+    assert counted == (MatchCount(2, capped=True) if exact > 2 else MatchCount(exact, False))

@@ -382,6 +382,13 @@ def test_bundle_round_trip(desks, office, tmp_path):
     office.cli("import", str(bundle_path), "--unit", DEFAULT_UNIT)
     changes_path = tmp_path / "changes.json"
     office.cli("export-changes", "--unit", DEFAULT_UNIT, "-o", str(changes_path))
+    # The office's public key, handed over once; both sides print the same fingerprint.
+    key_path = tmp_path / "office-key.json"
+    exported = office.cli("key", "export", "-o", str(key_path)).stdout
+    imported = desk.run("import-office-key", str(key_path))
+    assert imported.returncode == 0, imported.stderr
+    fingerprint = json.loads(key_path.read_text("utf-8"))["fingerprint"]
+    assert fingerprint in exported and fingerprint in imported.stdout
 
     result = desk.run("import-changes", str(changes_path))
     assert result.returncode == 0, result.stderr

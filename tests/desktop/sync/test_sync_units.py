@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.sync.config import META_URL
+from desktop.store.settings_registry import OFFICE_URL
 from desktop.sync.service import sync_once
 from forms import rules
 from forms.record import SHANGHAI, parse_timestamp
@@ -107,7 +107,7 @@ def test_no_keyring_means_a_clear_message_and_nothing_saved(desks, office):
     ] == []
 
     with desk.store() as store:  # an office set from the settings dialog, say
-        store.set_meta(META_URL, office.url)
+        OFFICE_URL.set(store, office.url)
     shown = desk.run("sync")
     assert shown.returncode == 3 and "密钥环" in shown.stdout
 

@@ -3,7 +3,10 @@ going never move the field the clerk is in, and nothing a clerk must read is cut
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+import pytestqt.exceptions
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
@@ -184,3 +187,41 @@ def test_a_locked_filing_looks_read_only(qtbot, store, tmp_path):
     # No room kept for problems there: the form starts at the top of the editor.
     qtbot.waitUntil(lambda: window.editor.form_scroll.y() == 0, timeout=3000)
     window.grab().save(str(tmp_path / "editor-locked.png"))
+
+
+def officer_row_lines(editor) -> int:
+    """On how many lines the first officer row lays out its inputs."""
+    row = editor._rows["inspectors"].rows[0]
+    return len({field.mapTo(editor, QPoint(0, 0)).y() for field in row.scalars})
+
+
+def test_a_narrow_editor_reflows_instead_of_scrolling_sideways(qtbot, tmp_path):
+    """On a narrow editor (the right pane at 1024 × 768 and 150 %) the form is no wider
+    than its view: officer rows stack their inputs, text boxes and the note narrow, and
+    nothing runs past the side; widened again, the officer row is back on one line."""
+    from desktop.ui.editor import FilingEditor
+    from forms.definition import load_definition
+    from tests.support.text_fit import clipped_texts
+
+    editor = FilingEditor(load_definition())
+    qtbot.addWidget(editor)
+    filing = late_post_hoc()
+    filing["inspectors"] = [{"name": "侯燕娟", "cert_no": "43031121002"}]
+    editor.set_filing(filing)
+    editor.resize(760, 560)
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.waitUntil(lambda: officer_row_lines(editor) == 1, timeout=3000)
+    bar = editor.form_scroll.horizontalScrollBar()
+    for width in (330, 300, 760):
+        editor.resize(width, 560)
+        editor.validate_now()
+        qtbot.waitUntil(lambda: editor.form.width() <= editor.form_scroll.viewport().width())
+        # On a time-out the assertion below says what is cut.
+        with contextlib.suppress(pytestqt.exceptions.TimeoutError):
+            qtbot.waitUntil(lambda: not clipped_texts(editor), timeout=3000)
+        assert clipped_texts(editor) == []
+        assert bar.maximum() == 0
+        lines = 1 if width == 760 else 2
+        qtbot.waitUntil(lambda lines=lines: officer_row_lines(editor) == lines, timeout=3000)
+    editor.grab().save(str(tmp_path / "editor-narrow.png"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,6 +29,23 @@ def test_the_log_lives_in_the_data_folder(log_file, tmp_path):
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert "一条记录" in log_file.read_text("utf-8")
+
+
+def test_the_log_is_in_shanghai_time_with_its_offset(log_file):
+    """The window shows Shanghai time; the log says the same moment, offset included,
+    whatever zone the PC is set to (this one runs in UTC)."""
+    record = logging.makeLogRecord(
+        {"name": "desktop.test", "levelno": logging.INFO, "levelname": "INFO", "msg": "已提交"}
+    )
+    record.created = datetime(2026, 12, 1, 8, 40, 5, 250_000, tzinfo=UTC).timestamp()
+    logging.getLogger("desktop.test").handle(record)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    line = log_file.read_text("utf-8").splitlines()[-1]
+    assert line.startswith("2026-12-01T16:40:05.250+08:00 INFO desktop.test ")
+    assert line.endswith(" 已提交")
+    stamp = datetime.fromisoformat(line.split(" ", 1)[0])
+    assert stamp.utcoffset() == timedelta(hours=8)
 
 
 def test_unexpected_error_shows_a_dialog_and_logs_the_details(qtbot, log_file):

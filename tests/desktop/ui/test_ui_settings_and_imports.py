@@ -9,14 +9,10 @@ import pytest
 from PySide6.QtWidgets import QFormLayout, QLabel
 
 from desktop.store import Store, UnitProfile
+from desktop.store.settings_registry import CA_FILE, OFFICE_URL
 from desktop.ui.connection_dialog import ConnectionDialog
 from desktop.ui.import_dialog import ImportDialog
-from desktop.ui.settings_dialog import (
-    META_CA_FILE,
-    META_OFFICE_URL,
-    SettingsDialog,
-    check_cert_rules,
-)
+from desktop.ui.settings_dialog import SettingsDialog, check_cert_rules
 from forms.certificates import default_cert_rules
 from forms.roster import Officer
 from tests.support.ui_helpers import DATA, button_text, click_in_next_dialog
@@ -60,14 +56,14 @@ def test_the_office_address_is_shown_and_changed_only_with_the_token(qtbot, stor
     # Saving settings never writes the address: only the connection dialog does, together
     # with the token (see test_ui_sync.py for the whole way through a real office).
     assert settings.office_url.isReadOnly() and settings.ca_file.isReadOnly()
-    store.set_meta(META_OFFICE_URL, "http://10.1.2.3:8080")
+    OFFICE_URL.set(store, "http://10.1.2.3:8080")
     settings.load()
     assert settings.office_url.text() == "http://10.1.2.3:8080"
     assert "未加密" in settings.url_note.text()
     settings.unit_name.setText("湘潭市应急管理局")
     assert settings.save()
-    assert store.get_meta(META_OFFICE_URL) == "http://10.1.2.3:8080"
-    assert store.get_meta(META_CA_FILE) is None
+    assert OFFICE_URL.get(store) == "http://10.1.2.3:8080"
+    assert CA_FILE.get(store) is None
 
     settings.tabs.setCurrentIndex(1)
     settings.findChild(type(settings.save_button), "openConnection").click()
@@ -91,10 +87,10 @@ def test_a_bad_office_address_is_not_saved(qtbot, store, url):
     dialog.office_url.setText(url)
     dialog.token.setText("tok_3f9a1c2b4d5e6f708192a3b4c5d6e7f8")
     assert not dialog.save_and_check()
-    assert dialog.result.isVisibleTo(dialog) and "没有保存" in dialog.result.text()
+    assert dialog.result_label.isVisibleTo(dialog) and "没有保存" in dialog.result_label.text()
     assert dialog.focusWidget() is dialog.office_url
     assert dialog.token.text()  # nothing typed is lost: the clerk fixes the address
-    assert store.get_meta(META_OFFICE_URL) is None
+    assert OFFICE_URL.get(store) is None
 
 
 def test_certificate_rules_are_checked_before_saving(qtbot, store, settings):
@@ -168,7 +164,7 @@ def test_roster_import_with_bad_rows(qtbot, store, tmp_path):
     job = dialog.load(str(source))
     with qtbot.waitSignal(job.finished, timeout=10000):
         pass
-    result = dialog.result
+    result = dialog.import_result
     assert len(result.officers) == 4 and len(result.rejected) == 7
     assert dialog.accepted_table.rowCount() == 4
     assert dialog.rejected_table.rowCount() == 7
@@ -216,8 +212,8 @@ def test_enterprise_import_adds_to_the_directory(qtbot, store):
     job = dialog.load(str(DATA / "import_sample_enterprises.csv"))
     with qtbot.waitSignal(job.finished, timeout=10000):
         pass
-    count = len(dialog.result.enterprises)
-    assert count > 50 and not dialog.result.rejected
+    count = len(dialog.import_result.enterprises)
+    assert count > 50 and not dialog.import_result.rejected
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         dialog.import_button.click()
     assert dialog.applied == count

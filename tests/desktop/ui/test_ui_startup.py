@@ -145,3 +145,68 @@ def test_damaged_without_a_backup_says_what_to_do(qtbot, tmp_path):
     [told] = dialogs.seen
     assert "没有找到可用的备份" in told["text"]
     assert "技术支持" in told["text"]
+
+
+def _error_boxes(window):
+    from PySide6.QtWidgets import QMessageBox
+
+    return [
+        box.text()
+        for box in window.findChildren(QMessageBox)
+        if box.objectName() == "errorDialog" and box.isVisible()
+    ]
+
+
+def test_damage_found_after_the_first_paint_tells_the_clerk_to_reopen(qtbot, tmp_path, monkeypatch):
+    """A large store opens with a header check; its full check runs after the window is
+    up, finds the damage, and the next start checks in full and offers the backup."""
+    from desktop.store import StoreDamaged
+    from desktop.store import db as store_db
+    from desktop.ui.workers import running_jobs
+
+    monkeypatch.setattr(store_db, "FULL_CHECK_AT_OPEN_BYTES", 0)  # every store is "large"
+    data_dir = tmp_path / "data"
+    with Store.open(data_dir, clock=Clock(T0), daily_backup=False) as store:
+        for _ in range(120):
+            store.create_filing(good_filing())
+    path = data_dir / DB_NAME
+    size = path.stat().st_size
+    with path.open("r+b") as fh:  # two pages of filings, not the header or the schema
+        fh.seek(size - 6 * 4096)
+        fh.write(b"\xa5" * 4096 * 2)
+
+    window = start_desk(data_dir)
+    assert window is not None  # the header and schema are sound: the window opens
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: bool(_error_boxes(window)), timeout=20000)
+        [told] = _error_boxes(window)
+        assert "已损坏" in told and "重新打开" in told and "beian" not in told
+        qtbot.waitUntil(lambda: running_jobs() == 0, timeout=60000)
+    finally:
+        window.close()
+        window.store.close()
+    assert (data_dir / store_db.CHECK_AT_OPEN_MARKER).exists()
+    with pytest.raises(StoreDamaged):
+        Store.open(data_dir, deferred_checks=True)  # the next start checks in full first
+
+
+def test_the_daily_backup_is_made_after_the_first_paint(qtbot, tmp_path, monkeypatch):
+    from desktop.store import db as store_db
+    from desktop.ui.workers import running_jobs
+
+    monkeypatch.setattr(store_db, "FULL_CHECK_AT_OPEN_BYTES", 0)
+    data_dir = tmp_path / "data"
+    with Store.open(data_dir, daily_backup=False) as store:
+        store.create_filing(good_filing())
+        assert store.backups() == []
+    window = start_desk(data_dir)
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: len(window.store.backups()) == 1, timeout=20000)
+        qtbot.waitUntil(lambda: running_jobs() == 0, timeout=60000)
+        assert _error_boxes(window) == []
+    finally:
+        window.close()
+        window.store.close()

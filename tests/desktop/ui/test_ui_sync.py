@@ -241,7 +241,7 @@ def test_no_keyring_says_so_and_stores_nothing(qtbot, desk, office, open_window)
         assert not dialog.save_and_check()
     finally:
         keyring.set_keyring(previous)
-    text = dialog.result.text()
+    text = dialog.result_label.text()
     assert "没有保存" in text and "密钥环" in text and "不会以明文保存" in text
     assert "gnome-keyring" in text  # how to fix it (Linux)
     assert token not in text
