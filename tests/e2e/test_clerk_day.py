@@ -43,7 +43,6 @@ from tests.support.clerk import (
     pick_completion,
     readable_screenshots,
     type_into,
-    value,
 )
 from tests.support.desk import Desk
 from tests.support.office import DEFAULT_UNIT, OfficeServer
@@ -129,8 +128,10 @@ def save_pdf(clerk: Clerk, path: Path) -> bytes:
     window = clerk.window
     clerk.toolbar("预览/打印")
     clerk.qtbot.waitUntil(
-        lambda: getattr(window, "preview_dialog", None) is not None
-        and window.preview_dialog.isVisible(),
+        lambda: (
+            getattr(window, "preview_dialog", None) is not None
+            and window.preview_dialog.isVisible()
+        ),
         timeout=WAIT_MS,
     )
     dialog = window.preview_dialog
@@ -320,8 +321,9 @@ def test_a_clerks_day(day):
     assert named(dialog, "令牌", QLineEdit).text() == ""
     click(button(dialog, "关闭"))
     qtbot.waitUntil(
-        lambda: window.store.get(prior_id).status == SENT
-        and window.store.get(post_id).status == SENT,
+        lambda: (
+            window.store.get(prior_id).status == SENT and window.store.get(post_id).status == SENT
+        ),
         timeout=WAIT_MS,
     )
     receipt_1 = window.store.get(prior_id).receipt
@@ -353,8 +355,9 @@ def test_a_clerks_day(day):
     assert RETURN_REASON in window.header.message.text()  # still in view until filed
     clerk.key(Qt.Key.Key_F5)
     qtbot.waitUntil(
-        lambda: window.store.get(prior_id).status == SENT
-        and window.store.get(prior_id).revision == 2,
+        lambda: (
+            window.store.get(prior_id).status == SENT and window.store.get(prior_id).revision == 2
+        ),
         timeout=WAIT_MS,
     )
     receipt_2 = window.store.get(prior_id).receipt

@@ -67,7 +67,7 @@ def modal(
             work(dialog)
             # What ``work`` did must close the dialog; if not, fail rather than hang in it.
             wait_for(lambda: not dialog.isVisible(), timeout_ms)
-        except BaseException as exc:  # noqa: BLE001 - raised again below
+        except BaseException as exc:
             errors.append(exc)
             if dialog.isVisible():
                 dialog.reject()
@@ -86,9 +86,7 @@ def modal(
 
 
 def _visible_dialogs() -> list[QDialog]:
-    return [
-        w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()
-    ]
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
 
 
 def wait_for(condition: Callable[[], object], timeout_ms: int = WAIT_MS) -> None:
@@ -129,8 +127,7 @@ def button(parent: QWidget, text: str) -> QAbstractButton:
     found = [
         b
         for b in parent.findChildren(QAbstractButton)
-        if b.isVisible()
-        and text in (b.text().replace("&", ""), b.accessibleName(), b.objectName())
+        if b.isVisible() and text in (b.text().replace("&", ""), b.accessibleName(), b.objectName())
     ]
     assert len(found) == 1, f"buttons {text!r} in {parent.objectName()!r}: {found}"
     return found[0]
