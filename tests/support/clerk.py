@@ -299,12 +299,30 @@ class Clerk:
         target = QApplication.focusWidget() or self.window
         QTest.keyClick(target, key, modifier)
 
+    def dialog(self, name: str) -> QDialog:
+        """The visible dialog with object name ``name`` (waiting for it to open)."""
+
+        def find() -> QDialog | None:
+            return next((d for d in _visible_dialogs() if d.objectName() == name), None)
+
+        self.qtbot.waitUntil(lambda: find() is not None, timeout=WAIT_MS)
+        dialog = find()
+        assert dialog is not None
+        return dialog
+
     def modal(self, open_it: Callable[[], object], work: Callable[[QDialog], None], **kw) -> None:
         modal(self.qtbot, open_it, work, **kw)
 
     # --- the form ----------------------------------------------------------------------
+    @property
+    def editor(self) -> QWidget:
+        """The form (object name ``filingEditor``)."""
+        editor = self.window.findChild(QWidget, "filingEditor")
+        assert editor is not None
+        return editor
+
     def field(self, name: str) -> Any:
-        return named(self.window.editor, name)
+        return named(self.editor, name)
 
     def type(self, name: str, text: str, *, leave: bool = True) -> Any:
         widget = self.field(name)
@@ -325,7 +343,7 @@ class Clerk:
         """What the problems list above the form shows now, one entry a line."""
         from PySide6.QtWidgets import QListWidget
 
-        summary = named(self.window.editor, "问题列表", QListWidget)
+        summary = named(self.editor, "问题列表", QListWidget)
         return [summary.item(i).text() for i in range(summary.count())]
 
     def wait_problem(self, text: str, *, present: bool = True) -> None:
