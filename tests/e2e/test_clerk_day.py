@@ -20,6 +20,7 @@ import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pdfplumber
 import pypdf
 import pypdfium2
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWid
 
 from desktop.store import QUEUED, RETURNED, SENT
 from desktop.ui.filings_model import COLUMN_IDS
+from forms.pdf.qr import parse_payload
 from forms.record import SHANGHAI
 from forms.workdays import WorkCalendar
 from tests.support.clerk import (
@@ -391,3 +393,17 @@ def test_a_clerks_day(day):
         codes = qr_texts(reprint, n)
         assert len(codes) == 1 and codes[0].startswith(office.url), codes
         assert prior_id in codes[0] and "r=2" in codes[0]
+
+    # --- whoever scans the papers: the reprint stands, the first print is out of date ----
+    link = qr_texts(reprint, 0)[0]
+    with httpx.Client(timeout=10) as http:
+        answer = http.get(link.replace("/verify/", "/api/v1/verify/", 1)).json()
+        assert (answer["status"], answer["standing"], answer["revision"]) == ("match", "filed", 2)
+        assert answer["receipt"] == receipt_2
+        first = parse_payload(qr_texts(pdf, 0)[0])  # printed offline: the compact payload
+        assert first is not None and first["revision"] == "1"
+        old = http.get(
+            f"{office.api_url}/verify/{first['id']}",
+            params={"r": first["revision"], "d": first["digest"]},
+        ).json()
+        assert (old["status"], old["standing"], old["superseded_by"]) == ("match", "superseded", 2)
