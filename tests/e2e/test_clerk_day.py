@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWid
 
 from desktop.store import QUEUED, RETURNED, SENT
 from desktop.ui.filings_model import COLUMN_IDS
+from desktop.ui.workers import running_jobs
 from forms.pdf.qr import parse_payload
 from forms.record import SHANGHAI
 from forms.workdays import WorkCalendar
@@ -98,6 +99,7 @@ def day(qtbot, tmp_path):
                 yield clerk, office, tmp_path
             finally:
                 window.close()
+                qtbot.waitUntil(lambda: not running_jobs(), timeout=WAIT_MS)
                 assert window.sync is None or not window.sync.is_running()
                 window.store.close()
     finally:
@@ -330,7 +332,9 @@ def test_a_clerks_day(day):
     type_into(qtbot, named(dialog, "令牌"), token)
     click(button(dialog, "保存并检查连接"))
     result = named(dialog, "连接检查结果", QLabel)
-    qtbot.waitUntil(result.isVisible, timeout=WAIT_MS)
+    save = button(dialog, "保存并检查连接")
+    qtbot.waitUntil(lambda: result.isVisible() and save.isEnabled(), timeout=WAIT_MS)
+    assert "未加密" in result.text()  # http:// is never shown as safe
     clerk.shot("connection", dialog)
     assert named(dialog, "令牌", QLineEdit).text() == ""
     click(button(dialog, "关闭"))
