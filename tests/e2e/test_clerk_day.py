@@ -28,10 +28,9 @@ import pytest
 import zxingcpp
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from desktop.store import QUEUED, RETURNED, SENT
-from desktop.ui.filings_model import COLUMN_IDS
 from desktop.ui.workers import running_jobs
 from forms.pdf.qr import parse_payload
 from forms.record import SHANGHAI
@@ -106,11 +105,13 @@ def day(qtbot, tmp_path):
         office.stop()
 
 
-def list_text(window, filing_id: str, column: str) -> str:
-    row = window.model.row_of(filing_id)
-    if row is None:
-        return ""
-    return window.model.index(row, COLUMN_IDS.index(column)).data() or ""
+def list_column(window, header: str) -> list[str]:
+    """The texts the filings list (object name ``filingsTable``) shows under ``header``."""
+    model = window.findChild(QTableView, "filingsTable").model()
+    columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert header in columns, columns
+    column = columns.index(header)
+    return [str(model.index(r, column).data() or "") for r in range(model.rowCount())]
 
 
 def import_file(clerk: Clerk, item: str, path: Path, expected: str) -> None:
@@ -345,7 +346,7 @@ def test_a_clerks_day(day):
         timeout=WAIT_MS,
     )
     receipt_1 = window.store.get(prior_id).receipt
-    qtbot.waitUntil(lambda: list_text(window, prior_id, "receipt") == receipt_1, timeout=5000)
+    qtbot.waitUntil(lambda: receipt_1 in list_column(window, "回执号"), timeout=5000)
     clerk.shot("both-filed")
 
     # --- the office returns the prior filing; F5 brings the return --------------------
@@ -360,7 +361,7 @@ def test_a_clerks_day(day):
     assert window.store.get(prior_id).status == RETURNED
     assert RETURN_REASON in header_text(window)
     click(button(window, "reviseButton"))
-    qtbot.waitUntil(lambda: window.current_row().revision == 2, timeout=5000)
+    qtbot.waitUntil(lambda: window.store.get(prior_id).revision == 2, timeout=5000)
     assert RETURN_REASON in header_text(window)
     basis = clerk.field("检查依据")
     type_into(qtbot, basis, "《中华人民共和国食品安全法》第一百一十条第一款")
@@ -382,6 +383,7 @@ def test_a_clerks_day(day):
     assert receipt_2 and receipt_2 != receipt_1
     qtbot.waitUntil(lambda: receipt_2 in header_text(window), timeout=5000)
     assert RETURN_REASON not in header_text(window)
+    qtbot.waitUntil(lambda: receipt_2 in list_column(window, "回执号"), timeout=5000)
     clerk.shot("revision-2-filed")
     held = {(r["id"], r["revision"]): r["status"] for r in office.filings()}
     assert held[(prior_id, 1)] == "returned" and held[(prior_id, 2)] == "filed"
