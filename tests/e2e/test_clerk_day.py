@@ -133,12 +133,30 @@ def save_pdf(clerk: Clerk, path: Path) -> bytes:
     clerk.toolbar("预览/打印")
     dialog = clerk.dialog("previewDialog")
     clerk.qtbot.waitUntil(lambda: button(dialog, "另存为 PDF…").isEnabled(), timeout=WAIT_MS)
+    view = named(dialog, "备案表预览")
+    # The view draws its pages as they come from its renderer: look once the form shows.
+    qtbot_wait_drawn(clerk.qtbot, view)
     clerk.shot(f"preview-{path.stem}", dialog)
     clerk.modal(lambda: click(button(dialog, "另存为 PDF…")), file_dialog(path))
     clerk.qtbot.waitUntil(path.exists, timeout=WAIT_MS)
     click(button(dialog, "关闭"))
     clerk.qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     return path.read_bytes()
+
+
+def qtbot_wait_drawn(qtbot, view) -> None:
+    """Until the preview shows ink (the form's lines and text), not only white paper."""
+
+    def inked() -> bool:
+        image = view.grab().toImage()
+        step = max(1, image.width() // 80)
+        for y in range(0, image.height(), step):
+            for x in range(0, image.width(), step):
+                if image.pixelColor(x, y).lightness() < 80:
+                    return True
+        return False
+
+    qtbot.waitUntil(inked, timeout=WAIT_MS)
 
 
 def pdf_text(pdf: bytes) -> list[str]:
