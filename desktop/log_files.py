@@ -8,8 +8,8 @@ did. This handler creates every log file ``0600`` and narrows one found wider.
 from __future__ import annotations
 
 import os
-from logging.handlers import RotatingFileHandler
 from io import TextIOWrapper
+from logging.handlers import RotatingFileHandler
 from typing import cast
 
 
