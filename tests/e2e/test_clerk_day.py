@@ -16,7 +16,10 @@ in view until it is filed; resubmit, sync, the receipt; reprint.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
+import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -194,6 +197,37 @@ def banner_text(window, action: str) -> str:
     """The text of the notice whose button says ``action``: every label beside it."""
     bar = visible_button(window, action).parentWidget()
     return "\n".join(label.text() for label in bar.findChildren(QLabel))
+
+
+def office_holds(db: Path, text: str) -> bool:
+    """Whether some stored value in the office's database is or contains ``text`` —
+    looked for in every text or blob column, and inside the JSON documents kept there."""
+
+    def contains(value: object) -> bool:
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", errors="replace")
+        if isinstance(value, str):
+            if text in value:
+                return True
+            if value[:1] in "{[":
+                try:
+                    return contains(json.loads(value))
+                except ValueError:
+                    return False
+            return False
+        if isinstance(value, dict):
+            return any(contains(v) for v in value.values())
+        if isinstance(value, list):
+            return any(contains(v) for v in value)
+        return False
+
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in con.execute(f'SELECT * FROM "{table}"'):
+                if any(contains(v) for v in row):
+                    return True
+    return False
 
 
 def offered_fix(window, text: str):
@@ -403,6 +437,8 @@ def test_a_clerks_day(day):
     assert RETURN_REASON not in header_text(window)
     qtbot.waitUntil(lambda: receipt_2 in list_column(window, "回执号"), timeout=5000)
     clerk.shot("revision-2-filed")
+    assert office_holds(office.db, CONTENT)  # the office keeps the text as typed
+    assert office_holds(office.db, POST_HOC_NAME)
     held = {(r["id"], r["revision"]): r["status"] for r in office.filings()}
     assert held[(prior_id, 1)] == "returned" and held[(prior_id, 2)] == "filed"
     assert held[(post_id, 1)] == "filed"
