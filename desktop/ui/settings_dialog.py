@@ -150,6 +150,9 @@ class SettingsDialog(QDialog):
             self.leader[key] = edit
             # Labels of form fields are data from the form definition, shown as they are.
             add_row(form, definition.label(f"leader.{key}"), edit, name=f"leader_{key}")
+        from desktop.ui.leader_completion import LeaderCompletion
+
+        self.leader_completion = LeaderCompletion(self.store, self.leader, self)
         return page
 
     def _office_tab(self) -> QWidget:
@@ -392,6 +395,7 @@ class SettingsDialog(QDialog):
         dialog = ImportDialog(self.store, kind, parent=self)
         dialog.exec()
         self._update_import_summary()
+        self.leader_completion.refresh()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         # Enter in a field must not close the dialog; only the buttons save or cancel.
