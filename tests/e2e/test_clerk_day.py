@@ -48,6 +48,7 @@ from tests.support.clerk import (
     pick_completion,
     readable_screenshots,
     type_into,
+    value,
 )
 from tests.support.desk import Desk
 from tests.support.office import DEFAULT_UNIT, OfficeServer
@@ -277,15 +278,27 @@ def test_a_clerks_day(day):
     import_file(clerk, "导入执法人员名单…", ROSTER, "已导入 36 名执法人员")
     import_file(clerk, "导入企业名录…", ENTERPRISES, "已导入 60 家企业")
 
+    # --- 设置 → 本单位: the unit and its usual leader, from the roster ---------------------
+    def profile(dialog) -> None:
+        type_into(qtbot, named(dialog, "单位名称"), DEFAULT_UNIT)
+        leader = named(dialog, "姓名")
+        type_into(qtbot, leader, "熊")
+        pick_completion(qtbot, leader, "熊平华")
+        assert value(named(dialog, "执法证号")) == "43031119004"
+        clerk.shot("settings-unit", dialog)
+        click(button(dialog, "保存"))
+
+    clerk.modal(lambda: clerk.menu("设置(&S)", "设置…"), profile)
+
     # --- a prior filing, with mistakes fixed through the editor's messages ---------------
     today = datetime.now(SHANGHAI).date()
     visit = working_day(today + timedelta(days=7), 1)
     clerk.toolbar("新建")
     prior_id = window.current_id()
-    clerk.type("单位（牵头单位）", DEFAULT_UNIT)
+    assert value(clerk.field("单位（牵头单位）")) == DEFAULT_UNIT  # from 本单位
     type_datetime(clerk, "检查开始时间", digits(visit, 9, 30))
     type_datetime(clerk, "检查结束时间", digits(visit, 16, 30))
-    clerk.type("姓名", "熊平华")  # the roster's officer: title and number follow
+    assert value(clerk.field("姓名")) == "熊平华"  # the usual leader, from 本单位
     clerk.wait_value("职务", "四级主任科员")
     clerk.wait_value("执法证号", "43031119004")
     clerk.type("联系电话", "1380732123")  # one digit short
