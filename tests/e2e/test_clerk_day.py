@@ -81,10 +81,12 @@ def digits(day: date, hour: int, minute: int = 0) -> str:
 
 
 @pytest.fixture
-def day(qtbot, tmp_path):
+def day(qtbot, tmp_path, monkeypatch):
     """The office, the desk's data folder and keyring, the window the program builds."""
-    from desktop.ui import app
+    from desktop.ui import app, i18n
 
+    # The printing fonts start-up prepares go to this test's folder, not the user's cache.
+    monkeypatch.setenv("BEIAN_FONT_CACHE", str(tmp_path / "fonts"))
     office = OfficeServer.start(tmp_path / "office")
     desk = Desk(tmp_path / "desk")
     try:
@@ -105,6 +107,8 @@ def day(qtbot, tmp_path):
                 qtbot.waitUntil(lambda: not running_jobs(), timeout=WAIT_MS)
                 assert window.sync is None or not window.sync.is_running()
                 window.store.close()
+                # start_desk installs Qt's Chinese strings; later tests expect none.
+                i18n.uninstall()
     finally:
         office.stop()
 
