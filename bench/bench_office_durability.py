@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from office import store as office_store
 from office import tokens
 from office.intake import submit
+from office.staff import Actor
 from tests.support.office import DEFAULT_UNIT, valid_filing
 
 
@@ -35,7 +36,7 @@ def _receipts(folder: Path, synchronous: str, count: int) -> list[float]:
     office_store.SYNCHRONOUS = synchronous
     store = office_store.OfficeStore.open(folder / f"office-{synchronous.lower()}.db")
     with store.write() as db:
-        tokens.create(db, DEFAULT_UNIT)
+        tokens.create(db, Actor.cli(), DEFAULT_UNIT)
     bodies = [json.dumps(valid_filing(), ensure_ascii=False).encode() for _ in range(count)]
     times = []
     for body in bodies:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import os
 import threading
 import time
 from collections import deque
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -44,7 +45,9 @@ from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
 from office.store import OfficeStore, StoreUnwritable
 
-DEFAULT_RATE_LIMIT = 600  # requests per minute per token; a sync pass sends one by one
+# Requests per minute per token, counted in each server process: with ``serve --workers N``
+# a token may make up to N times as many (docs/office.md). A sync pass sends one by one.
+DEFAULT_RATE_LIMIT = 600
 BODY_TIMEOUT_SECONDS = 60  # a client that stops sending mid-body is not waited on forever
 DRAIN_BYTES = 4 * 1024 * 1024  # beyond this a too-large body is cut off, not read to its end
 _CLOSE = {"Connection": "close"}
@@ -285,6 +288,7 @@ def create_app(
             unit=token.unit,
             token_id=token.id,
             bytes=len(body),
+            pid=os.getpid(),  # which worker decided (serve --workers N)
             **outcome.extra,
         )
         return JSONResponse(outcome.body, status_code=outcome.status)
@@ -363,8 +367,7 @@ def create_app(
         summary="服务状态与服务器时间",
     )
     def health() -> JSONResponse:
-        with store.read() as db:
-            db.execute("SELECT 1").fetchone()
+        store.ping()
         answer = {"status": "ok", "time": format_timestamp(now()), "version": __version__}
         if not store.can_write():
             log_event("store_unwritable", level=logging.ERROR, path="/api/v1/health")
@@ -452,7 +455,7 @@ def create_app(
 
     plain_openapi = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = contract.with_filing_schema(plain_openapi())
         return app.openapi_schema

@@ -72,8 +72,11 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], list[str]]:
     return data, items
 
 
-def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
-    """Submit every filing of the bundle for ``unit``; one outcome per filing.
+def import_bundle(
+    store: OfficeStore, path: Path, unit: str, office: str | None = None
+) -> list[Outcome]:
+    """Submit every filing of the bundle for ``unit``; one outcome per filing. They land
+    with the unit's office (``office``, or the only one, for a unit that has none yet).
 
     A filing that cannot be taken in is refused on its own and the next one is tried."""
     unit = checked_unit(unit)
@@ -91,7 +94,11 @@ def import_bundle(store: OfficeStore, path: Path, unit: str) -> list[Outcome]:
             outcomes.append(Outcome(400, refusal.body(), "bad_request"))
             continue
         body = item.strip().encode("utf-8")
-        outcomes.append(intake.submit(store, unit, body, received_at=received_at, source="bundle"))
+        outcomes.append(
+            intake.submit(
+                store, unit, body, received_at=received_at, source="bundle", office=office
+            )
+        )
     return outcomes
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
+from sqlalchemy import Connection, select
 
 from office.errors import bad_request
+from office.tables import changes as changes_table
 
 PAGE_SIZE = 500
 
@@ -25,7 +26,7 @@ def parse_cursor(text: str | None) -> int:
 
 
 def append(
-    db: Database,
+    db: Connection,
     *,
     unit: str,
     type: str,
@@ -35,27 +36,34 @@ def append(
     at: str,
     reason: str | None = None,
 ) -> int:
-    cursor = db.execute(
-        "INSERT INTO changes (unit, type, id, revision, receipt, reason, at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [unit, type, filing_id, revision, receipt, reason, at],
-    )
-    return int(cursor.lastrowid)
+    seq = db.execute(
+        changes_table.insert()
+        .values(
+            unit=unit,
+            type=type,
+            id=filing_id,
+            revision=revision,
+            receipt=receipt,
+            reason=reason,
+            at=at,
+        )
+        .returning(changes_table.c.seq)
+    ).scalar_one()
+    return int(seq)
 
 
-def since(db: Database, unit: str, after: int, limit: int | None = PAGE_SIZE) -> dict[str, Any]:
+def since(db: Connection, unit: str, after: int, limit: int | None = PAGE_SIZE) -> dict[str, Any]:
     """``{"cursor", "changes"}`` for ``unit`` after sequence number ``after``."""
-    sql = "SELECT * FROM changes WHERE unit = ? AND seq > ? ORDER BY seq"
-    params: list[Any] = [unit, after]
+    c = changes_table.c
+    query = select(changes_table).where((c.unit == unit) & (c.seq > after)).order_by(c.seq)
     if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    changes = [_change(row) for row in db.query(sql, params)]
+        query = query.limit(limit)
+    changes = [_change(row._mapping) for row in db.execute(query)]
     cursor = changes[-1]["seq"] if changes else after
     return {"cursor": str(cursor), "changes": changes}
 
 
-def _change(row: dict) -> dict[str, Any]:
+def _change(row: Any) -> dict[str, Any]:
     change = {
         "seq": row["seq"],
         "type": row["type"],

@@ -1,8 +1,11 @@
 """``beian-office``: the office's intake service and its administration commands.
 
-Every subcommand takes ``--db PATH`` (the office's SQLite file) and ``--log-file PATH``
-(JSON lines; ``serve`` logs to stderr without it, the other commands log only with it).
-Messages are in Chinese; exit status 0 means done, 1 refused or failed, 2 bad usage.
+Every subcommand takes ``--db DB`` (a SQLite file path, or a ``postgresql://`` URL;
+``BEIAN_OFFICE_DB`` when not given) and ``--log-file PATH`` (JSON lines; ``serve`` logs
+to stderr without it, the other commands log only with it). Commands that change
+something act as ``--as USER`` (a staff account, whose role is checked) or, without it,
+as the operator at the shell, recorded as ``cli``. Messages are in Chinese; exit status
+0 means done, 1 refused or failed, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -13,23 +16,42 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import OperationalError
 
 from forms import __version__
 from office import logs
 from office.errors import OfficeError
 from office.logs import log_event
-from office.store import OfficeStore
+from office.staff import Actor
+from office.store import ENV_DB, OfficeStore, describe
 
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", required=True, type=Path, metavar="PATH", help="办公室数据库文件")
+    common.add_argument(
+        "--db",
+        metavar="DB",
+        help=f"办公室数据库：SQLite 文件路径或 postgresql:// 地址（默认取环境变量 {ENV_DB}）",
+    )
     common.add_argument(
         "--log-file", type=Path, metavar="PATH", help="结构化日志（JSON 行）写入的文件"
     )
     return common
+
+
+def _acting() -> argparse.ArgumentParser:
+    acting = argparse.ArgumentParser(add_help=False)
+    acting.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="以该工作人员账号的身份操作（检查其角色）；不写则记为服务器操作员 cli",
+    )
+    return acting
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"beian-office {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
     common = _common()
+    acting = _acting()
 
     p = sub.add_parser("serve", parents=[common], help="启动接收服务（HTTP API 与核验页面）")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
@@ -57,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="IPS",
         help="信任其 X-Forwarded-* 请求头的反向代理地址（默认 127.0.0.1）",
     )
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="工作进程数（默认 1）")
     p.add_argument(
         "--api-docs",
         action="store_true",
@@ -79,12 +103,68 @@ def build_parser() -> argparse.ArgumentParser:
     _signing_key_option(p)
     p.set_defaults(handler=_serve)
 
+    p = sub.add_parser("migrate", parents=[common], help="建立或升级数据库结构（升级前请先备份）")
+    p.add_argument(
+        "--office-code", metavar="CODE", help="升级单办公室数据库时其办公室的代码（默认 430300）"
+    )
+    p.add_argument("--office-name", metavar="NAME", help="其办公室的名称（默认 湘潭市）")
+    p.add_argument("--prefix", metavar="PREFIX", help="其回执前缀（默认 潭优备）")
+    p.set_defaults(handler=_migrate)
+
+    office = sub.add_parser("office", help="办公室（市县两级）：设立、列出")
+    office_sub = office.add_subparsers(dest="office_command", metavar="操作", required=True)
+    p = office_sub.add_parser("create", parents=[common], help="设立办公室")
+    p.add_argument("--code", required=True, metavar="CODE", help="行政区划代码，例如 430302")
+    p.add_argument("--name", required=True, metavar="NAME", help="名称，例如 雨湖区")
+    p.add_argument("--prefix", required=True, metavar="PREFIX", help="回执前缀，例如 雨优备")
+    p.add_argument("--parent", metavar="CODE", help="上级（市级）办公室的代码")
+    p.set_defaults(handler=_office_create)
+    p = office_sub.add_parser("list", parents=[common], help="列出办公室")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(handler=_office_list)
+
+    user = sub.add_parser("user", help="工作人员账号：新建、列出、停用、重设密码")
+    user_sub = user.add_subparsers(dest="user_command", metavar="操作", required=True)
+    p = user_sub.add_parser("create", parents=[common, acting], help="新建工作人员账号")
+    p.add_argument("--username", required=True, metavar="U")
+    p.add_argument(
+        "--role", required=True, choices=["admin", "reviewer", "justice", "park", "viewer"]
+    )
+    p.add_argument("--office", metavar="CODE", help="所属办公室（只有一个办公室时可省略）")
+    p.add_argument("--park", metavar="NAME", help="园区管委会账号的园区名称")
+    p.add_argument(
+        "--password-stdin", action="store_true", required=True, help="从标准输入读取密码"
+    )
+    p.set_defaults(handler=_user_create)
+    p = user_sub.add_parser("list", parents=[common], help="列出工作人员账号（不含密码）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(handler=_user_list)
+    p = user_sub.add_parser("disable", parents=[common, acting], help="停用账号并结束其会话")
+    p.add_argument("--username", required=True, metavar="U")
+    p.set_defaults(handler=_user_disable)
+    p = user_sub.add_parser("reset-password", parents=[common, acting], help="重设密码")
+    p.add_argument("--username", required=True, metavar="U")
+    p.add_argument(
+        "--password-stdin", action="store_true", required=True, help="从标准输入读取新密码"
+    )
+    p.set_defaults(handler=_user_reset_password)
+
+    p = sub.add_parser("audit", parents=[common], help="工作人员操作记录（只增不改）")
+    p.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    p.add_argument("--office", metavar="CODE", help="只列出该办公室的记录")
+    p.set_defaults(handler=_audit)
+
     token = sub.add_parser("token", help="单位令牌：签发、吊销、列出")
     token_sub = token.add_subparsers(dest="token_command", metavar="操作", required=True)
-    p = token_sub.add_parser("create", parents=[common], help="为单位签发令牌（最后一行为令牌）")
+    p = token_sub.add_parser(
+        "create", parents=[common, acting], help="为单位签发令牌（最后一行为令牌）"
+    )
     p.add_argument("--unit", required=True, metavar="NAME", help="单位名称，与备案表的牵头单位一致")
+    p.add_argument(
+        "--office", metavar="CODE", help="单位备案的办公室（只有一个办公室或单位已登记时可省略）"
+    )
     p.set_defaults(handler=_token_create)
-    p = token_sub.add_parser("revoke", parents=[common], help="吊销令牌")
+    p = token_sub.add_parser("revoke", parents=[common, acting], help="吊销令牌")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--unit", metavar="NAME", help="吊销该单位的全部有效令牌")
     which.add_argument("--id", type=int, metavar="N", help="吊销编号为 N 的令牌")
@@ -96,24 +176,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("filings", parents=[common], help="列出办公室收到的每个备案版次")
     p.add_argument("--json", action="store_true", help="输出 JSON 数组")
     p.add_argument("--unit", metavar="NAME", help="只列出该单位的备案")
+    p.add_argument(
+        "--office", metavar="CODE", help="只列出该办公室可查看的备案（市级含所辖县级，只读）"
+    )
     p.set_defaults(handler=_filings)
 
-    p = sub.add_parser("return", parents=[common], help="将备案（最新版次）退回检查单位")
+    p = sub.add_parser("return", parents=[common, acting], help="将备案（最新版次）退回检查单位")
     p.add_argument("id", metavar="ID", help="备案编号")
     p.add_argument("--reason", required=True, metavar="TEXT", help="退回原因")
     p.set_defaults(handler=_return)
 
     ref = sub.add_parser("reference", help="参考数据：载入、查看")
     ref_sub = ref.add_subparsers(dest="reference_command", metavar="操作", required=True)
-    p = ref_sub.add_parser("load", parents=[common], help="载入参考数据文件（JSON），版本号加一")
+    p = ref_sub.add_parser(
+        "load", parents=[common, acting], help="载入参考数据文件（JSON），版本号加一"
+    )
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(handler=_reference_load)
     p = ref_sub.add_parser("show", parents=[common], help="显示当前参考数据（JSON）")
     p.set_defaults(handler=_reference_show)
 
-    p = sub.add_parser("import", parents=[common], help="导入单位送来的离线备案包")
+    p = sub.add_parser("import", parents=[common, acting], help="导入单位送来的离线备案包")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--unit", required=True, metavar="NAME", help="送来备案包的单位")
+    p.add_argument("--office", metavar="CODE", help="尚未登记的单位备案的办公室")
     p.add_argument("--json", action="store_true", help="以 JSON 数组输出每份备案的结果")
     p.set_defaults(handler=_import)
 
@@ -172,6 +258,7 @@ def _serve(args: argparse.Namespace) -> int:
     per_client = args.max_connections_per_client
     return serve(
         args.db,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         log_file=args.log_file,
@@ -188,12 +275,170 @@ def _serve(args: argparse.Namespace) -> int:
     )
 
 
+def _actor(db: Any, args: argparse.Namespace) -> Actor:
+    from office import users
+
+    return Actor.cli() if args.as_user is None else users.actor_for(db, args.as_user)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from office import migrations
+
+    # Creates a new database too (a missing SQLite file, an empty PostgreSQL database).
+    store = OfficeStore.open(args.db, check_schema=False)
+    with store.read() as db:
+        before = migrations.state(db)
+    store.dispose()
+    if before.current == before.head:
+        print(f"数据库结构已是最新（{before.head}）。")
+        return 0
+    told = {
+        key: value.strip()
+        for key, value in (
+            ("code", args.office_code),
+            ("name", args.office_name),
+            ("prefix", args.prefix),
+        )
+        if value and value.strip()
+    }
+    if told and before.current != migrations.SINGLE_OFFICE:
+        raise OfficeError("--office-code、--office-name、--prefix 只用于升级单办公室数据库。")
+    if "code" in told and not offices_code_ok(told["code"]):
+        raise OfficeError("办公室代码应为 6 位行政区划代码，例如 430300。")
+    OfficeStore.open(args.db, migrate=True, single_office=told or None).dispose()
+    log_event("migrated", from_revision=before.current, to_revision=before.head)
+    print(f"已将数据库结构从 {before.current} 升级到 {before.head}。")
+    return 0
+
+
+def offices_code_ok(code: str) -> bool:
+    from office.offices import CODE_RE
+
+    return CODE_RE.fullmatch(code) is not None
+
+
+def _office_create(args: argparse.Namespace) -> int:
+    from office import offices
+
+    store = OfficeStore.open(args.db)
+    with store.write() as db:
+        made = offices.create(
+            db,
+            Actor.cli(),
+            code=args.code,
+            name=args.name,
+            prefix=args.prefix,
+            parent=args.parent,
+        )
+    log_event("office_created", code=made.code, parent=made.parent)
+    print(f"已设立办公室 {made.code} {made.name}，回执编号为 {made.prefix}〔年份〕NNNNNN号。")
+    return 0
+
+
+def _office_list(args: argparse.Namespace) -> int:
+    from office import offices
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.read() as db:
+        rows = [o.row() for o in offices.all_offices(db)]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            above = f"\t上级 {r['parent']}" if r["parent"] else ""
+            print(f"{r['code']}\t{r['name']}\t{r['prefix']}{above}")
+    return 0
+
+
+def _password_from_stdin() -> str:
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+def _user_create(args: argparse.Namespace) -> int:
+    from office import users
+
+    password = _password_from_stdin()
+    store = OfficeStore.open(args.db, create=False)
+    with store.write() as db:
+        made = users.create(
+            db,
+            _actor(db, args),
+            username=args.username,
+            role=args.role,
+            password=password,
+            office=args.office,
+            park=args.park,
+        )
+    log_event("user_created", username=made.username, role=made.role, office=made.office)
+    print(f"已新建工作人员账号“{made.username}”（{made.role}，办公室 {made.office}）。")
+    return 0
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    from office import users
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.read() as db:
+        rows = [u.row() for u in users.all_users(db)]
+    if args.json:
+        _print_json(rows)
+    elif not rows:
+        print("还没有工作人员账号。")
+    else:
+        for r in rows:
+            state = f"已停用（{r['disabled_at']}）" if r["disabled_at"] else "有效"
+            park = f"\t{r['park']}" if r["park"] else ""
+            print(f"{r['username']}\t{r['role']}\t{r['office']}{park}\t{state}")
+    return 0
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    from office import users
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.write() as db:
+        user = users.disable(db, _actor(db, args), args.username)
+    log_event("user_disabled", username=user.username)
+    print(f"已停用工作人员账号“{user.username}”，其登录会话已结束。")
+    return 0
+
+
+def _user_reset_password(args: argparse.Namespace) -> int:
+    from office import users
+
+    password = _password_from_stdin()
+    store = OfficeStore.open(args.db, create=False)
+    with store.write() as db:
+        user = users.reset_password(db, _actor(db, args), args.username, password)
+    log_event("password_reset", username=user.username)
+    print(f"已重设“{user.username}”的密码，其登录会话已结束。")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from office import audit
+
+    store = OfficeStore.open(args.db, create=False)
+    with store.read() as db:
+        rows = audit.entries(db, office=args.office)
+    if args.json:
+        _print_json(rows)
+    elif not rows:
+        print("还没有操作记录。")
+    else:
+        for r in rows:
+            details = json.dumps(r["details"], ensure_ascii=False, sort_keys=True)
+            print(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['target']}\t{details}")
+    return 0
+
+
 def _token_create(args: argparse.Namespace) -> int:
     from office import tokens
 
     store = OfficeStore.open(args.db)
     with store.write() as db:
-        token_id, token = tokens.create(db, args.unit)
+        token_id, token = tokens.create(db, _actor(db, args), args.unit, args.office)
     unit = tokens.unit_key(args.unit)
     log_event("token_created", unit=unit, token_id=token_id)
     print(f"已为“{unit}”签发令牌（编号 {token_id}）。令牌只显示这一次，请通过安全途径交给该单位：")
@@ -206,12 +451,13 @@ def _token_revoke(args: argparse.Namespace) -> int:
 
     store = OfficeStore.open(args.db, create=False)
     with store.write() as db:
+        actor = _actor(db, args)
         if args.id is not None:
-            info = tokens.revoke_id(db, args.id)
+            info = tokens.revoke_id(db, actor, args.id)
             count, unit = (1 if info.active else 0), info.unit
         else:
             unit = tokens.unit_key(args.unit)
-            count = tokens.revoke_unit(db, unit)
+            count = tokens.revoke_unit(db, actor, unit)
     log_event("token_revoked", unit=unit, token_id=args.id, count=count)
     if count == 0:
         print(f"“{unit}”没有需要吊销的有效令牌。")
@@ -227,7 +473,13 @@ def _token_list(args: argparse.Namespace) -> int:
     with store.read() as db:
         infos = tokens.all_tokens(db)
     rows = [
-        {"id": t.id, "unit": t.unit, "created_at": t.created_at, "revoked_at": t.revoked_at}
+        {
+            "id": t.id,
+            "unit": t.unit,
+            "office": t.office,
+            "created_at": t.created_at,
+            "revoked_at": t.revoked_at,
+        }
         for t in infos
     ]
     if args.json:
@@ -242,12 +494,15 @@ def _token_list(args: argparse.Namespace) -> int:
 
 
 def _filings(args: argparse.Namespace) -> int:
-    from office import filings
+    from office import filings, offices
     from office.tokens import unit_key
 
     store = OfficeStore.open(args.db, create=False)
     with store.read() as db:
-        rows = [h.summary() for h in filings.all_held(db)]
+        reach = None
+        if args.office is not None:
+            reach = offices.in_reach(db, offices.resolve(db, args.office).code)
+        rows = [h.summary() for h in filings.all_held(db, offices_in=reach)]
     if args.unit:
         rows = [r for r in rows if r["unit"] == unit_key(args.unit)]
     if args.json:
@@ -259,7 +514,7 @@ def _filings(args: argparse.Namespace) -> int:
         for r in rows:
             print(
                 f"{r['receipt']}\t{r['id']} 第 {r['revision']} 版\t{r['unit']}\t"
-                f"{status_text[r['status']]}"
+                f"{r['office']}\t{status_text[r['status']]}"
             )
     return 0
 
@@ -269,8 +524,16 @@ def _return(args: argparse.Namespace) -> int:
 
     store = OfficeStore.open(args.db, create=False)
     with store.write() as db:
-        held = filings.return_latest(db, args.id, args.reason)
-    log_event("returned", id=held.id, revision=held.revision, unit=held.unit, receipt=held.receipt)
+        actor = _actor(db, args)
+        held = filings.return_latest(db, actor, args.id, args.reason)
+    log_event(
+        "returned",
+        id=held.id,
+        revision=held.revision,
+        unit=held.unit,
+        receipt=held.receipt,
+        actor=actor.name,
+    )
     print(f"已将备案 {held.id} 第 {held.revision} 版（{held.receipt}）退回“{held.unit}”。")
     return 0
 
@@ -298,7 +561,7 @@ def _reference_load(args: argparse.Namespace) -> int:
         raise OfficeError(f"{args.file.name} 不是有效的 JSON 文件。") from None
     store = OfficeStore.open(args.db)
     with store.write() as db:
-        new = reference.load(db, given, source=args.file.name)
+        new = reference.load(db, given, source=args.file.name, actor=_actor(db, args))
     sections = [k for k in reference.SECTIONS if k in given]
     log_event("reference_loaded", version=new.version, sections=sections)
     print(f"已载入参考数据（{'、'.join(sections) or '无变化'}），当前版本 {new.version}。")
@@ -315,10 +578,23 @@ def _reference_show(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from office import bundles
+    from office import audit, bundles
+    from office.tokens import checked_unit
 
     store = OfficeStore.open(args.db)
-    outcomes = bundles.import_bundle(store, args.file, args.unit)
+    with store.read() as db:
+        actor = _actor(db, args)
+    outcomes = bundles.import_bundle(store, args.file, args.unit, args.office)
+    with store.write() as db:
+        audit.record(
+            db,
+            actor,
+            "bundle_imported",
+            checked_unit(args.unit),
+            file=args.file.name,
+            accepted=sum(1 for o in outcomes if o.decision == "accepted"),
+            refused=sum(1 for o in outcomes if not o.accepted),
+        )
     for i, outcome in enumerate(outcomes, 1):
         log_event(
             "import",
@@ -374,7 +650,11 @@ def _export_changes(args: argparse.Namespace) -> int:
 def _signing_key(args: argparse.Namespace, store: OfficeStore) -> Any:
     from office import signing
 
-    return signing.load_or_create(args.signing_key or signing.default_key_path(store.path))
+    if args.signing_key is not None:
+        return signing.load_or_create(args.signing_key)
+    if store.path is None:
+        raise OfficeError("数据库在 PostgreSQL 上时，请用 --signing-key 指定签名密钥文件的位置。")
+    return signing.load_or_create(signing.default_key_path(store.path))
 
 
 def _key_export(args: argparse.Namespace) -> int:
@@ -391,7 +671,8 @@ def _key_export(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    store = OfficeStore.open(args.db, create=False)
+    # A schema that is behind is backed up too: that is the step before `migrate`.
+    store = OfficeStore.open(args.db, create=False, check_schema=False)
     store.backup(args.output)
     log_event("backup", target=str(args.output))
     print(f"已将数据库备份到 {args.output}（已通过完整性检查）。")
@@ -430,15 +711,21 @@ def main(argv: list[str] | None = None) -> int:
         logs.configure(args.log_file)
     else:
         logs.silence()
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    if getattr(args, "db", None) is None:
+        args.db = os.environ.get(ENV_DB) or None
+        if args.db is None:
+            print(f"错误：请用 --db 指定数据库（或设置环境变量 {ENV_DB}）。", file=sys.stderr)
+            return 2
     try:
-        return int(args.handler(args) or 0)
+        return int(handler(args) or 0)
     except OfficeError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, OperationalError) as exc:
         locked = "locked" in str(exc) or "busy" in str(exc)
         reason = "数据库正被其他程序长时间占用，请稍后重试" if locked else "数据库无法使用"
-        print(f"错误：{reason}（{args.db}）。", file=sys.stderr)
+        print(f"错误：{reason}（{describe(args.db)}）。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

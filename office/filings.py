@@ -1,18 +1,22 @@
 """Filing revisions as the office holds them: the submitted JSON exactly as received,
-who sent it, when, its receipt, its status and what the office did with it."""
+who sent it, which office holds it, when, its receipt, its status and what the office
+did with it."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
+from sqlalchemy import Connection, select, update
 
 from forms.record import format_timestamp, now
-from office import changes, receipts
+from office import audit, changes, offices, receipts
 from office.errors import OfficeError
+from office.staff import Actor, can_read, require
+from office.tables import filings as filings_table
+from office.tables import notifications as notifications_table
 
 FILED = "filed"
 RETURNED = "returned"
@@ -35,6 +39,8 @@ class Held:
     status: str
     reason: str | None
     warnings: list[dict[str, Any]]
+    office: str = ""
+    park: str | None = None
 
     def receipt_body(self) -> dict[str, Any]:
         """The receipt as ``POST /api/v1/filings`` answers it."""
@@ -54,6 +60,7 @@ class Held:
             "id": self.id,
             "revision": self.revision,
             "unit": self.unit,
+            "office": self.office,
             "receipt": self.receipt,
             "status": self.status,
         }
@@ -70,33 +77,47 @@ class Held:
         }
 
 
+_t = filings_table.c
 _COLUMNS = (
-    "id, revision, unit, content_sha256, digest, received_at, receipt, status, reason, warnings"
+    _t.id,
+    _t.revision,
+    _t.unit,
+    _t.content_sha256,
+    _t.digest,
+    _t.received_at,
+    _t.receipt,
+    _t.status,
+    _t.reason,
+    _t.warnings,
+    _t.office,
+    _t.park,
 )
 
 
-def _held(row: dict) -> Held:
+def _held(row: Any) -> Held:
     return Held(
-        row["id"],
-        row["revision"],
-        row["unit"],
-        row["content_sha256"],
-        row["digest"],
-        row["received_at"],
-        row["receipt"],
-        row["status"],
-        row["reason"],
-        json.loads(row["warnings"]),
+        row.id,
+        row.revision,
+        row.unit,
+        row.content_sha256,
+        row.digest,
+        row.received_at,
+        row.receipt,
+        row.status,
+        row.reason,
+        json.loads(row.warnings),
+        row.office,
+        row.park,
     )
 
 
-def revisions(db: Database, filing_id: str) -> list[Held]:
+def revisions(db: Connection, filing_id: str) -> list[Held]:
     """Every revision of ``filing_id`` the office holds, for any unit, lowest first."""
-    sql = f"SELECT {_COLUMNS} FROM filings WHERE id = ? ORDER BY revision"
-    return [_held(row) for row in db.query(sql, [filing_id])]
+    query = select(*_COLUMNS).where(_t.id == filing_id).order_by(_t.revision)
+    return [_held(row) for row in db.execute(query)]
 
 
-def latest(db: Database, filing_id: str, unit: str | None = None) -> Held | None:
+def latest(db: Connection, filing_id: str, unit: str | None = None) -> Held | None:
     """The latest revision of ``filing_id`` (only if it belongs to ``unit``, when given)."""
     held = revisions(db, filing_id)
     if not held or (unit is not None and held[-1].unit != unit):
@@ -104,34 +125,55 @@ def latest(db: Database, filing_id: str, unit: str | None = None) -> Held | None
     return held[-1]
 
 
-def ids_with_prefix(db: Database, prefix: str, limit: int = 20) -> list[str]:
+def ids_with_prefix(db: Connection, prefix: str, limit: int = 20) -> list[str]:
     """Filing ids that start with ``prefix`` (either case), found by the primary key."""
     ids: list[str] = []
     for spelled in sorted({prefix.lower(), prefix.upper()}):
         end = spelled[:-1] + chr(ord(spelled[-1]) + 1)
-        sql = "SELECT DISTINCT id FROM filings WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
-        ids += [row["id"] for row in db.query(sql, [spelled, end, limit])]
+        query = (
+            select(_t.id)
+            .distinct()
+            .where((_t.id >= spelled) & (_t.id < end))
+            .order_by(_t.id)
+            .limit(limit)
+        )
+        ids += list(db.execute(query).scalars())
     return ids[:limit]
 
 
-def get(db: Database, filing_id: str, revision: int) -> tuple[Held, bytes] | None:
+def get(db: Connection, filing_id: str, revision: int) -> tuple[Held, bytes] | None:
     """One revision and its body exactly as received."""
-    sql = f"SELECT {_COLUMNS}, body FROM filings WHERE id = ? AND revision = ?"
-    for row in db.query(sql, [filing_id, revision]):
-        return _held(row), bytes(row["body"])
-    return None
+    query = select(*_COLUMNS, _t.body).where((_t.id == filing_id) & (_t.revision == revision))
+    row = db.execute(query).first()
+    return (_held(row), bytes(row.body)) if row else None
 
 
-def all_held(db: Database) -> list[Held]:
-    return [_held(row) for row in db.query(f"SELECT {_COLUMNS} FROM filings ORDER BY rowid")]
+def all_held(db: Connection, *, offices_in: list[str] | None = None) -> list[Held]:
+    """Every revision held, in the order received (only of ``offices_in``, when given)."""
+    query = select(*_COLUMNS).order_by(_t.office, _t.receipt_year, _t.receipt_no)
+    if offices_in is not None:
+        query = query.where(_t.office.in_(offices_in))
+    return [_held(row) for row in db.execute(query)]
+
+
+def visible_to(db: Connection, actor: Actor) -> list[Held]:
+    """What ``actor`` may read: its office's filings and, for the city, its counties'
+    (read-only); a park committee only those of enterprises in its park."""
+    if actor.operator:
+        return all_held(db)
+    assert actor.office is not None
+    ups = offices.parents(db)
+    held = all_held(db, offices_in=offices.in_reach(db, actor.office))
+    return [h for h in held if can_read(actor, h.office, h.park, ups)]
 
 
 def store(
-    db: Database,
+    db: Connection,
     *,
     filing_id: str,
     revision: int,
     unit: str,
+    office: offices.Office,
     body: bytes,
     content_sha256: str,
     digest: str,
@@ -143,27 +185,26 @@ def store(
     """Store a new revision with its receipt, its change and its notifications
     (call inside a write transaction)."""
     year = received_at.year  # received_at is in Shanghai time
-    number, receipt = receipts.take_next(db, year)
+    number, receipt = receipts.take_next(db, office.code, office.prefix, year)
     at = format_timestamp(received_at)
     db.execute(
-        "INSERT INTO filings (id, revision, unit, body, content_sha256, digest, received_at, "
-        "receipt, receipt_year, receipt_no, status, warnings, source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            filing_id,
-            revision,
-            unit,
-            body,
-            content_sha256,
-            digest,
-            at,
-            receipt,
-            year,
-            number,
-            FILED,
-            json.dumps(warnings, ensure_ascii=False),
-            source,
-        ],
+        filings_table.insert().values(
+            id=filing_id,
+            revision=revision,
+            unit=unit,
+            office=office.code,
+            body=body,
+            content_sha256=content_sha256,
+            digest=digest,
+            received_at=at,
+            receipt=receipt,
+            receipt_year=year,
+            receipt_no=number,
+            status=FILED,
+            warnings=json.dumps(warnings, ensure_ascii=False),
+            source=source,
+            park=park,
+        )
     )
     changes.append(
         db,
@@ -181,17 +222,33 @@ def store(
         recipients.append(("park_committee", f"{park}管理委员会"))
     for kind, recipient in recipients:
         db.execute(
-            "INSERT INTO notifications (id, revision, recipient_kind, recipient, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [filing_id, revision, kind, recipient, at],
+            notifications_table.insert().values(
+                id=filing_id,
+                revision=revision,
+                recipient_kind=kind,
+                recipient=recipient,
+                created_at=at,
+            )
         )
     return Held(
-        filing_id, revision, unit, content_sha256, digest, at, receipt, FILED, None, warnings
+        filing_id,
+        revision,
+        unit,
+        content_sha256,
+        digest,
+        at,
+        receipt,
+        FILED,
+        None,
+        warnings,
+        office.code,
+        park,
     )
 
 
-def return_latest(db: Database, filing_id: str, reason: str) -> Held:
-    """Return the latest revision of ``filing_id`` to its unit (inside a write transaction)."""
+def return_latest(db: Connection, actor: Actor, filing_id: str, reason: str) -> Held:
+    """Return the latest revision of ``filing_id`` to its unit (inside a write
+    transaction). Only the holding office's admins and reviewers may."""
     reason = reason.strip()
     if not reason:
         raise OfficeError("请填写退回原因（--reason）。")
@@ -200,14 +257,16 @@ def return_latest(db: Database, filing_id: str, reason: str) -> Held:
     held = latest(db, filing_id)
     if held is None:
         raise OfficeError(f"未找到备案 {filing_id}。")
+    require(actor, "return", held.office)
     if held.status == RETURNED:
         raise OfficeError(
             f"备案 {filing_id} 第 {held.revision} 版已于此前退回，等待检查单位修改后重新提交。"
         )
     at = format_timestamp(now())
     db.execute(
-        "UPDATE filings SET status = ?, reason = ?, returned_at = ? WHERE id = ? AND revision = ?",
-        [RETURNED, reason, at, filing_id, held.revision],
+        update(filings_table)
+        .where((_t.id == filing_id) & (_t.revision == held.revision))
+        .values(status=RETURNED, reason=reason, returned_at=at)
     )
     changes.append(
         db,
@@ -219,24 +278,61 @@ def return_latest(db: Database, filing_id: str, reason: str) -> Held:
         reason=reason,
         at=at,
     )
-    return Held(
-        held.id,
-        held.revision,
-        held.unit,
-        held.content_sha256,
-        held.digest,
-        held.received_at,
-        held.receipt,
-        RETURNED,
-        reason,
-        held.warnings,
+    audit.record(
+        db,
+        actor,
+        "returned",
+        f"{filing_id}/{held.revision}",
+        office=held.office,
+        receipt=held.receipt,
+        status={"from": FILED, "to": RETURNED},
+        reason=reason,
     )
+    return replace(held, status=RETURNED, reason=reason)
 
 
-def notifications(db: Database) -> list[dict[str, Any]]:
-    return list(
-        db.query(
-            "SELECT id, revision, recipient_kind, recipient, created_at, sent_at "
-            "FROM notifications ORDER BY seq"
-        )
+def notifications(db: Connection) -> list[dict[str, Any]]:
+    n = notifications_table.c
+    query = select(
+        n.id, n.revision, n.recipient_kind, n.recipient, n.created_at, n.sent_at
+    ).order_by(n.seq)
+    return [dict(row._mapping) for row in db.execute(query)]
+
+
+def review_page(
+    db: Connection, offices_in: list[str], *, limit: int = 50, before: str | None = None
+) -> list[Held]:
+    """A page of the review list: the newest revisions first of ``offices_in``, after
+    the ``received_at`` of the previous page's last row (keyset paging: as fast on page
+    1,000 as on page 1, through the index on office and received time)."""
+    query = select(*_COLUMNS).where(_t.office.in_(offices_in))
+    if before is not None:
+        query = query.where(_t.received_at < before)
+    query = query.order_by(_t.received_at.desc(), _t.id).limit(limit)
+    return [_held(row) for row in db.execute(query)]
+
+
+def search(db: Connection, offices_in: list[str], text: str, *, limit: int = 50) -> list[Held]:
+    """Revisions of ``offices_in`` whose receipt or id is ``text`` (through their
+    indexes), else those whose unit contains it (a scan of the offices' rows: there is
+    no full-text index), newest first."""
+    text = text.strip()[:64]
+    if not text:
+        return []
+    exact = (
+        select(*_COLUMNS)
+        .where(_t.office.in_(offices_in) & ((_t.receipt == text) | (_t.id == text)))
+        .order_by(_t.received_at.desc())
+        .limit(limit)
     )
+    found = [_held(row) for row in db.execute(exact)]
+    if found:
+        return found
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(*_COLUMNS)
+        .where(_t.office.in_(offices_in) & _t.unit.like(pattern, escape="\\"))
+        .order_by(_t.received_at.desc())
+        .limit(limit)
+    )
+    return [_held(row) for row in db.execute(query)]

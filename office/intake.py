@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
 from forms import rules
 from forms.normalize import single_line
 from forms.record import SHANGHAI, NotAFiling, canonical_bytes, content_digest, now, parse
-from office import filings
+from office import filings, offices, receipts
 from office import reference as reference_data
 from office.errors import Refusal
 from office.store import OfficeStore
@@ -78,8 +81,14 @@ def submit(
     *,
     received_at: datetime | None = None,
     source: str = "api",
+    office: str | None = None,
 ) -> Outcome:
-    """Decide on one submitted filing revision for ``unit`` and store it if accepted."""
+    """Decide on one submitted filing revision for ``unit`` and store it if accepted.
+
+    It lands with the unit's office (``office`` only for a unit that has none yet, as
+    an offline bundle's unit may). Two workers deciding on the same ``(id, revision)``
+    at once: the series lock orders them, and should the second still meet the first's
+    row (another office's series), it decides again and answers as for a resend."""
     received_at = (received_at or now()).astimezone(SHANGHAI)
     unit = unit_key(unit)
     if len(body) > MAX_BODY_BYTES:
@@ -111,50 +120,82 @@ def submit(
         and revision >= 1
     )
     content_sha256 = hashlib.sha256(canonical_bytes(filing)).hexdigest()
-    with store.write() as db:
-        if keyed:
-            answered = _already_held(db, unit, filing_id, revision, content_sha256)
-            if answered is not None:
-                return answered
-        ref = reference_data.current(db)
-        report = rules.validate(
-            filing, at=received_at, cert_rules=ref.cert_rules(), calendar=ref.calendar()
+    for attempt in (1, 2):
+        try:
+            with store.write() as db:
+                return _decide(
+                    db, unit, office, body, filing, keyed, content_sha256, received_at, source
+                )
+        except IntegrityError:
+            if attempt == 2 or not keyed:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _decide(
+    db: Connection,
+    unit: str,
+    office_code: str | None,
+    body: bytes,
+    filing: dict[str, Any],
+    keyed: bool,
+    content_sha256: str,
+    received_at: datetime,
+    source: str,
+) -> Outcome:
+    filing_id, revision = filing.get("id"), filing.get("revision")
+    held_by = offices.unit_office(db, unit)
+    office = offices.resolve(db, held_by or office_code)
+    if held_by is None:
+        offices.assign_unit(db, unit, office.code)
+    # First the office's series lock: everything below is decided one submission at a time.
+    receipts.lock_series(db, office.code, received_at.year)
+    if keyed:
+        assert isinstance(filing_id, str) and isinstance(revision, int)
+        answered = _already_held(db, unit, filing_id, revision, content_sha256)
+        if answered is not None:
+            return answered
+    ref = reference_data.current(db)
+    report = rules.validate(
+        filing, at=received_at, cert_rules=ref.cert_rules(), calendar=ref.calendar()
+    )
+    if report.has_errors or not keyed:
+        problems = [p.to_dict() for p in report.problems]
+        return Outcome(
+            422,
+            {
+                "error": "invalid",
+                "message": f"备案表有 {len(report.errors)} 处错误，请修改后重新提交。",
+                "problems": problems,
+            },
+            "invalid",
+            filing_id if isinstance(filing_id, str) else None,
+            revision if isinstance(revision, int) else None,
+            {"problem_codes": sorted({p.code for p in report.errors})},
         )
-        if report.has_errors or not keyed:
-            problems = [p.to_dict() for p in report.problems]
-            return Outcome(
-                422,
-                {
-                    "error": "invalid",
-                    "message": f"备案表有 {len(report.errors)} 处错误，请修改后重新提交。",
-                    "problems": problems,
-                },
-                "invalid",
-                filing_id if isinstance(filing_id, str) else None,
-                revision if isinstance(revision, int) else None,
-                {"problem_codes": sorted({p.code for p in report.errors})},
-            )
-        park = (report.normalized.get("enterprise") or {}).get("park")
-        held = filings.store(
-            db,
-            filing_id=filing_id,
-            revision=revision,
-            unit=unit,
-            body=body,
-            content_sha256=content_sha256,
-            digest=content_digest(filing),
-            received_at=received_at,
-            warnings=[p.to_dict() for p in report.warnings],
-            source=source,
-            park=ref.park_name(park) if isinstance(park, str) and park.strip() else None,
-        )
+    park = (report.normalized.get("enterprise") or {}).get("park")
+    assert isinstance(filing_id, str) and isinstance(revision, int)  # keyed
+    held = filings.store(
+        db,
+        filing_id=filing_id,
+        revision=revision,
+        unit=unit,
+        office=office,
+        body=body,
+        content_sha256=content_sha256,
+        digest=content_digest(filing),
+        received_at=received_at,
+        warnings=[p.to_dict() for p in report.warnings],
+        source=source,
+        park=ref.park_name(park) if isinstance(park, str) and park.strip() else None,
+    )
     return Outcome(
         201, held.receipt_body(), "accepted", filing_id, revision, {"receipt": held.receipt}
     )
 
 
 def _already_held(
-    db, unit: str, filing_id: str, revision: int, content_sha256: str
+    db: Connection, unit: str, filing_id: str, revision: int, content_sha256: str
 ) -> Outcome | None:
     held = filings.revisions(db, filing_id)
     if not held:

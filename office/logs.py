@@ -75,7 +75,7 @@ class OwnerOnlyFileHandler(logging.FileHandler):
     """A log file created ``0600`` (and narrowed if found wider), whatever the umask:
     it names units, filing ids and client addresses."""
 
-    def _open(self) -> IO[Any]:
+    def _open(self) -> IO[Any]:  # type: ignore[override]  # text mode: a TextIOWrapper
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             if os.name == "posix":

@@ -1,35 +1,66 @@
-"""Receipt numbers: the office's own series, 潭优备〔YEAR〕NNNNNN号, one series per year.
+"""Receipt numbers: each office's own series, {prefix}〔YEAR〕NNNNNN号, one per year.
 
 A number is taken inside the transaction that stores the filing revision it belongs
-to: if that transaction rolls back, nobody ever saw the number; once it commits, the
-series has moved past it for good (and the filings table's UNIQUE constraints refuse a
-second use).
+to, with the office's series row locked for that transaction:
+
+- the row lock (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the database's write
+  lock, taken by ``BEGIN IMMEDIATE``) makes every other taker of the same office and
+  year wait until this transaction ends, so two transactions never read the same
+  ``last``;
+- if the transaction rolls back, its increment rolls back with it: nobody ever saw the
+  number and the next taker gets it (no gap); once it commits, the series has moved past
+  it for good;
+- the filings table's UNIQUE constraints (the receipt, and office + year + number)
+  refuse a second use even if a series were set back by hand.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlite_utils import Database
+from sqlalchemy import Connection, select, update
+from sqlalchemy.exc import IntegrityError
 
-PATTERN = re.compile(r"潭优备〔(\d{4})〕(\d{6})号")
+from office.tables import receipt_series
+
+PATTERN = re.compile(r"(.{1,10}?)〔(\d{4})〕(\d{6})号")
 
 
-def format_receipt(year: int, number: int) -> str:
-    return f"潭优备〔{year}〕{number:06d}号"
+def format_receipt(prefix: str, year: int, number: int) -> str:
+    return f"{prefix}〔{year}〕{number:06d}号"
 
 
 def parse_receipt(text: str) -> tuple[int, int] | None:
+    """(year, number) of a receipt of any office."""
     m = PATTERN.fullmatch(text)
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    return (int(m.group(2)), int(m.group(3))) if m else None
 
 
-def take_next(db: Database, year: int) -> tuple[int, str]:
-    """The next number of ``year``'s series (call inside a write transaction)."""
-    db.execute(
-        "INSERT INTO receipt_series (year, last) VALUES (?, 1) "
-        "ON CONFLICT (year) DO UPDATE SET last = last + 1",
-        [year],
-    )
-    number = db.execute("SELECT last FROM receipt_series WHERE year = ?", [year]).fetchone()[0]
-    return number, format_receipt(year, number)
+def lock_series(db: Connection, office: str, year: int) -> int:
+    """Lock ``office``'s series of ``year`` for this transaction (creating it at 0);
+    returns the last number issued. Call first in a write transaction that may take a
+    number, so that concurrent submissions to the office are decided one after another."""
+    where = (receipt_series.c.office == office) & (receipt_series.c.year == year)
+    query = select(receipt_series.c.last).where(where).with_for_update()
+    last = db.execute(query).scalar_one_or_none()
+    if last is not None:
+        return int(last)
+    try:
+        with db.begin_nested():
+            db.execute(receipt_series.insert().values(office=office, year=year, last=0))
+    except IntegrityError:
+        pass  # another worker created it meanwhile: lock theirs
+    return int(db.execute(query).scalar_one())
+
+
+def take_next(db: Connection, office: str, prefix: str, year: int) -> tuple[int, str]:
+    """The next number of ``office``'s series of ``year`` (inside a write transaction)."""
+    lock_series(db, office, year)
+    where = (receipt_series.c.office == office) & (receipt_series.c.year == year)
+    number = db.execute(
+        update(receipt_series)
+        .where(where)
+        .values(last=receipt_series.c.last + 1)
+        .returning(receipt_series.c.last)
+    ).scalar_one()
+    return int(number), format_receipt(prefix, year, int(number))

@@ -19,14 +19,17 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlite_utils import Database
+from sqlalchemy import Connection, select
 
 from forms import identifiers, normalize
 from forms.certificates import CertRules, default_cert_rules
 from forms.definition import FormDefinition
 from forms.record import format_timestamp, now
 from forms.workdays import WorkCalendar
+from office import audit
 from office.errors import OfficeError
+from office.staff import Actor, require
+from office.tables import reference as reference_table
 
 SECTIONS = (
     "calendar",
@@ -81,7 +84,7 @@ class Reference:
         key = normalize.name_key(park)
         for p in self.data["parks"]:
             if key in (normalize.name_key(p["name"]), normalize.name_key(p.get("short") or "")):
-                return p["name"]
+                return str(p["name"])
         return normalize.single_line(park)
 
 
@@ -97,15 +100,19 @@ def _calendar(text: str) -> WorkCalendar:
     return calendar
 
 
-def current(db: Database) -> Reference:
-    for row in db.query("SELECT version, data FROM reference ORDER BY version DESC LIMIT 1"):
-        return Reference(row["version"], json.loads(row["data"]))
+def current(db: Connection) -> Reference:
+    t = reference_table.c
+    row = db.execute(select(t.version, t.data).order_by(t.version.desc()).limit(1)).first()
+    if row is not None:
+        return Reference(row.version, json.loads(row.data))
     return Reference(0, empty())
 
 
-def load(db: Database, given: Any, *, source: str) -> Reference:
+def load(db: Connection, given: Any, *, source: str, actor: Actor | None = None) -> Reference:
     """Check ``given`` whole and store it as the next version (inside the caller's
     transaction). Raises OfficeError naming the first fault, in Chinese."""
+    actor = actor or Actor.cli()
+    require(actor, "reference", actor.office)
     sections = check(given)
     base = current(db)
     data = copy.deepcopy(base.data)
@@ -117,8 +124,21 @@ def load(db: Database, given: Any, *, source: str) -> Reference:
             data[key] = value
     new = Reference(base.version + 1, data)
     db.execute(
-        "INSERT INTO reference (version, data, loaded_at, source) VALUES (?, ?, ?, ?)",
-        [new.version, json.dumps(data, ensure_ascii=False), format_timestamp(now()), source],
+        reference_table.insert().values(
+            version=new.version,
+            data=json.dumps(data, ensure_ascii=False),
+            loaded_at=format_timestamp(now()),
+            source=source,
+        )
+    )
+    audit.record(
+        db,
+        actor,
+        "reference_loaded",
+        f"version {new.version}",
+        office=actor.office,
+        sections=sorted(sections),
+        source=source,
     )
     return new
 

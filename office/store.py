@@ -1,10 +1,20 @@
-"""The office's own SQLite store: one file, WAL, one transaction per change.
+"""The office store: one interface over SQLite (embedded, the default) and PostgreSQL.
 
-Every request or command opens its own connection (cheap for SQLite, and safe across
-uvicorn's worker threads and concurrently running admin commands). Writes take the
-write lock up front (``BEGIN IMMEDIATE``) so that checking what is held and storing
-the answer happen in one transaction: two identical submissions arriving together get
-one receipt, not two.
+``--db`` is a SQLite file path or a ``postgresql://`` URL. Both go through SQLAlchemy
+Core (``office.tables``) and the same queries; the schema is kept by Alembic migrations
+shipped in ``office/migrations``.
+
+Every change is one transaction (``store.write()``) that serialises against every other
+writer of the same office before it reads what it decides on:
+
+- SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock up front, across
+  processes (several ``serve`` workers, admin commands);
+- PostgreSQL: the transaction locks the rows it decides on (``SELECT … FOR UPDATE`` on
+  the office's receipt series, see ``office.receipts``), at READ COMMITTED, so each
+  statement after the lock sees what the previous holder committed.
+
+So checking what is held, taking a receipt number and storing the filing cannot
+interleave with another submission, in one process or in several.
 """
 
 from __future__ import annotations
@@ -15,89 +25,34 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlite_utils import Database
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool
 
+from forms.record import format_timestamp, now
+from office import tables
 from office.errors import OfficeError
 
-SCHEMA_VERSION = 1
-SYNCHRONOUS = "FULL"  # a receipt handed out survives a power cut
-
-# Receipts are UNIQUE and their numbers are UNIQUE per year: a number is never reused,
-# whatever the code above does. Rows of filings, changes and notifications are never
-# deleted; a return changes a filing's status and appends a change.
-SCHEMA = """
-CREATE TABLE tokens (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    unit TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
-);
-CREATE INDEX tokens_unit ON tokens(unit);
-
-CREATE TABLE filings (
-    id TEXT NOT NULL,
-    revision INTEGER NOT NULL CHECK (revision >= 1),
-    unit TEXT NOT NULL,
-    body BLOB NOT NULL,
-    content_sha256 TEXT NOT NULL,
-    digest TEXT NOT NULL,
-    received_at TEXT NOT NULL,
-    receipt TEXT NOT NULL UNIQUE,
-    receipt_year INTEGER NOT NULL,
-    receipt_no INTEGER NOT NULL CHECK (receipt_no >= 1),
-    status TEXT NOT NULL CHECK (status IN ('filed', 'returned')),
-    reason TEXT,
-    returned_at TEXT,
-    warnings TEXT NOT NULL,
-    source TEXT NOT NULL CHECK (source IN ('api', 'bundle')),
-    PRIMARY KEY (id, revision),
-    UNIQUE (receipt_year, receipt_no)
-);
-CREATE INDEX filings_unit ON filings(unit, id);
-
-CREATE TABLE receipt_series (
-    year INTEGER PRIMARY KEY,
-    last INTEGER NOT NULL
-);
-
-CREATE TABLE changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    unit TEXT NOT NULL,
-    type TEXT NOT NULL CHECK (type IN ('receipt', 'returned')),
-    id TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    receipt TEXT NOT NULL,
-    reason TEXT,
-    at TEXT NOT NULL,
-    FOREIGN KEY (id, revision) REFERENCES filings(id, revision)
-);
-CREATE INDEX changes_unit ON changes(unit, seq);
-
-CREATE TABLE notifications (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    recipient_kind TEXT NOT NULL CHECK (recipient_kind IN ('justice_bureau', 'park_committee')),
-    recipient TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    sent_at TEXT,
-    FOREIGN KEY (id, revision) REFERENCES filings(id, revision)
-);
-
-CREATE TABLE reference (
-    version INTEGER PRIMARY KEY,
-    data TEXT NOT NULL,
-    loaded_at TEXT NOT NULL,
-    source TEXT NOT NULL
-);
-"""
-
+# An old release of the office reads PRAGMA user_version and refuses anything above 1
+# ("made by a newer program"): every database this release makes or migrates says 2.
+SQLITE_USER_VERSION = 2
+DEFAULT_OFFICE = {"code": "430300", "name": "湘潭市", "prefix": "潭优备"}
+ENV_DB = "BEIAN_OFFICE_DB"
+SCHEMA_LOCK = 0x6265_6961_6E  # "beian": PostgreSQL advisory lock for creating the schema
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# FULL, not NORMAL: with NORMAL a power cut can lose the last commits of the WAL, and
+# with them receipts already handed to desks, whose numbers would be issued again. FULL
+# syncs the WAL at every commit (bench/bench_office_durability.py measures the cost);
+# only writes pay it, and the office writes rarely. Read when a connection is made.
+SYNCHRONOUS = "FULL"
 
 PROBE_BYTES = 16 * 1024
-# SQLite's primary result codes for "database or disk is full" and "disk I/O error".
+# SQLite's primary result codes for "database or disk is full" and "disk I/O error";
+# PostgreSQL's SQLSTATEs for disk_full and io_error.
 _SQLITE_FULL, _SQLITE_IOERR = 13, 10
+_PG_DISK_STATES = ("53100", "58030")
 
 
 class StoreUnwritable(OfficeError):  # noqa: N818 - a state, like OfficeError
@@ -111,117 +66,167 @@ class StoreUnwritable(OfficeError):  # noqa: N818 - a state, like OfficeError
 
 
 def is_disk_error(exc: BaseException) -> bool:
-    """Whether an SQLite error is the disk's: full, or a failed write."""
-    code = getattr(exc, "sqlite_errorcode", None)
+    """Whether a database error is the disk's: full, or a failed write (SQLite's result
+    code, PostgreSQL's SQLSTATE; ``exc`` may be SQLAlchemy's wrapper or the driver's)."""
+    original = getattr(exc, "orig", None) or exc
+    code = getattr(original, "sqlite_errorcode", None)
     if isinstance(code, int) and code & 0xFF in (_SQLITE_FULL, _SQLITE_IOERR):
         return True
-    text = str(exc)
-    return "disk is full" in text or "disk I/O error" in text
+    if getattr(original, "sqlstate", None) in _PG_DISK_STATES:
+        return True
+    text_ = str(original)
+    return "disk is full" in text_ or "disk I/O error" in text_
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def describe(target: str | Path) -> str:
+    """The database named for a message: a path, or a URL without its password."""
+    text_ = str(target)
+    if not is_url(text_):
+        return text_
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(text_).render_as_string(hide_password=True)
+    except Exception:  # a malformed URL: say only its scheme
+        return text_.split("://", 1)[0] + "://…"
 
 
 class OfficeStore:
-    """The office database at ``path``. Create with :meth:`open`."""
+    """The office database. Create with :meth:`open`."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        # One connection per thread, kept open: closing the last connection to a WAL
-        # database checkpoints it and deletes the WAL, which cost most of a request's time.
-        self._local = threading.local()
+    def __init__(self, engine: Engine, target: str, path: Path | None):
+        self.engine = engine
+        self.target = target  # for messages: a path, or the URL without password
+        self.path = path  # the SQLite file, None on PostgreSQL
+        self.dialect = engine.dialect.name
+
+    # --- opening ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True) -> OfficeStore:
-        """Open (and with ``create``, create) the store; raises OfficeError in Chinese."""
-        path = Path(path).expanduser().resolve()
-        if not path.exists():
-            if not create:
-                raise OfficeError(f"找不到数据库文件：{path}")
-            if not path.parent.is_dir():
-                raise OfficeError(f"数据库所在的文件夹不存在：{path.parent}")
-            try:
-                # Owner-only from the first byte: it holds token hashes and filings.
-                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-            except FileExistsError:
-                pass
-            except OSError as exc:
-                raise OfficeError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
-        store = cls(path)
-        store._migrate()
+    def open(
+        cls,
+        target: str | Path,
+        *,
+        create: bool = True,
+        migrate: bool = False,
+        check_schema: bool = True,
+        single_office: dict[str, str] | None = None,
+    ) -> OfficeStore:
+        """Open the store at ``target`` (a path or a ``postgresql://`` URL).
+
+        ``create``: an empty database gets the schema (a missing SQLite file is made,
+        owner-only); without it a missing or empty one is refused. ``migrate``: a
+        schema that is behind is upgraded; otherwise, with ``check_schema``, refused.
+        Raises OfficeError in Chinese."""
+        given = str(target)
+        if is_url(given):
+            url = _postgresql_url(given)
+            engine = _engine(url)
+            store = cls(engine, describe(given), None)
+        else:
+            path = Path(given).expanduser().resolve()
+            _ensure_file(path, create=create)
+            engine = _engine(f"sqlite:///{path}")
+            store = cls(engine, str(path), path)
+        try:
+            store._prepare(
+                create=create,
+                migrate=migrate,
+                check_schema=check_schema,
+                single_office=single_office,
+            )
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(self.path, timeout=30)
-            conn.execute("PRAGMA foreign_keys = ON")
-            # FULL, not NORMAL: with NORMAL a power cut can lose the last commits of the
-            # WAL, and with them receipts already handed to desks, whose numbers would be
-            # issued again. FULL syncs the WAL at every commit (bench/bench_office_durability.py
-            # measures the cost); only writes pay it, and the office writes rarely.
-            conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
-        except sqlite3.DatabaseError as exc:
-            raise OfficeError(f"无法打开数据库 {self.path}：{exc}") from None
-        return conn
+    def _prepare(
+        self,
+        *,
+        create: bool,
+        migrate: bool,
+        check_schema: bool,
+        single_office: dict[str, str] | None = None,
+    ) -> None:
+        from office import migrations
 
-    def _migrate(self) -> None:
-        conn = self._connect()
-        db = Database(conn)
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
+            with self.engine.connect() as conn:
+                state = migrations.state(conn)
+                conn.rollback()
+        except OperationalError as exc:
+            raise OfficeError(f"无法连接数据库 {self.target}：{_reason(exc)}") from None
+        except DBAPIError as exc:
+            raise OfficeError(f"数据库 {self.target} 无法使用：{_reason(exc)}") from None
+        if state.newer:
+            raise OfficeError(
+                f"数据库 {self.target} 由更新版本的 beian-office 创建"
+                f"（结构版本 {state.current}），请升级本程序。"
+            )
+        if state.empty:
+            if not create and not migrate:
                 raise OfficeError(
-                    f"数据库 {self.path} 由更新版本的 beian-office 创建（结构版本 {version}），"
-                    "请升级本程序。"
+                    f"数据库 {self.target} 中还没有备案数据（尚未建立结构）。"
+                    "请先运行 beian-office migrate --db … 建立，或检查地址是否写错。"
                 )
-            db.enable_wal()
-            if db.journal_mode != "wal":
-                raise OfficeError(f"数据库 {self.path} 无法启用 WAL 模式。")
-            if version == 0:
-                # A new file: nothing to back up before creating the schema.
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                        for statement in SCHEMA.split(";"):
-                            if statement.strip():
-                                db.execute(statement)
-                        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                except BaseException:
-                    db.rollback()
-                    raise
-                db.commit()
-        except sqlite3.DatabaseError as exc:
-            raise OfficeError(f"数据库 {self.path} 无法使用：{exc}") from None
-        finally:
-            conn.close()
+            self._create_schema()
+        elif state.behind:
+            if migrate:
+                migrations.upgrade(self, single_office)
+            elif check_schema:
+                raise OfficeError(
+                    f"数据库 {self.target} 的结构版本较旧（{state.current}，本程序需要 "
+                    f"{state.head}）。请先备份数据库，再运行 beian-office migrate --db … 升级。"
+                )
 
-    def _thread_connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect()
-        return conn
+    def _create_schema(self) -> None:
+        from office import migrations
+
+        with self.write() as conn:
+            # Two programs creating the same new database at once: the second finds the
+            # schema made inside its own write transaction and leaves it alone (SQLite's
+            # write lock; on PostgreSQL a transaction-scoped advisory lock).
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            if inspect(conn).has_table("offices"):
+                return
+            tables.metadata.create_all(conn)
+            migrations.stamp_head(conn)
+            conn.execute(
+                tables.offices.insert().values(
+                    **DEFAULT_OFFICE, parent=None, created_at=format_timestamp(now())
+                )
+            )
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql(f"PRAGMA user_version = {SQLITE_USER_VERSION}")
+
+    # --- transactions -------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[Database]:
-        """A connection for reading (each statement sees a committed state)."""
-        yield Database(self._thread_connection())
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading; each statement sees a committed state."""
+        with self.engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Database]:
-        """One transaction holding the write lock; committed on success, else rolled back.
+    def write(self) -> Iterator[Connection]:
+        """One transaction that serialises against other writers (see the module's
+        docstring); committed on success, else rolled back.
 
         A write the disk refuses (full, or failing) raises :class:`StoreUnwritable`."""
-        db = Database(self._thread_connection())
-        db.execute("BEGIN IMMEDIATE")
         try:
-            yield db
-            db.commit()
-        except sqlite3.DatabaseError as exc:
-            with contextlib.suppress(sqlite3.DatabaseError):
-                db.rollback()
+            with self.engine.connect().execution_options(beian_write=True) as conn, conn.begin():
+                yield conn
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
             if is_disk_error(exc):
                 raise StoreUnwritable() from None
-            raise
-        except BaseException:
-            with contextlib.suppress(sqlite3.DatabaseError):
-                db.rollback()
             raise
 
     # --- a full disk (kept apart: the store's engine may change, this promise does not) --
@@ -231,7 +236,11 @@ class OfficeStore:
 
         SQLite writes a transaction's pages at commit, so a rolled-back probe proves
         nothing; instead a small file (a few WAL pages' worth) is written next to the
-        database and removed. A full disk refuses it (ENOSPC), as does a file-size limit."""
+        database and removed. A full disk refuses it (ENOSPC), as does a file-size limit.
+        PostgreSQL's disk is the database server's: a refused write there raises
+        :class:`StoreUnwritable` from :meth:`write`, and this answers True."""
+        if self.path is None:
+            return True
         probe = self.path.with_name(
             f".{self.path.name}.probe-{os.getpid()}-{threading.get_ident()}"
         )
@@ -249,10 +258,20 @@ class OfficeStore:
             with contextlib.suppress(OSError):
                 probe.unlink()
 
-    def backup(self, target: Path) -> None:
-        """A consistent copy of the live database (SQLite's online backup), checked whole.
+    def dispose(self) -> None:
+        self.engine.dispose()
 
-        Safe while the server runs; the copy is owner-only and never overwrites a file."""
+    # --- backups ------------------------------------------------------------------------
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the live SQLite database (online backup), checked whole.
+
+        Safe while the server runs; the copy is owner-only and never overwrites a file.
+        PostgreSQL is backed up with its own tools (pg_dump, base backups and WAL)."""
+        if self.path is None:
+            raise OfficeError(
+                "PostgreSQL 数据库请用 pg_dump 或基础备份加 WAL 归档来备份（见 docs/office.md）。"
+            )
         target = Path(target).expanduser()
         if not target.parent.is_dir():
             raise OfficeError(f"文件夹不存在：{target.parent}")
@@ -262,7 +281,7 @@ class OfficeStore:
             raise OfficeError(f"备份文件已存在，不会覆盖：{target}") from None
         except OSError as exc:
             raise OfficeError(f"无法创建备份文件 {target}：{exc.strerror}") from None
-        source = self._connect()
+        source = sqlite3.connect(self.path, timeout=30)
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
@@ -277,3 +296,83 @@ class OfficeStore:
         if verdict != "ok":
             target.unlink(missing_ok=True)
             raise OfficeError(f"备份副本未通过完整性检查（{verdict}），已删除。")
+
+    def ping(self) -> None:
+        with self.read() as conn:
+            conn.execute(select(1)).scalar_one()
+
+
+def _ensure_file(path: Path, *, create: bool) -> None:
+    if path.exists():
+        return
+    if not create:
+        raise OfficeError(f"找不到数据库文件：{path}")
+    if not path.parent.is_dir():
+        raise OfficeError(f"数据库所在的文件夹不存在：{path.parent}")
+    try:
+        # Owner-only from the first byte: it holds token hashes and filings.
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise OfficeError(f"无法创建数据库文件 {path}：{exc.strerror}") from None
+
+
+def _postgresql_url(given: str) -> str:
+    scheme, _, rest = given.partition("://")
+    if scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise OfficeError(
+            f"不支持的数据库地址“{scheme}://”：请给出 SQLite 文件路径或 postgresql:// 地址。"
+        )
+    return f"postgresql+psycopg://{rest}"
+
+
+def _engine(url: str, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
+    """An engine with the office's connection settings for its backend."""
+    if url.startswith("sqlite"):
+        # Connections are kept open in the pool: closing the last connection to a WAL
+        # database checkpoints it and deletes the WAL, which cost most of a request's time.
+        pool: dict[str, Any] = (
+            {"pool_size": 8, "max_overflow": 56, "pool_timeout": 60}
+            if pooled
+            else {"poolclass": NullPool}
+        )
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's
+            dbapi_conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+            if dbapi_conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                mode = dbapi_conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode != "wal":
+                    raise OfficeError("数据库无法启用 WAL 模式。")
+            # FULL (SYNCHRONOUS): a receipt answered is on disk, even after a power cut.
+            dbapi_conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            immediate = conn.get_execution_options().get("beian_write")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_size=5, max_overflow=20, pool_pre_ping=True, pool_timeout=60)
+
+
+def migration_engine(store: OfficeStore) -> Engine:
+    """An engine for migrations: on SQLite without foreign-key enforcement (tables are
+    rebuilt under their references), on PostgreSQL the store's own settings."""
+    if store.path is None:
+        return create_engine(store.engine.url, poolclass=NullPool)
+    return _engine(f"sqlite:///{store.path}", foreign_keys=False, pooled=False)
+
+
+def _reason(exc: DBAPIError) -> str:
+    original = exc.orig
+    message = str(original).strip().splitlines()[0] if original is not None else str(exc)
+    return message[:200]
+
+
+def run_sql(conn: Connection, sql: str) -> Any:
+    """A literal statement (migrations, tests); never with user input in ``sql``."""
+    return conn.execute(text(sql))

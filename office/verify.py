@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlite_utils import Database
+from sqlalchemy import Connection
 
 from forms.display import date_text
 from forms.normalize import code, person_name, single_line
@@ -67,7 +68,7 @@ def check_params(revision: str | None, digest: str | None) -> tuple[int, str] | 
     return (rev, digest.lower()) if rev >= 1 else None
 
 
-def verify(db: Database, filing_id: str, revision: int, digest: str) -> dict[str, Any]:
+def verify(db: Connection, filing_id: str, revision: int, digest: str) -> dict[str, Any]:
     """The verification answer (the JSON twin of the page)."""
     found = filings.get(db, filing_id, revision) if len(filing_id) <= 64 else None
     if found is None:
@@ -108,7 +109,7 @@ def _standing(held: filings.Held, latest: filings.Held) -> dict[str, Any]:
     }
 
 
-def lookup_code(db: Database, text: str) -> dict[str, Any] | None:
+def lookup_code(db: Connection, text: str) -> dict[str, Any] | None:
     """The filings with the 查询码 ``text`` (their latest revisions), or None when
     ``text`` cannot be a 查询码."""
     wanted = parse_short_code(text)
@@ -131,7 +132,7 @@ def lookup_code(db: Database, text: str) -> dict[str, Any] | None:
     return {"status": status, "message": CODE_MESSAGES[status], "code": wanted, "filings": found}
 
 
-def _text(value: Any, normal=single_line) -> str:
+def _text(value: Any, normal: Callable[[str], str] = single_line) -> str:
     """A public text: normalised for display, every phone-shaped part masked."""
     return mask_phones(normal(value)) if isinstance(value, str) else ""
 
@@ -149,14 +150,22 @@ def _date(value: Any) -> str | None:
         return None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _public_part(filing: dict[str, Any]) -> dict[str, Any]:
     """What may be shown of a held filing. Built field by field: nothing else leaks."""
-    leader = filing.get("leader") if isinstance(filing.get("leader"), dict) else {}
-    rows = filing.get("inspectors") if isinstance(filing.get("inspectors"), list) else []
+    leader = _dict(filing.get("leader"))
+    rows = _list(filing.get("inspectors"))
     officers = [{"role": "带队人员", **_officer(leader)}]
     officers += [{"role": "检查人员", **_officer(r)} for r in rows if isinstance(r, dict)]
-    enterprise = filing.get("enterprise") if isinstance(filing.get("enterprise"), dict) else {}
-    joint = filing.get("joint_units") if isinstance(filing.get("joint_units"), list) else []
+    enterprise = _dict(filing.get("enterprise"))
+    joint = _list(filing.get("joint_units"))
     start, end = _date(filing.get("inspection_start")), _date(filing.get("inspection_end"))
     return {
         "unit": _text(filing.get("lead_unit")),

@@ -131,6 +131,18 @@ def fill(store) -> dict:
                     row.id, 1, "检查依据未写明具体条款，请补充后重新提交。", at(0, 10)
                 )
         made[fate] = row.id  # the last of each kind: near the top of the list
+    # Two post-hoc filings still to submit, one past its deadline: the list's 补报截止.
+    for days_ago, reason in ((9, "complaint"), (2, "food_drug_safety")):
+        late = copy.deepcopy(store.get(made["ready"]).filing)
+        late.pop("id")
+        late.update(
+            kind="post_hoc",
+            inspection_start=at(-days_ago, 9),
+            inspection_end=at(-days_ago, 16),
+            post_hoc_reason=reason,
+            post_hoc_explanation="接群众投诉，现场核查。",
+        )
+        store.create_filing(late)
     # The one shown in the main screenshot: ready, checked and printed once.
     store.record_event(made["ready"], "validated", {"errors": 0, "warnings": 0})
     store.record_event(made["ready"], "printed", {"copies": [1, 2, 3]})

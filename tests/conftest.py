@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.support.postgres import postgres  # noqa: F401 - started only when asked for
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DATA = Path(__file__).parent / "data"
@@ -20,6 +22,12 @@ SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 def good_filing() -> dict:
     """A complete, correct prior filing, valid as of ``at`` (2026-11-27 10:00)."""
     return json.loads((DATA / "good_prior.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def office_backend() -> str:
+    """The office store the ``office`` fixtures run on; tests/office runs on both."""
+    return "sqlite"
 
 
 @pytest.fixture

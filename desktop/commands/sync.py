@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import token_keyring
+from desktop.filing_summary import enterprise_name
 from desktop.paths import ensure_data_dir
 from desktop.store import settings_registry as settings
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, STATUSES, StoreError
@@ -117,8 +118,7 @@ def _with_store(args: argparse.Namespace, fn) -> int:
 
 
 def _label(filing: dict[str, Any]) -> str:
-    enterprise = filing.get("enterprise")
-    name = enterprise.get("name") if isinstance(enterprise, dict) else None
+    name = enterprise_name(filing)
     short_id = str(filing.get("id", ""))[:8]
     return f"{name or '（未填企业名称）'}（{short_id}，第 {filing.get('revision')} 版）"
 

@@ -37,6 +37,7 @@ EVENT_KINDS = (
     "revised",
     "exported",
     "unqueued",  # taken back out of the outbox before any attempt
+    "discarded",  # a draft the clerk threw away: no longer listed, never sent
 )
 
 
@@ -94,6 +95,8 @@ class FilingSummary:
     inspection_start: str
     receipt: str | None
     updated_at: str
+    kind: str = ""  # prior | post_hoc ('' if not chosen)
+    inspection_end_date: str | None = None  # YYYY-MM-DD in Shanghai time, None if unknown
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class ListQuery:
     statuses: tuple[str, ...] = ()  # empty: all
     date_from: date | None = None  # inspection date, inclusive
     date_to: date | None = None
+    kinds: tuple[str, ...] = ()  # prior, post_hoc; empty: all
+    ended_by: date | None = None  # inspection ended on or before (post-hoc deadlines)
     sort: str = "updated_at"  # updated_at | inspection_start | enterprise | status | receipt
     descending: bool = True
     limit: int = 200
@@ -183,6 +188,11 @@ class StoreProtocol(Protocol):
     ) -> None: ...
     def new_similar(self, filing_id: str) -> FilingRow: ...  # "新建类似": new id, revision 1
     def new_revision(self, filing_id: str) -> FilingRow: ...  # returned → revision n+1, draft
+    def discard_draft(self, filing_id: str) -> None:
+        """丢弃草稿: a draft or ready filing never sent (revision 1) leaves the list for
+        good; its content and history stay, with a "discarded" event. Anything queued,
+        sent or returned raises NotEditable."""
+        ...
 
     # --- outbox -----------------------------------------------------------------------
     def queue(self, filing_id: str, filing: dict[str, Any] | None = None) -> FilingRow:
@@ -196,6 +206,7 @@ class StoreProtocol(Protocol):
 
     def unqueue(self, filing_id: str) -> FilingRow: ...  # QUEUED → READY, if never attempted
     def outbox(self, *, due_only: bool = False) -> list[OutboxItem]: ...  # oldest first
+    def outbox_item(self, filing_id: str) -> OutboxItem | None: ...  # None: not waiting
     def mark_attempt(self, filing_id: str, revision: int) -> None: ...  # before it goes out
     def mark_attempts(self, items: list[tuple[str, int]]) -> list[bool]:
         """Several attempts in one durable transaction; False: no longer in the outbox."""

@@ -149,4 +149,9 @@ class StoreBase:
         row = rows.fetch(conn, filing_id)
         if row is None:
             raise StoreError("没有找到这份备案表，可能已被删除或数据文件已更换。")
+        discarded = conn.execute(
+            "SELECT discarded_at FROM filings WHERE id = ?", (filing_id,)
+        ).fetchone()
+        if discarded[0] is not None:
+            raise NotEditable("这份草稿已经丢弃，不能再打开或修改。")
         return row

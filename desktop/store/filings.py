@@ -32,6 +32,8 @@ from forms.record import BadTimestamp, format_timestamp, parse_timestamp
 # leaves a readable history, not thousands of lines.
 COALESCE_EDITS = timedelta(minutes=5)
 
+DISCARD_REFUSED = "只能丢弃尚未提交过的草稿。已提交、已备案或被退回的备案表会一直保留，不能丢弃。"
+
 
 class FilingsMixin(StoreBase):
     def create_filing(self, filing: dict[str, Any]) -> FilingRow:
@@ -165,6 +167,20 @@ class FilingsMixin(StoreBase):
                 raise NotEditable("只有被退回的备案表才能修改后重新提交（生成新版本）。")
             self._revise(conn, row, self._stamp())
             return self._require(conn, filing_id)
+
+    def discard_draft(self, filing_id: str) -> None:
+        with self._write() as conn:
+            row = self._require(conn, filing_id)
+            sent = conn.execute(
+                "SELECT 1 FROM revisions WHERE filing_id = ? AND sent_at IS NOT NULL",
+                (filing_id,),
+            ).fetchone()
+            if row.status not in (DRAFT, READY) or row.revision > 1 or sent:
+                raise NotEditable(DISCARD_REFUSED)
+            stamp = self._stamp()
+            rows.unindex(conn, filing_id)
+            conn.execute("UPDATE filings SET discarded_at = ? WHERE id = ?", (stamp, filing_id))
+            self._event(conn, filing_id, row.revision, stamp, "discarded")
 
     def _revise(self, conn: sqlite3.Connection, row: FilingRow, at: str) -> int:
         """Revision n+1 of a returned filing, as a draft; the return reason stays visible."""

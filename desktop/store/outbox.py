@@ -181,11 +181,18 @@ class OutboxMixin(FilingsMixin):
             self._event(conn, filing_id, row.revision, at, "unqueued")
             return self._require(conn, filing_id)
 
-    def outbox(self, *, due_only: bool = False) -> list[OutboxItem]:
-        sql = """SELECT o.filing_id, o.revision, r.filing, o.queued_at, o.attempts,
+    _OUTBOX_SELECT = """SELECT o.filing_id, o.revision, r.filing, o.queued_at, o.attempts,
                         o.next_try_at, o.last_error, o.permanent
                  FROM outbox o JOIN revisions r
                    ON r.filing_id = o.filing_id AND r.revision = o.revision"""
+
+    def outbox_item(self, filing_id: str) -> OutboxItem | None:
+        """The outbox entry of ``filing_id``, or None when it does not wait there."""
+        found = self._read(self._OUTBOX_SELECT + " WHERE o.filing_id = ?", (filing_id,))
+        return _outbox_items(found)[0] if found else None
+
+    def outbox(self, *, due_only: bool = False) -> list[OutboxItem]:
+        sql = self._OUTBOX_SELECT
         params: tuple[str, ...] = ()
         if due_only:
             current = self._now()
@@ -195,20 +202,7 @@ class OutboxMixin(FilingsMixin):
                 format_timestamp(current),
                 format_timestamp(current + FUTURE_RETRY_LIMIT),
             )
-        rows = self._read(sql + " ORDER BY o.position", params)
-        return [
-            OutboxItem(
-                id=r[0],
-                revision=r[1],
-                filing=json.loads(r[2]),
-                queued_at=r[3],
-                attempts=r[4],
-                next_try_at=r[5],
-                last_error=r[6],
-                permanent=bool(r[7]),
-            )
-            for r in rows
-        ]
+        return _outbox_items(self._read(sql + " ORDER BY o.position", params))
 
     def _outbox_revision(self, conn: sqlite3.Connection, filing_id: str) -> tuple[Any, ...] | None:
         found: tuple[Any, ...] | None = conn.execute(
@@ -386,3 +380,19 @@ class OutboxMixin(FilingsMixin):
                 )
             detail = {"reason": reason, "at": when}
             self._event(conn, filing_id, revision, stamp, "returned", detail)
+
+
+def _outbox_items(rows: list[tuple[Any, ...]]) -> list[OutboxItem]:
+    return [
+        OutboxItem(
+            id=r[0],
+            revision=r[1],
+            filing=json.loads(r[2]),
+            queued_at=r[3],
+            attempts=r[4],
+            next_try_at=r[5],
+            last_error=r[6],
+            permanent=bool(r[7]),
+        )
+        for r in rows
+    ]

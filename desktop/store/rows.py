@@ -21,7 +21,7 @@ _COLUMNS = (
 SELECT = f"SELECT {_COLUMNS} FROM filings f JOIN filing_docs d ON d.filing_id = f.id"
 SUMMARY_COLUMNS = (
     "f.id, f.revision, f.status, f.enterprise, f.uscc, f.lead_unit, f.inspection_start,"
-    " f.receipt, f.updated_at"
+    " f.receipt, f.updated_at, f.kind, f.inspection_end_date"
 )
 
 
@@ -63,6 +63,12 @@ def _index(conn: sqlite3.Connection, seq: int, filing: dict[str, Any], receipt: 
     )
 
 
+def unindex(conn: sqlite3.Connection, filing_id: str) -> None:
+    """Take a filing out of the search indexes (a discarded draft)."""
+    (seq,) = conn.execute("SELECT seq FROM filings WHERE id = ?", (filing_id,)).fetchone()
+    _unindex(conn, seq)
+
+
 def _unindex(conn: sqlite3.Connection, seq: int) -> None:
     conn.execute("DELETE FROM filings_fts WHERE rowid = ?", (seq,))
     conn.execute("DELETE FROM filings_grams WHERE rowid = ?", (seq,))
@@ -77,6 +83,7 @@ def _summary_values(filing: dict[str, Any]) -> tuple[Any, ...]:
         cols["lead_unit"],
         cols["inspection_start"],
         cols["inspection_date"],
+        cols["inspection_end_date"],
     )
 
 
@@ -85,8 +92,9 @@ def insert(conn: sqlite3.Connection, filing: dict[str, Any], status: str, at: st
     seq = next_seq(conn)
     conn.execute(
         """INSERT INTO filings (id, revision, status, created_at, updated_at, seq, kind,
-               enterprise, uscc, lead_unit, inspection_start, inspection_date)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               enterprise, uscc, lead_unit, inspection_start, inspection_date,
+               inspection_end_date)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (filing["id"], filing["revision"], status, at, at, seq, *_summary_values(filing)),
     )
     conn.execute(
@@ -111,7 +119,8 @@ def write(
     names = "".join(f", {k} = ?" for k in columns)
     conn.execute(
         f"""UPDATE filings SET updated_at = ?, seq = ?, kind = ?, enterprise = ?, uscc = ?,
-                lead_unit = ?, inspection_start = ?, inspection_date = ?{names}
+                lead_unit = ?, inspection_start = ?, inspection_date = ?,
+                inspection_end_date = ?{names}
             WHERE id = ?""",
         (at, seq, *_summary_values(filing), *columns.values(), filing_id),
     )

@@ -174,6 +174,63 @@ def _v1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2(conn: sqlite3.Connection) -> None:
+    """Discarded drafts and post-hoc deadlines.
+
+    - ``filings.discarded_at``: a draft the clerk threw away (丢弃草稿). The row stays
+      (its history refers to it) but is no longer listed, counted or searchable.
+    - ``filings.inspection_end_date``: the inspection's last day in Shanghai time, so the
+      list can find post-hoc filings whose deadline is near or past.
+    - ``events`` again with the event kinds of today (SQLite cannot change a CHECK in
+      place): the same rows, index and append-only triggers.
+    """
+    from desktop.store.search import inspection_date
+
+    kinds = _quoted(EVENT_KINDS)
+    _run_script(
+        conn,
+        f"""
+        ALTER TABLE filings ADD COLUMN discarded_at TEXT;
+        ALTER TABLE filings ADD COLUMN inspection_end_date TEXT;
+        CREATE INDEX filings_post_hoc_by_end ON filings (inspection_end_date)
+            WHERE kind = 'post_hoc';
+        CREATE TRIGGER filings_count_discard AFTER UPDATE OF discarded_at ON filings
+        WHEN old.discarded_at IS NULL AND new.discarded_at IS NOT NULL BEGIN
+            UPDATE status_counts SET n = n - 1 WHERE status = new.status;
+        END;
+
+        CREATE TABLE events_v2 (
+            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+            filing_id TEXT NOT NULL REFERENCES filings (id),
+            revision  INTEGER NOT NULL,
+            at        TEXT NOT NULL,
+            kind      TEXT NOT NULL CHECK (kind IN ({kinds})),
+            detail    TEXT NOT NULL DEFAULT '{{}}'  -- JSON
+        );
+        INSERT INTO events_v2 (seq, filing_id, revision, at, kind, detail)
+            SELECT seq, filing_id, revision, at, kind, detail FROM events ORDER BY seq;
+        DROP TABLE events;
+        ALTER TABLE events_v2 RENAME TO events;
+        CREATE INDEX events_by_filing ON events (filing_id, seq);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
+            SELECT RAISE(ABORT, 'events are append-only');
+        END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
+            SELECT RAISE(ABORT, 'events are append-only');
+        END;
+        """,
+    )
+    ends = conn.execute(
+        "SELECT filing_id, json_extract(filing, '$.inspection_end') FROM filing_docs"
+    ).fetchall()
+    for filing_id, end in ends:
+        day = inspection_date(end.strip()) if isinstance(end, str) else None
+        if day is not None:
+            conn.execute(
+                "UPDATE filings SET inspection_end_date = ? WHERE id = ?", (day, filing_id)
+            )
+
+
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the open transaction."""
     pending = ""
@@ -190,7 +247,7 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 Migration = Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[i] brings the file from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1]
+MIGRATIONS: list[Migration] = [_v1, _v2]
 LATEST = len(MIGRATIONS)
 
 

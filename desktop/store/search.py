@@ -34,6 +34,7 @@ SORT_COLUMNS = {
     "receipt": "receipt",
 }
 
+KINDS = ("prior", "post_hoc")  # the form's kinds, as ListQuery.kinds may name them
 MAX_TERMS = 8  # more words than this in a search box is a paste accident
 SHORT = 3  # terms shorter than this go to the grams index
 # Sorted by anything but the change order, a search either sorts its matches or walks
@@ -73,6 +74,7 @@ def summary(filing: dict[str, Any]) -> dict[str, Any]:
         "lead_unit": normalize.single_line(_text(filing.get("lead_unit"))),
         "inspection_start": start,
         "inspection_date": inspection_date(start),
+        "inspection_end_date": inspection_date(_text(filing.get("inspection_end")).strip()),
     }
 
 
@@ -215,6 +217,19 @@ def plan(query: ListQuery) -> Plan:
     if query.date_to is not None:
         p.clauses.append("f.inspection_date <= ?")
         p.params.append(query.date_to.isoformat())
+    if query.kinds:
+        # Inline (from a fixed set), so that SQLite can use the partial index of
+        # post-hoc filings by end date.
+        kinds = [k for k in query.kinds if k in KINDS]
+        if not kinds:
+            p.impossible = True
+        p.clauses.append(f"f.kind IN ({', '.join(repr(k) for k in kinds)})")
+    if query.ended_by is not None:
+        p.clauses.append("f.inspection_end_date <= ?")
+        p.params.append(query.ended_by.isoformat())
+    if not p.matches:
+        # Discarded drafts leave the search indexes, so a text match never finds them.
+        p.clauses.append("f.discarded_at IS NULL")
     return p
 
 

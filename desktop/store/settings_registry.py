@@ -138,6 +138,12 @@ UI_WINDOW_GEOMETRY: Setting[str | None] = Setting(
 UI_SPLITTERS: Setting[list[str] | None] = Setting(
     "ui_splitters", None, _text_list, "the main window's two splitter states (base64)"
 )
+UI_LIST_COLUMNS: Setting[dict[str, Any] | None] = Setting(
+    "ui_list_columns",
+    None,
+    _object,
+    "the filings list's column ids and header state (base64): widths the clerk set",
+)
 
 ALL: tuple[Setting[Any], ...] = (
     OFFICE_URL,
@@ -156,4 +162,5 @@ ALL: tuple[Setting[Any], ...] = (
     UI_LANGUAGE,
     UI_WINDOW_GEOMETRY,
     UI_SPLITTERS,
+    UI_LIST_COLUMNS,
 )

@@ -94,7 +94,7 @@ def start_desk(data_dir: Path):
             ),
         )
     # Font preparation for printing is slow the first time: do it while the clerk types.
-    window.prepare_job = None  # type: ignore[attr-defined]  # to be declared by MainWindow
+    window.prepare_job = None
     # After the first paint: a zero timer would fire before the window is drawn.
     QTimer.singleShot(500, lambda: setattr(window, "prepare_job", prepare_printing()))
     return window

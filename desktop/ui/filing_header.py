@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.filing_summary import enterprise_name
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, FilingRow
 from desktop.ui import style
 from desktop.ui.labels import revision_label, status_label
@@ -64,9 +65,7 @@ class FilingHeader(QWidget):
         if row is None:
             self.title.setText("")
             return
-        enterprise = ""
-        if isinstance(row.filing.get("enterprise"), dict):
-            enterprise = str(row.filing["enterprise"].get("name") or "")
+        enterprise = enterprise_name(row.filing)
         parts = [
             enterprise or self.tr("新备案"),
             status_label(row.status),
@@ -120,3 +119,15 @@ class FilingHeader(QWidget):
         return self.tr("%1被优化营商环境部门退回。退回理由：").replace(
             "%1", revision_label(row.revision - 1)
         ) + (row.return_reason or "")
+
+    def show_refusal(self, message: str) -> None:
+        """A queued filing the office refused: said instead of "waiting to be sent" (it is
+        not retried until the clerk takes it back, fixes it and submits it again)."""
+        self.message.setText(
+            self.tr("备案办公室拒收了这份备案：")
+            + message
+            + "\n"
+            + self.tr("不会自动重发。请点“撤回提交”，改正后重新提交。")
+        )
+        self.banner.setStyleSheet(style.ERROR_BANNER.sheet("filingBanner", "bannerMessage"))
+        self.banner.setVisible(True)

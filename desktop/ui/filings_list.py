@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,12 +19,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.filing_summary import PENDING, POST_HOC, PRIOR, due_soon_query
 from desktop.store.api import STATUSES, ListQuery
 from desktop.ui.filings_model import COLUMN_IDS, FILING_ID_ROLE, FilingsModel
-from desktop.ui.labels import status_label
+from desktop.ui.labels import revision_label, status_label
+from desktop.ui.notices import NoticeArea
+from desktop.ui.store_errors import LOG, store_call
 from forms.record import now
 
 SEARCH_DEBOUNCE_MS = 250
+DUE_SOON = "due_soon"
+# Columns that should fit without scrolling: what a filing is and where it stands.
+FIRST_SCREEN = (
+    "status",
+    "kind",
+    "enterprise",
+    "inspection_start",
+    "deadline",
+    "receipt",
+)  # the type filter's 补报即将到期/已逾期
 
 # Date filter presets (by inspection date).
 ANY_DATE, TODAY, NEXT_7, LAST_30, THIS_MONTH, CUSTOM = range(6)
@@ -64,6 +77,16 @@ class FilingsListPanel(QWidget):
             self.status_filter.addItem(status_label(status), status)
         status_label_widget = QLabel(self.tr("状态"))
         status_label_widget.setBuddy(self.status_filter)
+
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kindFilter")
+        self.kind_filter.setAccessibleName(self.tr("类型"))
+        self.kind_filter.addItem(self.tr("全部类型"), "")
+        self.kind_filter.addItem(self.tr("事前备案"), PRIOR)
+        self.kind_filter.addItem(self.tr("事后补报"), POST_HOC)
+        self.kind_filter.addItem(self.tr("补报即将到期/已逾期"), DUE_SOON)
+        kind_label = QLabel(self.tr("类型"))
+        kind_label.setBuddy(self.kind_filter)
 
         self.date_filter = QComboBox()
         self.date_filter.setObjectName("dateFilter")
@@ -111,11 +134,14 @@ class FilingsListPanel(QWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The first columns say what a filing is; receipt and last change may scroll into view.
-        header.setStretchLastSection(True)
+        # Every column keeps the width its values need; the enterprise takes what is left
+        # (its full name is in the tooltip), so status, deadline and receipt are never cut.
+        # The lead unit and the last change come last and may scroll into view.
+        header.setStretchLastSection(False)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("中中中"))
         for column, width in self._column_widths().items():
             self.table.setColumnWidth(COLUMN_IDS.index(column), width)
+        self._min_enterprise = self.table.fontMetrics().horizontalAdvance("中" * 6)
         model_query = model.query()
         self._sort = (COLUMN_IDS.index(model_query.sort), model_query.descending)
         header.setSortIndicator(
@@ -128,11 +154,16 @@ class FilingsListPanel(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("listCount")
 
+        # Two filters a row, so the list needs no more width than before the 类型 filter
+        # came (on a small screen at 150 % the form keeps the room it needs).
         filters = QHBoxLayout()
         filters.addWidget(status_label_widget)
         filters.addWidget(self.status_filter, 1)
-        filters.addWidget(date_label)
-        filters.addWidget(self.date_filter, 1)
+        filters.addWidget(kind_label)
+        filters.addWidget(self.kind_filter, 1)
+        dates = QHBoxLayout()
+        dates.addWidget(date_label)
+        dates.addWidget(self.date_filter, 1)
         custom = QHBoxLayout()
         custom.addWidget(self._from_label)
         custom.addWidget(self.date_from, 1)
@@ -142,10 +173,16 @@ class FilingsListPanel(QWidget):
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
 
+        # Reminders about the list itself (post-hoc filings due): above it, so they never
+        # push the form the clerk is typing in.
+        self.notices = NoticeArea()
+        self.notices.setObjectName("listNotices")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notices)
         layout.addLayout(search_row)
         layout.addLayout(filters)
+        layout.addLayout(dates)
         layout.addLayout(custom)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
@@ -158,6 +195,7 @@ class FilingsListPanel(QWidget):
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self.apply_filters)
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
+        self.kind_filter.currentIndexChanged.connect(self.apply_filters)
         self.date_filter.currentIndexChanged.connect(self._date_preset_changed)
         self.date_from.dateChanged.connect(self.apply_filters)
         self.date_to.dateChanged.connect(self.apply_filters)
@@ -172,12 +210,16 @@ class FilingsListPanel(QWidget):
         """Widths that fit typical values (and their headers) in the current font."""
         metrics = self.table.fontMetrics()
         pad = metrics.horizontalAdvance("中") + 8
+        revised = revision_label(2)
         samples = {
-            "status": [status_label(s) for s in STATUSES] + [self.tr("状态") + "▲"],
+            # A revised filing's status reads e.g. 已排队 · 第 2 版: it must fit too.
+            "status": [f"{status_label(s)} · {revised}" for s in STATUSES],
+            "kind": [self.tr("补报"), self.tr("类型") + "▲"],
             "enterprise": ["湘潭某某新材料科技有限公司"],
-            "lead_unit": ["湘潭市应急管理局"],
             "inspection_start": ["2026-12-03 09:00"],
+            "deadline": ["12-03 " + self.tr("已逾期 %1 个工作日").replace("%1", "10")],
             "receipt": ["潭优备〔2026〕000123号"],
+            "lead_unit": ["湘潭市应急管理局"],
             "updated_at": ["2026-12-03 09:00"],
         }
         return {
@@ -185,26 +227,90 @@ class FilingsListPanel(QWidget):
             for column, texts in samples.items()
         }
 
+    def save_columns(self) -> tuple[tuple[str, ...], QByteArray]:
+        """The column ids and the header's state (widths, order), for layout memory."""
+        return COLUMN_IDS, self.table.horizontalHeader().saveState()
+
+    def restore_columns(self, ids: object, state: QByteArray | None) -> None:
+        """Widths the clerk set in an earlier session, if saved for the same columns."""
+        if state is None or not isinstance(ids, list) or tuple(ids) != COLUMN_IDS:
+            return
+        self.table.horizontalHeader().restoreState(state)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_enterprise()
+
+    def _fit_enterprise(self) -> None:
+        """The enterprise column takes the room the columns up to the receipt leave."""
+        table = self.table
+        others = sum(
+            table.columnWidth(COLUMN_IDS.index(c)) for c in FIRST_SCREEN if c != "enterprise"
+        )
+        room = table.viewport().width() - others
+        table.setColumnWidth(COLUMN_IDS.index("enterprise"), max(self._min_enterprise, room))
+
     def preferred_width(self) -> int:
         """Wide enough for every column with a readable enterprise name."""
         widths = self._column_widths()
-        shown = ("status", "enterprise", "lead_unit", "inspection_start")
-        return sum(widths[c] for c in shown) + self.table.verticalScrollBar().sizeHint().width() + 8
+        widths["enterprise"] = self.table.fontMetrics().horizontalAdvance("中" * 10)
+        return (
+            sum(widths[c] for c in FIRST_SCREEN)
+            + self.table.verticalScrollBar().sizeHint().width()
+            + 8
+        )
 
     # --- filters --------------------------------------------------------------------
     def build_query(self) -> ListQuery:
         date_from, date_to = self._date_range()
         current = self.model.query()
-        return ListQuery(
+        status = self.status_filter.currentData()
+        kind = self.kind_filter.currentData()
+        query = ListQuery(
             text=self.search.text().strip(),
-            statuses=(self.status_filter.currentData(),)
-            if self.status_filter.currentData()
-            else (),
+            statuses=(status,) if status else (),
+            kinds=(kind,) if kind in (PRIOR, POST_HOC) else (),
             date_from=date_from,
             date_to=date_to,
             sort=current.sort,
             descending=current.descending,
         )
+        if kind == DUE_SOON:
+            calendar, working_days = self.model.deadline_rule()
+            due = due_soon_query(now().date(), calendar, working_days, query)
+            # With a status chosen too: that status, if it is one still to act on.
+            statuses = tuple(s for s in due.statuses if not status or s == status)
+            query = dataclasses.replace(due, statuses=statuses or ("-",))
+        return query
+
+    def remind_due_soon(self) -> None:
+        """At start-up: a notice above the list (never a dialog) when post-hoc filings not
+        yet submitted are due within a working day or overdue; 查看 shows only them."""
+        calendar, working_days = self.model.deadline_rule()
+        count = 0
+        with store_call(self, LOG, "post-hoc deadlines"):
+            # Without any post-hoc filing still to submit (a cheap count) the holiday
+            # calendar, which deadlines need, is not even loaded.
+            if self.model.count(ListQuery(kinds=(POST_HOC,), statuses=PENDING)):
+                today = now().date()
+                count = self.model.count(due_soon_query(today, calendar, working_days))
+        if not count:
+            return
+        self.notices.show_notice(
+            "post_hoc_due",
+            self.tr(
+                "%n 份事后补报即将到期或已逾期（期限为检查结束后 %1 个工作日）。", "", count
+            ).replace("%1", str(working_days)),
+            kind="warning",
+            action_text=self.tr("查看"),
+            action=self.show_due_soon,
+        )
+
+    def show_due_soon(self) -> None:
+        """Only post-hoc filings due within a working day or overdue (a reminder's 查看)."""
+        self.status_filter.setCurrentIndex(0)
+        self.kind_filter.setCurrentIndex(self.kind_filter.findData(DUE_SOON))
+        self.apply_filters()
 
     def _date_range(self) -> tuple[date | None, date | None]:
         preset = self.date_filter.currentIndex()

@@ -13,26 +13,35 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop.filing_summary import PENDING, POST_HOC, PRIOR, PostHocDue, summary_due, summary_of
 from desktop.store.api import QUEUED, RETURNED, SENT, FilingRow, FilingSummary, ListQuery
 from desktop.ui import style
 from desktop.ui.labels import revision_label, status_label
-from forms.record import SHANGHAI, BadTimestamp, parse_timestamp
+from forms.record import SHANGHAI, BadTimestamp, now, parse_timestamp
+from forms.workdays import WorkCalendar
+
+DEFAULT_POST_HOC_WORKDAYS = 5  # until the window gives the form definition's
 
 PAGE_SIZE = 200
 
 # Column ids, in display order, with the store's sort key (None: not sortable).
+# What says what a filing is and where it stands comes first, so that a list about
+# half a 1366-pixel screen wide shows it all; the lead unit and last change may scroll.
 COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("status", "status"),
+    ("kind", None),
     ("enterprise", "enterprise"),
-    ("lead_unit", None),
     ("inspection_start", "inspection_start"),
+    ("deadline", None),
     ("receipt", "receipt"),
+    ("lead_unit", None),
     ("updated_at", "updated_at"),
 )
 COLUMN_IDS = tuple(c for c, _ in COLUMNS)
 
 FILING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
+_LATE_COLOUR = QColor(style.ERROR)
 _STATUS_COLOURS = {
     QUEUED: QColor(style.INFO),
     SENT: QColor(style.OK),
@@ -53,24 +62,6 @@ def short_time(value: str) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
-def summary_of(row: FilingRow) -> FilingSummary:
-    """The list's view of a stored filing (used to refresh a row after an autosave)."""
-    filing = row.filing
-    found = filing.get("enterprise")
-    enterprise: dict[str, Any] = found if isinstance(found, dict) else {}
-    return FilingSummary(
-        id=row.id,
-        revision=row.revision,
-        status=row.status,
-        enterprise=str(enterprise.get("name") or ""),
-        uscc=str(enterprise.get("uscc") or ""),
-        lead_unit=str(filing.get("lead_unit") or ""),
-        inspection_start=str(filing.get("inspection_start") or ""),
-        receipt=row.receipt,
-        updated_at=row.updated_at,
-    )
-
-
 class FilingsModel(QAbstractTableModel):
     def __init__(self, store, parent=None) -> None:
         super().__init__(parent)
@@ -79,6 +70,23 @@ class FilingsModel(QAbstractTableModel):
         self._rows: list[FilingSummary] = []
         self._ids: dict[str, int] = {}
         self._total = 0
+        self._calendar = WorkCalendar()
+        self._post_hoc_workdays = DEFAULT_POST_HOC_WORKDAYS
+
+    # --- post-hoc deadlines ---------------------------------------------------------
+    def set_deadline_rule(self, calendar: WorkCalendar, working_days: int) -> None:
+        """The working-day calendar (with the office's years) and the form's N days."""
+        self._calendar = calendar
+        self._post_hoc_workdays = working_days
+        if self._rows:
+            column = COLUMN_IDS.index("deadline")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+    def deadline_rule(self) -> tuple[WorkCalendar, int]:
+        return self._calendar, self._post_hoc_workdays
+
+    def due(self, s: FilingSummary) -> PostHocDue | None:
+        return summary_due(s, now().date(), self._calendar, self._post_hoc_workdays)
 
     # --- what the list shows --------------------------------------------------------
     def query(self) -> ListQuery:
@@ -96,6 +104,10 @@ class FilingsModel(QAbstractTableModel):
         self._total = self._store.count_filings(self._query)
         self._append(self._store.list_filings(self._query))
         self.endResetModel()
+
+    def count(self, query: ListQuery) -> int:
+        """How many filings match another query (a reminder's count), from the store."""
+        return self._store.count_filings(query)
 
     def total(self) -> int:
         """How many filings match the query (loaded or not)."""
@@ -178,10 +190,12 @@ class FilingsModel(QAbstractTableModel):
     def _headers(self) -> list[str]:
         return [
             self.tr("状态"),
+            self.tr("类型"),
             self.tr("检查对象"),
-            self.tr("牵头单位"),
             self.tr("检查时间"),
+            self.tr("补报截止"),
             self.tr("回执号"),
+            self.tr("牵头单位"),
             self.tr("最后修改"),
         ]
 
@@ -199,6 +213,10 @@ class FilingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == "status":
             colour = _STATUS_COLOURS.get(s.status)
             return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == "deadline":
+            due = self.due(s)
+            late = due is not None and s.status in PENDING and due.soon
+            return QBrush(_LATE_COLOUR) if late else None
         if role == Qt.ItemDataRole.FontRole and s.status == RETURNED and column == "status":
             font = QFont()
             font.setBold(True)
@@ -209,6 +227,10 @@ class FilingsModel(QAbstractTableModel):
         if column == "status":
             text = status_label(s.status)
             return f"{text} · {revision_label(s.revision)}" if s.revision > 1 else text
+        if column == "kind":
+            return {PRIOR: self.tr("事前"), POST_HOC: self.tr("补报")}.get(s.kind, "")
+        if column == "deadline":
+            return self._deadline_text(s)
         if column == "enterprise":
             return s.enterprise or self.tr("（未填写企业）")
         if column == "lead_unit":
@@ -221,7 +243,34 @@ class FilingsModel(QAbstractTableModel):
             return short_time(s.updated_at)
         return ""
 
+    def _deadline_text(self, s: FilingSummary) -> str:
+        """12-03 还剩 2 个工作日 / 已逾期 1 个工作日 / 今天截止 while the clerk still has
+        to act; only the date once submitted."""
+        due = self.due(s)
+        if due is None:
+            return ""
+        day = due.deadline.strftime("%m-%d")
+        if s.status not in PENDING:
+            return day
+        if due.overdue:
+            return day + " " + self.tr("已逾期 %1 个工作日").replace("%1", str(due.overdue))
+        if due.left == 0:
+            return day + " " + self.tr("今天截止")
+        return day + " " + self.tr("还剩 %1 个工作日").replace("%1", str(due.left))
+
     def _tooltip(self, s: FilingSummary, column: str) -> str | None:
+        if column == "deadline":
+            due = self.due(s)
+            if due is None:
+                return None
+            text = (
+                self.tr("补报截止：%1（检查结束后 %2 个工作日）")
+                .replace("%1", due.deadline.isoformat())
+                .replace("%2", str(self._post_hoc_workdays))
+            )
+            if due.estimated:
+                text += "\n" + self.tr("截止日按周一至周五估算（缺少该年的节假日安排）。")
+            return text
         if column == "enterprise" and s.uscc:
             return f"{s.enterprise}\n{self.tr('统一社会信用代码')}：{s.uscc}"
         if column == "receipt" and not s.receipt:

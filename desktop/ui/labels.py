@@ -27,6 +27,7 @@ def event_label(kind: str) -> str:
         "printed": QCoreApplication.translate("Event", "打印"),
         "queued": QCoreApplication.translate("Event", "提交（排队等待发送）"),
         "unqueued": QCoreApplication.translate("Event", "撤回提交"),
+        "discarded": QCoreApplication.translate("Event", "丢弃草稿"),
         "attempt": QCoreApplication.translate("Event", "发送"),
         "sent": QCoreApplication.translate("Event", "已备案"),
         "failed": QCoreApplication.translate("Event", "发送失败"),

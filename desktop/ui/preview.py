@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.filing_summary import enterprise_name
 from desktop.ui import style
 from desktop.ui.workers import Job, run_in_background
 from forms import rules
@@ -181,10 +182,9 @@ class PreviewDialog(QDialog):
     # --- layout -------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        enterprise = self._filing.get("enterprise")
-        name = enterprise.get("name", "") if isinstance(enterprise, dict) else ""
+        name = enterprise_name(self._filing)
         title = self.tr("预览与打印")
-        self.setWindowTitle(f"{title} — {name}" if isinstance(name, str) and name else title)
+        self.setWindowTitle(f"{title} — {name}" if name else title)
 
         self.copies = QComboBox(self)
         self.copies.setAccessibleName(self.tr("打印联次"))
@@ -433,8 +433,7 @@ class PreviewDialog(QDialog):
     # --- saving -------------------------------------------------------------------------------
 
     def suggested_file_name(self) -> str:
-        enterprise = self._filing.get("enterprise")
-        name = enterprise.get("name", "") if isinstance(enterprise, dict) else ""
+        name = enterprise_name(self._filing)
         start = self._filing.get("inspection_start", "")
         day = start[:10] if isinstance(start, str) else ""
         parts = [self.tr("备案表"), _safe_file_name(str(name)), day.replace("-", "")]

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.support.office import DEFAULT_UNIT, OfficeServer, office, valid_filing  # noqa: F401
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def office_backend(request: pytest.FixtureRequest) -> str:
+    """These office-side tests run on both stores, like tests/office."""
+    return str(request.param)
 
 
 def _with_lone_surrogate(filing: dict) -> bytes:

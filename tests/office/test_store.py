@@ -7,17 +7,17 @@ import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from forms.record import SHANGHAI
-from office import changes, filings, intake, logs, receipts, reference, tokens
+from office import changes, filings, intake, logs, receipts, reference, tables, tokens
 from office.errors import OfficeError, Refusal
-from office.store import SCHEMA_VERSION, OfficeStore
+from office.staff import Actor
+from office.store import SQLITE_USER_VERSION, OfficeStore
 from tests.support.office import DEFAULT_UNIT, valid_filing
 
-
-@pytest.fixture
-def store(tmp_path) -> OfficeStore:
-    return OfficeStore.open(tmp_path / "office.db")
+CLI = Actor.cli()
 
 
 def body(filing: dict) -> bytes:
@@ -28,17 +28,26 @@ def test_a_new_store_is_owner_only_in_wal_mode(tmp_path) -> None:
     store = OfficeStore.open(tmp_path / "office.db")
     assert (store.path.stat().st_mode & 0o777) == 0o600
     with store.read() as db:
-        assert db.journal_mode == "wal"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert db.exec_driver_sql("PRAGMA user_version").scalar() == SQLITE_USER_VERSION
+    with store.write() as db:
+        assert db.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
 
 
 def test_a_store_from_a_newer_program_is_refused(tmp_path) -> None:
     path = tmp_path / "office.db"
-    OfficeStore.open(path)
+    OfficeStore.open(path).dispose()
     with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version = {SQLITE_USER_VERSION + 1}")
     with pytest.raises(OfficeError, match="请升级"):
         OfficeStore.open(path)
+
+
+def test_a_store_at_an_unknown_revision_is_refused(store) -> None:
+    with store.write() as db:
+        db.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(OfficeError, match="请升级"):
+        OfficeStore.open(store.path or store.engine.url.render_as_string(hide_password=False))
 
 
 def test_a_missing_store_is_not_created_by_reading_commands(tmp_path) -> None:
@@ -96,10 +105,11 @@ def _after(moment: datetime, days: int) -> str:
 def test_a_receipt_number_cannot_be_used_twice(store) -> None:
     outcome = intake.submit(store, DEFAULT_UNIT, body(valid_filing()))
     year, _ = receipts.parse_receipt(outcome.body["receipt"])
+    series = tables.receipt_series
     with store.write() as db:
-        db.execute("UPDATE receipt_series SET last = last - 1 WHERE year = ?", [year])
+        db.execute(update(series).where(series.c.year == year).values(last=series.c.last - 1))
     # The series was set back by hand: the UNIQUE constraint still refuses the number.
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         intake.submit(store, DEFAULT_UNIT, body(valid_filing()))
     with store.read() as db:
         assert len(filings.all_held(db)) == 1  # the failed transaction left nothing behind
@@ -121,7 +131,9 @@ def test_the_changes_feed_pages_at_its_limit(store) -> None:
 def test_park_enterprises_are_recorded_for_the_park_committee(store) -> None:
     with store.write() as db:
         reference.load(
-            db, {"parks": [{"name": "湘潭高新技术产业开发区", "short": "湘潭高新区"}]}, source="t"
+            db,
+            {"parks": [{"name": "湘潭高新技术产业开发区", "short": "湘潭高新区"}]},
+            source="t",
         )
     in_park = valid_filing(
         enterprise={
@@ -154,14 +166,17 @@ def test_the_body_is_stored_exactly_as_received(store) -> None:
 
 def test_tokens_are_stored_only_as_hashes(store) -> None:
     with store.write() as db:
-        token_id, token = tokens.create(db, DEFAULT_UNIT)
-    raw = b"".join(p.read_bytes() for p in store.path.parent.glob("office.db*"))
-    assert token.encode() not in raw
+        token_id, token = tokens.create(db, CLI, DEFAULT_UNIT)
+    if store.path is not None:
+        raw = b"".join(p.read_bytes() for p in store.path.parent.glob("office.db*"))
+        assert token.encode() not in raw
     with store.read() as db:
+        rows = [tuple(r) for r in db.execute(select(tables.tokens))]
+        assert token not in repr(rows)
         assert tokens.authenticate(db, token).id == token_id
         assert tokens.authenticate(db, token + "x") is None
     with store.write() as db:
-        assert tokens.revoke_unit(db, DEFAULT_UNIT) == 1
+        assert tokens.revoke_unit(db, CLI, DEFAULT_UNIT) == 1
     with store.read() as db:
         assert tokens.authenticate(db, token) is None
     with pytest.raises(OfficeError):
@@ -227,3 +242,32 @@ def test_log_redaction_masks_phones_and_bearer_tokens() -> None:
     # Ids, receipts and certificate numbers stay readable.
     keep = "6f1c2a7e-3b4d-4c5e-9f60-7a8b9c0d1e2f 潭优备〔2026〕000123号 43031119004"
     assert logs.redact(keep) == keep
+
+
+def test_programs_creating_one_new_database_at_once_make_one_schema(
+    request, tmp_path, office_backend
+) -> None:
+    import threading
+
+    from tests.support.office import new_office_db
+
+    target = new_office_db(request, office_backend, tmp_path)
+    opened: list[OfficeStore] = []
+    failed: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            opened.append(OfficeStore.open(target))
+        except BaseException as exc:  # collected, asserted below
+            failed.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failed == [] and len(opened) == 4
+    with opened[0].read() as db:
+        assert [r.code for r in db.execute(select(tables.offices))] == ["430300"]
+    for store in opened:
+        store.dispose()

@@ -20,7 +20,8 @@ Or use a fixture (import it into your test module or conftest.py)::
 What an ``OfficeServer`` offers:
 
 - ``url`` (``http://127.0.0.1:PORT``), ``api_url`` (``url + "/api/v1"``), ``host``, ``port``
-  (e.g. for a proxy in front of it), ``db`` (its SQLite file), ``log_path`` (JSON lines:
+  (e.g. for a proxy in front of it), ``db`` (its SQLite file, or its PostgreSQL URL),
+  ``backend`` (``"sqlite"`` or ``"postgresql"``), ``log_path`` (JSON lines:
   the server's and every ``cli()`` command's), ``workdir``;
 - ``create_token(unit) -> str`` and ``revoke_tokens(unit)``: through the real CLI;
 - ``cli(*args, check=True) -> CompletedProcess``: any ``beian-office`` subcommand on this
@@ -33,7 +34,15 @@ What an ``OfficeServer`` offers:
   ``restart()`` (same database, same port).
 
 ``office_cli(db, *args)`` runs a ``beian-office`` command on any database without a
-server. ``valid_filing(unit, ...)`` builds a filing the office accepts now (a prior
+server.
+
+The ``office`` and ``office_server`` fixtures run on the backend named by the
+``office_backend`` fixture: ``"sqlite"`` by default (tests/conftest.py); under
+tests/office it is parametrised over ``sqlite`` and ``postgresql`` (a real PostgreSQL
+server, ``tests.support.postgres``), so the office's suite runs on both.
+``new_office_db(request, backend, workdir)`` gives a fresh database of either kind.
+
+``valid_filing(unit, ...)`` builds a filing the office accepts now (a prior
 filing for an inspection ``days_ahead`` days from now, with a fresh id).
 
 Nothing here sleeps for a fixed time: start-up polls ``/api/v1/health`` until a deadline.
@@ -64,13 +73,16 @@ OTHER_UNIT = "湘潭市应急管理局"
 
 
 def office_cli(
-    db: Path,
+    db: Path | str,
     *args: str,
     log_file: Path | None = None,
     check: bool = True,
     timeout: float = 60,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``beian-office <args> --db DB [--log-file LOG]`` and capture its output.
+    """Run ``beian-office <args> --db DB [--log-file LOG]`` and capture its output
+    (``input`` on its stdin, e.g. for ``--password-stdin``).
 
     With ``check`` a non-zero exit raises AssertionError showing stdout and stderr."""
     command = [*OFFICE_COMMAND, *args, "--db", str(db)]
@@ -79,11 +91,13 @@ def office_cli(
     result = subprocess.run(
         command,
         cwd=REPO,
-        env=_env(),
+        env={**_env(), **(env or {})},
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=timeout,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
     )
     if check and result.returncode != 0:
         raise AssertionError(
@@ -111,10 +125,18 @@ class OfficeServer:
 
     host = "127.0.0.1"
 
-    def __init__(self, workdir: Path, *, extra_args: Sequence[str] = (), port: int | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        extra_args: Sequence[str] = (),
+        port: int | None = None,
+        db: Path | str | None = None,
+    ):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.db = self.workdir / "office.db"
+        self.db: Path | str = db if db is not None else self.workdir / "office.db"
+        self.backend = "postgresql" if str(self.db).startswith("postgresql://") else "sqlite"
         self.log_path = self.workdir / "office-log.jsonl"
         self.stderr_path = self.workdir / "office-stderr.txt"
         self.extra_args = list(extra_args)
@@ -130,11 +152,12 @@ class OfficeServer:
         *,
         extra_args: Sequence[str] = (),
         startup_timeout: float = 30,
+        db: Path | str | None = None,
     ) -> OfficeServer:
         """Start a server (retrying on another port if the chosen one was taken meanwhile)
         and return once ``/api/v1/health`` answers 200."""
         for attempt in range(3):
-            server = cls(workdir, extra_args=extra_args)
+            server = cls(workdir, extra_args=extra_args, db=db)
             try:
                 server._launch(startup_timeout)
                 return server
@@ -155,6 +178,7 @@ class OfficeServer:
             str(self.port),
             "--log-file",
             str(self.log_path),
+            *self._key_args("serve"),
             *self.extra_args,
         ]
         with self.stderr_path.open("ab") as stderr:
@@ -226,13 +250,32 @@ class OfficeServer:
 
     # --- the command line -------------------------------------------------------------
 
-    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, check: bool = True, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """``beian-office <args>`` on this server's database, logging to its log file."""
-        return office_cli(self.db, *args, log_file=self.log_path, check=check)
+        args = (*args, *self._key_args(*args[:2]))
+        return office_cli(self.db, *args, log_file=self.log_path, check=check, input=input)
 
-    def create_token(self, unit: str = DEFAULT_UNIT) -> str:
+    @property
+    def signing_key(self) -> Path:
+        """The office's signing key: beside a SQLite file by default; on PostgreSQL
+        (no file to keep it beside) given with ``--signing-key``, here in ``workdir``."""
+        if self.backend == "postgresql":
+            return self.workdir / "office.signing-key"
+        return Path(str(self.db) + ".signing-key")
+
+    def _key_args(self, *command: str) -> list[str]:
+        takes_key = command[:1] in (("serve",), ("export-changes",)) or command == ("key", "export")
+        if self.backend == "postgresql" and takes_key:
+            return ["--signing-key", str(self.signing_key)]
+        return []
+
+    def create_token(self, unit: str = DEFAULT_UNIT, office: str | None = None) -> str:
         """A new token for ``unit`` (the last line ``token create`` prints)."""
-        return self.cli("token", "create", "--unit", unit).stdout.strip().splitlines()[-1]
+        where = ["--office", office] if office else []
+        made = self.cli("token", "create", "--unit", unit, *where)
+        return made.stdout.strip().splitlines()[-1]
 
     def revoke_tokens(self, unit: str) -> None:
         self.cli("token", "revoke", "--unit", unit)
@@ -324,15 +367,34 @@ def valid_filing(
     return filing
 
 
+def new_office_db(request: pytest.FixtureRequest, backend: str, workdir: Path) -> Path | str:
+    """A fresh, empty office database: a file in ``workdir``, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        return workdir / "office.db"
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres").create_database()
+    raise AssertionError(f"unknown office backend {backend!r}")
+
+
 @pytest.fixture(scope="module")
-def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeServer]:
+def office(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    office_backend: str,
+) -> Iterator[OfficeServer]:
     """One running office per test module (fresh database, free port)."""
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
+    workdir = tmp_path_factory.mktemp("office")
+    db = new_office_db(request, office_backend, workdir)
+    with OfficeServer.start(workdir, db=db) as server:
         yield server
 
 
 @pytest.fixture
-def office_server(tmp_path: Path) -> Iterator[OfficeServer]:
+def office_server(
+    request: pytest.FixtureRequest, tmp_path: Path, office_backend: str
+) -> Iterator[OfficeServer]:
     """A running office of its own for one test (when a test must change global state)."""
-    with OfficeServer.start(tmp_path / "office") as server:
+    workdir = tmp_path / "office"
+    workdir.mkdir()
+    with OfficeServer.start(workdir, db=new_office_db(request, office_backend, workdir)) as server:
         yield server

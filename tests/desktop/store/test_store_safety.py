@@ -213,7 +213,7 @@ def test_interrupted_backup_leaves_no_backup(tmp_path: Path, clock: Clock, good_
 # --- migrations -------------------------------------------------------------------------
 
 
-def _v2(conn: sqlite3.Connection) -> None:
+def _next(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE filings ADD COLUMN archived INTEGER NOT NULL DEFAULT 0")
 
 
@@ -225,16 +225,17 @@ def _broken(conn: sqlite3.Connection) -> None:
 def test_migration_backs_up_first(tmp_path: Path, clock: Clock, good_filing, monkeypatch):
     with Store.open(tmp_path, clock=clock) as store:
         ids = fill(store, good_filing, 3)
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _v2])
-    monkeypatch.setattr(schema, "LATEST", 2)
+    now = schema.LATEST
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _next])
+    monkeypatch.setattr(schema, "LATEST", now + 1)
     with Store.open(tmp_path, clock=clock) as store:
         conn = store._connection()
-        assert schema.user_version(conn) == 2
+        assert schema.user_version(conn) == now + 1
         assert conn.execute("SELECT count(*) FROM filings WHERE archived = 0").fetchone()[0] == 3
         [before] = [p for p in store.backups() if backup_files.is_before_migration(p)]
-        assert before.name.endswith("-before-v2.sqlite3")
+        assert before.name.endswith(f"-before-v{now + 1}.sqlite3")
     old = sqlite3.connect(before)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == now
     assert {r[0] for r in old.execute("SELECT id FROM filings")} == set(ids)
     old.close()
 
@@ -242,14 +243,15 @@ def test_migration_backs_up_first(tmp_path: Path, clock: Clock, good_filing, mon
 def test_failed_migration_changes_nothing(tmp_path: Path, clock: Clock, good_filing, monkeypatch):
     with Store.open(tmp_path, clock=clock) as store:
         ids = fill(store, good_filing, 2)
+    now = schema.LATEST
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, _broken])
-    monkeypatch.setattr(schema, "LATEST", 2)
+    monkeypatch.setattr(schema, "LATEST", now + 1)
     with pytest.raises(sqlite3.OperationalError):
         Store.open(tmp_path, clock=clock)
     monkeypatch.undo()
     with Store.open(tmp_path, clock=clock) as store:
         conn = store._connection()
-        assert schema.user_version(conn) == 1
+        assert schema.user_version(conn) == now
         columns = {r[1] for r in conn.execute("PRAGMA table_info(filings)")}
         assert "half_done" not in columns
         assert store.count_filings(ListQuery()) == len(ids)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -359,3 +360,190 @@ def test_notices_take_at_most_a_quarter_of_the_window(qtbot, make_window):
     for i in range(4):
         window.notices.dismiss(f"returned:{i}")
     assert not window.notices.isVisible()
+
+
+def reminded_filing() -> dict:
+    """Correct, but with a reminder: an inspection of several weeks."""
+    from datetime import timedelta
+
+    from forms.record import format_timestamp, parse_timestamp
+
+    filing = good_filing()
+    start = parse_timestamp(filing["inspection_start"])
+    filing["inspection_end"] = format_timestamp(start + timedelta(days=60))
+    return filing
+
+
+def test_enter_does_not_submit_when_reminders_are_listed(qtbot, make_window, store):
+    row = store.create_filing(reminded_filing())
+    window = make_window()
+    seen = []
+
+    def press_enter(dialog):
+        if not seen:
+            seen.append(dialog.findChild(QLabel, "submitReminders").text())
+            QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+        return None
+
+    timer = click_in_next_dialog(press_enter)
+    assert not window.submit()
+    timer.stop()
+    assert "请留意以下提醒" in seen[0]
+    assert store.get(row.id).status == READY
+
+
+def test_submit_stays_in_place_with_and_without_reminders(qtbot, make_window, store):
+    from desktop.ui.submit_dialogs import ConfirmSubmit
+    from forms.problems import Problem
+
+    window = make_window()
+    places = []
+    for warnings in (
+        [],
+        [Problem("inspection_end", "long_inspection", "warning", "检查时间超过 31 天。")],
+    ):
+        dialog = ConfirmSubmit(window, window.definition, warnings)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        submit, cancel = dialog.submit_button, dialog.cancel_button
+        assert not submit.isDefault() and not cancel.isDefault()
+        qtbot.waitUntil(cancel.hasFocus, timeout=3000)
+        assert cancel.geometry().right() < submit.geometry().left()  # 取消 | 提交
+        corner = dialog.rect().bottomRight()
+        places.append(
+            (corner.x() - submit.geometry().right(), corner.y() - submit.geometry().bottom())
+        )
+        dialog.close()
+    assert places[0] == places[1]
+
+
+def test_discard_a_draft_after_confirming(qtbot, make_window, store):
+    kept = store.create_filing(good_filing())
+    thrown = store.create_filing(good_filing())
+    window = make_window()
+    window.show_filing(thrown.id)
+    assert window.act_discard.isEnabled()
+    seen: list = []
+    timer = click_in_next_dialog(button_named("confirmDiscardButton"), seen=seen)
+    QTest.keyClick(
+        window,
+        Qt.Key.Key_D,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.current_id() != thrown.id, timeout=3000)
+    timer.stop()
+    assert seen[0]["name"] == "confirmDiscard" and "丢弃" in seen[0]["text"]
+    assert window.model.rowCount() == 1 and window.current_id() == kept.id
+    assert "草稿 1" in window.counts_label.text()
+    assert store.history(thrown.id)[-1].kind == "discarded"
+
+
+def test_discard_is_asked_and_enter_keeps_the_draft(qtbot, make_window, store):
+    row = store.create_filing(good_filing())
+    window = make_window()
+    pressed = []
+
+    def press_enter(dialog):
+        if not pressed:
+            pressed.append(dialog.objectName())
+            QTest.keyClick(dialog, Qt.Key.Key_Return)
+        return None
+
+    timer = click_in_next_dialog(press_enter)
+    assert not window.discard_draft()
+    timer.stop()
+    assert pressed == ["confirmDiscard"]
+    assert window.model.rowCount() == 1 and window.current_id() == row.id
+    assert store.history(row.id)[-1].kind != "discarded"
+
+
+def test_queued_and_returned_filings_cannot_be_discarded(qtbot, make_window, store):
+    filing = good_filing()
+    row = store.queue(filing["id"], filing)
+    window = make_window()
+    assert window.current_id() == row.id
+    assert not window.act_discard.isEnabled()
+    assert not window.discard_draft()
+    store.mark_returned(row.id, 1, "缺少依据", "2026-11-27T10:00:00+08:00")
+    window.show_synced({row.id})
+    assert window.current_row().status == RETURNED
+    assert not window.act_discard.isEnabled() and not window.discard_draft()
+    assert store.get(row.id).status == RETURNED
+
+
+def post_hoc_filing(days_ago: int) -> dict:
+    """A post-hoc filing for an inspection that ended ``days_ago`` days ago."""
+    from datetime import timedelta
+
+    from forms.record import format_timestamp, now
+
+    filing = good_filing()
+    end = (now() - timedelta(days=days_ago)).replace(hour=17, minute=0, second=0, microsecond=0)
+    filing["kind"] = "post_hoc"
+    filing["inspection_start"] = format_timestamp(end.replace(hour=9))
+    filing["inspection_end"] = format_timestamp(end)
+    return filing
+
+
+def test_at_1366_the_list_shows_status_to_receipt_uncut(qtbot, make_window, store):
+    from desktop.ui.filings_list import FIRST_SCREEN
+    from desktop.ui.filings_model import COLUMN_IDS
+
+    returned = good_filing()
+    row = store.queue(returned["id"], returned)
+    store.mark_returned(row.id, 1, "缺少依据", "2026-11-27T10:00:00+08:00")
+    revised = store.new_revision(row.id).filing
+    store.queue(row.id, revised)  # 已排队 · 第 2 版, the widest status
+    sent = good_filing()
+    store.queue(sent["id"], sent)
+    store.mark_sent(sent["id"], 1, {"receipt": "潭优备〔2026〕000123号"})
+    store.create_filing(post_hoc_filing(12))
+    window = make_window()  # 1366 × 768, no remembered layout
+    table = window.list_panel.table
+    qtbot.waitUntil(lambda: window.list_panel.width() >= window.list_panel.preferred_width() - 2)
+    viewport = table.viewport().width()
+    for column in FIRST_SCREEN:
+        index = COLUMN_IDS.index(column)
+        assert table.columnViewportPosition(index) + table.columnWidth(index) <= viewport, column
+    metrics = table.fontMetrics()
+    model = window.model
+    for r in range(model.rowCount()):
+        for column in ("status", "deadline", "receipt", "inspection_start"):
+            text = model.index(r, COLUMN_IDS.index(column)).data() or ""
+            width = table.columnWidth(COLUMN_IDS.index(column))
+            assert metrics.horizontalAdvance(text) + 8 <= width, (column, text)
+
+
+def test_kind_and_deadline_columns_and_the_due_soon_filter(qtbot, make_window, store):
+    from desktop.ui.filings_model import COLUMN_IDS
+
+    overdue = store.create_filing(post_hoc_filing(14))
+    later = store.create_filing(post_hoc_filing(0))
+    prior = store.create_filing(good_filing())
+    window = make_window()
+    model = window.model
+
+    def cell(filing_id: str, column: str) -> str:
+        return model.index(model.row_of(filing_id), COLUMN_IDS.index(column)).data() or ""
+
+    assert cell(overdue.id, "kind") == "补报" and cell(prior.id, "kind") == "事前"
+    assert "已逾期" in cell(overdue.id, "deadline") and "个工作日" in cell(overdue.id, "deadline")
+    assert "还剩" in cell(later.id, "deadline")
+    assert cell(prior.id, "deadline") == ""
+    # The start-up reminder is a notice, not a dialog; 查看 filters the list.
+    notice = window.list_panel.notices.bar("post_hoc_due")
+    assert notice is not None and "1 份事后补报" in notice.message.text()
+    notice.action_button.click()
+    assert window.list_panel.kind_filter.currentText() == "补报即将到期/已逾期"
+    assert [model.summary(i).id for i in range(model.rowCount())] == [overdue.id]
+    window.list_panel.kind_filter.setCurrentIndex(window.list_panel.kind_filter.findData("prior"))
+    assert [model.summary(i).id for i in range(model.rowCount())] == [prior.id]
+
+
+def test_no_reminder_without_post_hoc_filings_due(qtbot, make_window, store):
+    store.create_filing(post_hoc_filing(0))
+    store.create_filing(good_filing())
+    window = make_window()
+    assert window.list_panel.notices.bar("post_hoc_due") is None
+    assert not window.list_panel.notices.isVisible()

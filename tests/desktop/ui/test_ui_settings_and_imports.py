@@ -218,3 +218,112 @@ def test_enterprise_import_adds_to_the_directory(qtbot, store):
         dialog.import_button.click()
     assert dialog.applied == count
     assert store.find_enterprises("顺阳")[0].uscc == "91430304MA4YG57FJC"
+
+
+def test_the_default_leader_completes_from_the_roster(qtbot, store):
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.support.ui_helpers import type_text
+
+    store.replace_roster(
+        [
+            Officer("熊平华", "43031119004", "四级主任科员"),
+            Officer("熊一", "43031100007", "科员", expires=date(2020, 1, 1)),
+            Officer("易桐", "43031121002", "科员"),
+        ]
+    )
+    dialog = SettingsDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    name = dialog.leader["name"]
+    dialog.leader["title"].setText("旧职务")
+    dialog.leader["cert_no"].setText("11111111")
+    name.setFocus()
+    type_text(name, "熊")
+    popup = dialog.leader_completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert len(shown) == 2 and any("已过期" in s for s in shown)
+    assert not any("已过期" in s for s in shown if s.startswith("熊平华"))
+    row = next(r for r, s in enumerate(shown) if s.startswith("熊平华"))
+    popup.setCurrentIndex(popup.model().index(row, 0))
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+    assert name.text() == "熊平华"
+    assert dialog.leader["title"].text() == "四级主任科员"
+    assert dialog.leader["cert_no"].text() == "43031119004"
+    # Typing a name that is not in the roster changes nothing else.
+    name.clear()
+    type_text(name, "张三")
+    assert dialog.leader["cert_no"].text() == "43031119004"
+
+
+def test_certificate_rules_have_a_form_and_a_live_test(qtbot, store, settings):
+    from PySide6.QtTest import QTest
+
+    settings.tabs.setCurrentIndex(2)
+    table = settings.rules_table
+    assert table.rowCount() == 1  # the default rule, shown as a shape, not a regex
+    assert table.cellWidget(0, 2).currentData() == "groups"
+    assert not settings.rules_edit.isVisible()
+    QTest.keyClicks(settings.cert_test, "43031119004")
+    assert "符合" in settings.cert_test_result.text()
+    assert "行政执法证件（通用）" in settings.cert_test_result.text()
+
+    settings.findChild(type(settings.save_button), "addRule").click()
+    row = table.rowCount() - 1
+    table.cellWidget(row, 0).setText("traffic")
+    table.cellWidget(row, 1).setText("交通运输执法证")
+    shape = table.cellWidget(row, 2)
+    shape.setCurrentIndex(shape.findData("prefix_digits"))
+    table.cellWidget(row, 3).setText("JT")
+    table.cellWidget(row, 4).setValue(10)
+    table.cellWidget(row, 5).setValue(10)
+    settings.cert_test.setText("jt12345678")  # read as the desk reads it: JT12345678
+    assert "交通运输执法证（traffic）" in settings.cert_test_result.text()
+    settings.cert_test.setText("12")  # too short for either rule
+    assert settings.cert_test_result.text() == "不符合任何一条规则。"
+
+    # A half-made rule is said at once and never saved.
+    table.cellWidget(row, 3).setText("J-T")
+    assert "前缀" in settings.rules_note.text()
+    assert not settings.save()
+    assert "前缀" in settings.problem.text()
+    table.cellWidget(row, 3).setText("JT")
+    assert settings.save()
+    stored = store.reference()["cert_rules"]["rules"]
+    assert stored[-1] == {
+        "kind": "traffic",
+        "label": "交通运输执法证",
+        "pattern": "^JT[0-9]+$",
+        "min_length": 10,
+        "max_length": 10,
+    }
+    assert store.validation_context()["cert_rules"].accepts("JT12345678", "traffic")
+
+
+def test_rules_edited_as_json_show_in_the_form(qtbot, store, settings):
+    rules = {
+        "version": 3,
+        "rules": [
+            {
+                "kind": "x",
+                "label": "某证",
+                "pattern": "^A[0-9]{3}$",
+                "min_length": 4,
+                "max_length": 4,
+            }
+        ],
+    }
+    settings.show_json.setChecked(True)
+    settings.rules_edit.setPlainText(json.dumps(rules, ensure_ascii=False))
+    table = settings.rules_table
+    assert table.rowCount() == 1 and table.cellWidget(0, 2).currentData() == "custom"
+    assert table.cellWidget(0, 3).text() == "^A[0-9]{3}$"
+    settings.cert_test.setText("A123")
+    assert "某证（x）" in settings.cert_test_result.text()
+    assert settings.save()
+    assert store.reference()["cert_rules"] == rules

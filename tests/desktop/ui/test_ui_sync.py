@@ -212,7 +212,12 @@ def test_a_revoked_token_asks_the_clerk_for_a_new_one(qtbot, desk, office, open_
     qtbot.waitUntil(lambda: window.notices.bar("token") is not None, timeout=WAIT_MS)
     notice = window.notices.bar("token")
     assert "令牌" in notice.message.text() and "beian" not in notice.message.text()
+    # Said for a window user: what to click, not a command to run.
+    assert "不认可" in notice.message.text() and "连接设置" in notice.message.text()
+    assert notice.action_button.text() == "输入令牌…"
     assert window.sync_status.text().startswith("需要令牌")
+    assert "beian" not in window.sync_status.toolTip()
+    assert "不认可" in window.sync_status.toolTip()
     assert window.store.get(filing["id"]).status == QUEUED  # kept, not lost
 
     notice.action_button.click()

@@ -1,0 +1,210 @@
+"""The office store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+This is the schema at the newest migration (``office/migrations``): a new database is
+created from it and stamped with the head revision; an existing one is upgraded by the
+migrations. ``tests/office/test_migrations.py`` checks that both end up alike.
+
+Receipts are UNIQUE and their numbers are UNIQUE per office and year: a number is never
+reused, whatever the code above does. Rows of filings, changes, notifications and audit
+are never deleted; a return changes a filing's status and appends a change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Named constraints, so that later migrations can name what they change on both backends.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite's INTEGER PRIMARY KEY AUTOINCREMENT (never reuses a key) and PostgreSQL's
+# identity column: ``seq`` of changes, notifications and audit only grows.
+Serial = BigInteger().with_variant(Integer(), "sqlite")
+
+ROLES = ("admin", "reviewer", "justice", "park", "viewer")
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("code", Text, primary_key=True),  # the division code, e.g. 430300
+    Column("name", Text, nullable=False),
+    Column("parent", Text, ForeignKey("offices.code"), nullable=True),
+    Column("prefix", Text, nullable=False, unique=True),  # 潭优备: receipts never collide
+    Column("created_at", Text, nullable=False),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("name", Text, primary_key=True),  # normalised (office.tokens.unit_key)
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("unit", Text, nullable=False, index=True),
+    Column("hash", Text, nullable=False, unique=True),
+    Column("created_at", Text, nullable=False),
+    Column("revoked_at", Text),
+    sqlite_autoincrement=True,
+)
+
+filings = Table(
+    "filings",
+    metadata,
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("content_sha256", Text, nullable=False),
+    Column("digest", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("receipt", Text, nullable=False, unique=True),
+    Column("receipt_year", Integer, nullable=False),
+    Column("receipt_no", Integer, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("reason", Text),
+    Column("returned_at", Text),
+    Column("warnings", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("park", Text),  # the park's full name when the enterprise is in one
+    PrimaryKeyConstraint("id", "revision"),
+    UniqueConstraint("office", "receipt_year", "receipt_no"),
+    CheckConstraint("revision >= 1", name="revision"),
+    CheckConstraint("receipt_no >= 1", name="receipt_no"),
+    CheckConstraint("status IN ('filed', 'returned')", name="status"),
+    CheckConstraint("source IN ('api', 'bundle')", name="source"),
+    Index("ix_filings_unit_id", "unit", "id"),
+    Index("ix_filings_office_received", "office", "received_at"),
+)
+
+receipt_series = Table(
+    "receipt_series",
+    metadata,
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("last", Integer, nullable=False),
+    PrimaryKeyConstraint("office", "year"),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("unit", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("receipt", Text, nullable=False),
+    Column("reason", Text),
+    Column("at", Text, nullable=False),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    CheckConstraint("type IN ('receipt', 'returned')", name="type"),
+    Index("ix_changes_unit_seq", "unit", "seq"),
+    sqlite_autoincrement=True,
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("recipient_kind", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("sent_at", Text),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    CheckConstraint(
+        "recipient_kind IN ('justice_bureau', 'park_committee')", name="recipient_kind"
+    ),
+    sqlite_autoincrement=True,
+)
+
+reference = Table(
+    "reference",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("data", Text, nullable=False),
+    Column("loaded_at", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("username", Text, nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # Argon2id, never the password
+    Column("role", Text, nullable=False),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("park", Text),  # for role park: the park's full name
+    Column("created_at", Text, nullable=False),
+    Column("disabled_at", Text),
+    CheckConstraint("role IN ('admin', 'reviewer', 'justice', 'park', 'viewer')", name="role"),
+    sqlite_autoincrement=True,
+)
+
+# Staff sessions (for the web workbench's cookies): only the SHA-256 of the session id.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("hash", Text, primary_key=True),
+    Column("user_id", Serial, ForeignKey("users.id"), nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Column("ended_at", Text),
+    Column("address", Text),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("username", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("at", Text, nullable=False),  # UTC ISO 8601: compared as text
+    Column("ok", Integer, nullable=False),
+    Index("ix_login_attempts_username_at", "username", "at"),
+    Index("ix_login_attempts_address_at", "address", "at"),
+    sqlite_autoincrement=True,
+)
+
+# Append-only: every staff action, by whom, when, on what, and what changed (JSON).
+audit = Table(
+    "audit",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("at", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("office", Text),
+    Column("target", Text, nullable=False),
+    Column("details", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
