@@ -17,6 +17,7 @@ called, so a failing step fails the test instead of leaving a dialog open.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -127,10 +128,15 @@ def button(parent: QWidget, text: str) -> QAbstractButton:
     found = [
         b
         for b in parent.findChildren(QAbstractButton)
-        if b.isVisible() and text in (b.text().replace("&", ""), b.accessibleName(), b.objectName())
+        if b.isVisible() and text in (_plain(b.text()), b.accessibleName(), b.objectName())
     ]
     assert len(found) == 1, f"buttons {text!r} in {parent.objectName()!r}: {found}"
     return found[0]
+
+
+def _plain(text: str) -> str:
+    """A button's text as read: without its mnemonic, "提交(&T)" → "提交", "&Save" → "Save"."""
+    return re.sub(r"\(&\w\)$", "", text).replace("&", "")
 
 
 def named(parent: QWidget, name: str, kind: type = QWidget) -> Any:
