@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exists, select
 from starlette.concurrency import run_in_threadpool
 
+from office import filings as held_filings
 from office import offices
 from office.console import access, summaries, web
 from office.console.summaries import Row
-from office.filings import _held
 from office.staff import Actor
 from office.store import OfficeStore
-from office.tables import filings
+from office.tables import filing_facts, filings, reviews
 
 router = APIRouter()
 PAGE_LIMIT = 200
@@ -24,21 +24,24 @@ def pending(db: Connection, actor: Actor, limit: int = PAGE_LIMIT) -> list[Row]:
     (received, neither returned nor reviewed), oldest first."""
     if actor.office is None:
         return []
-    f = filings.c
-    newest = (
-        select(f.id, func.max(f.revision).label("revision"))
-        .where(f.office == actor.office)
-        .group_by(f.id)
-        .subquery()
-    )
+    x, f, r = filing_facts.c, filings.c, reviews.c
     query = (
-        select(filings)
-        .join(newest, (f.id == newest.c.id) & (f.revision == newest.c.revision))
-        .where(f.status == "filed")
-        .order_by(f.received_at, f.id)
+        select(f.id, f.revision, f.received_at)
+        .join(filing_facts, (x.id == f.id) & (x.revision == f.revision))
+        .where(
+            (x.office == actor.office)
+            & (f.status == "filed")
+            & ~exists().where((r.id == f.id) & (r.revision == f.revision))
+        )
+        .order_by(x.received_at, f.receipt_year, f.receipt_no)
         .limit(limit)
     )
-    return [summaries.row(_held(r), bytes(r.body)) for r in db.execute(query)]
+    out = []
+    for row in db.execute(query).all():
+        got = held_filings.get(db, row.id, row.revision)
+        if got is not None:
+            out.append(summaries.row(got[0], got[1]))
+    return out
 
 
 def _load(store: OfficeStore, actor: Actor) -> tuple[list[Row], str]:
