@@ -124,7 +124,7 @@ changes = Table(
     Column("reason", Text),
     Column("at", Text, nullable=False),
     ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
-    CheckConstraint("type IN ('receipt', 'returned')", name="type"),
+    CheckConstraint("type IN ('receipt', 'returned', 'reviewed')", name="type"),
     Index("ix_changes_unit_seq", "unit", "seq"),
     sqlite_autoincrement=True,
 )
@@ -207,6 +207,71 @@ audit = Table(
     Column("target", Text, nullable=False),
     Column("details", Text, nullable=False),
     sqlite_autoincrement=True,
+)
+
+# --- the workbench (office/console, migration 0003_console) -----------------------------
+# A review decision (审核通过) of one revision; its change in the unit's feed is
+# ``reviewed``. Internal notes (备注) the unit never sees. The office's return reasons
+# kept as templates (退回原因模板).
+CHANGE_TYPES = ("receipt", "returned", "reviewed")
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    PrimaryKeyConstraint("id", "revision"),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", Text, nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+return_templates = Table(
+    "return_templates",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("retired_at", Text),
+    sqlite_autoincrement=True,
+)
+
+# One row per filing: what the workbench's list filters on, taken from the latest
+# revision's body at intake (so a filter never parses a million JSON bodies).
+filing_facts = Table(
+    "filing_facts",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("enterprise", Text, nullable=False),
+    Column("uscc", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("inspection_start", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("park", Text),
+    Column("flagged", Integer, nullable=False),  # 1 when intake recorded warnings
+    Index("ix_filing_facts_office_received_at_id", "office", "received_at", "id"),
+    Index("ix_filing_facts_uscc", "uscc"),
+    Index("ix_filing_facts_office_enterprise", "office", "enterprise"),
+    Index("ix_filing_facts_office_inspection_start", "office", "inspection_start"),
+    Index("ix_filing_facts_office_unit_received_at", "office", "unit", "received_at"),
 )
 
 # --- the enterprise's page (visits, evaluations, complaints) --------------------------------
