@@ -22,6 +22,10 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "units": frozenset({"admin"}),
     "users": frozenset({"admin"}),
     "reference": frozenset({"admin"}),
+    # the enterprise's page (office/console/enterprise.py): the office's own staff only
+    "evaluations": frozenset({"admin", "reviewer", "viewer"}),
+    "complaints": frozenset({"admin", "reviewer", "viewer"}),
+    "visits": frozenset({"admin", "reviewer", "viewer"}),
 }
 
 

@@ -71,6 +71,9 @@ NAV: list[tuple[str, str, str]] = [
     ("units", "/console/units", "单位与令牌"),
     ("users", "/console/users", "工作人员"),
     ("reference", "/console/reference", "参考数据"),
+    ("evaluations", "/console/evaluations", "企业评价"),
+    ("complaints", "/console/complaints", "投诉"),
+    ("visits", "/console/visits", "扫码留痕"),
 ]
 
 
