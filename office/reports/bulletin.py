@@ -7,7 +7,6 @@ wherever it is printed."""
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
@@ -104,6 +103,7 @@ def highlights(summary: Summary) -> list[str]:
 
 def _month_chart(summary: Summary, font: str, width: float) -> Drawing:
     d = Drawing(width, 62 * mm)
+    d.initialFontName = font  # else the renderer starts in an unembedded Helvetica
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 10 * mm, width - 50 * mm, 44 * mm
     chart.data = [
@@ -146,6 +146,7 @@ def _unit_chart(summary: Summary, font: str, width: float) -> Drawing:
     rows.reverse()  # the chart draws from the bottom: the most filings on top
     height = (12 + 7 * max(len(rows), 1)) * mm
     d = Drawing(width, height)
+    d.initialFontName = font
     chart = HorizontalBarChart()
     chart.x, chart.y = 62 * mm, 6 * mm
     chart.width, chart.height = width - 80 * mm, height - 14 * mm
@@ -170,13 +171,26 @@ def _unit_chart(summary: Summary, font: str, width: float) -> Drawing:
 
 
 def _table(
-    data: Sequence[Sequence[str]], widths: Sequence[float], style: ParagraphStyle, head: int = 1
+    data: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    style: ParagraphStyle,
+    head: int = 1,
+    first: ParagraphStyle | None = None,
 ) -> Table:
-    cells = [[Paragraph(cell, style) for cell in row] for row in data]
+    """A grid of paragraphs; ``first`` styles the first column's body cells."""
+    cells = [
+        [
+            Paragraph(cell, first if first is not None and i >= head and j == 0 else style)
+            for j, cell in enumerate(row)
+        ]
+        for i, row in enumerate(data)
+    ]
     table = Table(cells, colWidths=list(widths), repeatRows=head)
     table.setStyle(
         TableStyle(
             [
+                # The cells are paragraphs, but the table sets its own font first.
+                ("FONTNAME", (0, 0), (-1, -1), style.fontName),
                 ("GRID", (0, 0), (-1, -1), 0.4, GRID),
                 ("BACKGROUND", (0, 0), (-1, head - 1), HEAD_FILL),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -280,8 +294,8 @@ def _build(
         [[m(h) for h in header], *[[m(c) for c in row] for row in body_rows]],
         [unit_w, *[num_w] * (len(header) - 1)],
         styles["num"],
+        first=styles["cell"],
     )
-    summary_table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), font)]))
     story += [summary_table, Spacer(1, 4 * mm)]
     story += [_month_chart(summary, font, width), _unit_chart(summary, font, width)]
     story.append(Paragraph(m("三、被检查次数较多的企业"), styles["h"]))
@@ -341,8 +355,9 @@ def _build(
         author="",
         creator="beian-office",
         producer="beian-office",
+        # Starting in our own font keeps reportlab from adding an unembedded Helvetica.
+        initialFontName=font,
+        initialFontSize=10,
     )
-    # Starting in our own font keeps reportlab from adding an unembedded Helvetica.
-    maker = functools.partial(Canvas, initialFontName=font)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=maker)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()

@@ -45,6 +45,15 @@ def period_text(given: str, today: date) -> str:
     return given
 
 
+def default_office(db: Any, code: str | None) -> offices.Office:
+    """The office named, else the one city office (whose report holds its counties)."""
+    if code is None:
+        tops = [o for o in offices.all_offices(db) if o.parent is None]
+        if len(tops) == 1:
+            return tops[0]
+    return offices.resolve(db, code)
+
+
 def run(args: argparse.Namespace) -> int:
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -57,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     store = OfficeStore.open(args.db, create=False)
     try:
         with store.read() as db:
-            office = offices.resolve(db, args.office)
+            office = default_office(db, args.office)
             summary = counts.summarise(db, office.code, period)
     finally:
         store.dispose()
