@@ -328,7 +328,7 @@ def _build(
                     ]
                 ]
                 + [[m(c) for c in row] for row in late_rows],
-                [34 * mm, 36 * mm, width - 34 * mm - 36 * mm - 66 * mm, 22 * mm, 22 * mm, 22 * mm],
+                [40 * mm, 36 * mm, width - 40 * mm - 36 * mm - 60 * mm, 20 * mm, 20 * mm, 20 * mm],
                 styles["cell"],
             )
         )
