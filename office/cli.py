@@ -232,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     from office.reports import command as report_command
 
     report_command.register(sub, common)
+    from office.reports import digest_command
+
+    digest_command.register(sub, common)
     return parser
 
 

@@ -136,3 +136,19 @@ def build(summary: Summary) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def sheet_bytes(
+    name: str, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = ""
+) -> bytes:
+    """One table as a workbook of one sheet (the digests, the dashboard's exports)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = name
+    _sheet(ws, header, rows)
+    wb.properties.creator = "beian-office"
+    wb.properties.title = title
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
