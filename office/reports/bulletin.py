@@ -215,7 +215,7 @@ def render(summary: Summary) -> bytes:
     index = {key: i for i, (key, _) in enumerate(COLUMNS)}
     body_rows = [
         [
-            row[1] if row[1] != TOTAL else f"{row[0]}{TOTAL}",
+            str(row[1]) if row[1] != TOTAL else f"{row[0]}{TOTAL}",
             *(str(row[2 + index[k]]) for k in PDF_COLUMNS),
         ]
         for row in summary_rows(summary)
@@ -236,7 +236,10 @@ def render(summary: Summary) -> bytes:
         "各月备案件数各单位逾期补报清单被检查次数较多的企业",
     ]
     texts += [
-        cell for rows in (body_rows, enterprise_rows, late_rows) for row in rows for cell in row
+        str(cell)
+        for rows in (body_rows, enterprise_rows, late_rows)
+        for row in rows
+        for cell in row
     ]
     texts += [
         "企业名称被检查次数检查单位回执编号检查结束日收到日逾期工作日情况概述一二三四五六七八九十月…（）、0123456789"

@@ -177,7 +177,7 @@ def _codes(warnings_text: str) -> set[str]:
         items = json.loads(warnings_text)
     except ValueError:
         return set()
-    return {w.get("code") for w in items if isinstance(w, dict) and isinstance(w.get("code"), str)}
+    return {str(w["code"]) for w in items if isinstance(w, dict) and isinstance(w.get("code"), str)}
 
 
 def lateness(
