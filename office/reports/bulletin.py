@@ -68,6 +68,11 @@ class _Markup:
         return "".join(parts)
 
 
+def _count_label(value: float) -> str:
+    """A bar's label: its count, nothing for an empty bar (rows of 0 are noise)."""
+    return f"{int(value)}" if value else ""
+
+
 def highlights(summary: Summary) -> list[str]:
     """A few sentences of what stands out, for the top of the 通报."""
     t = summary.total
@@ -78,10 +83,15 @@ def highlights(summary: Summary) -> list[str]:
         f"{t.prior} 件、事后补报 {t.post_hoc} 件（占 {round(100 * t.post_hoc / t.filings)}%）。"
     ]
     if t.late:
-        worst = max(summary.units, key=lambda r: r.counts.late)
+        most = max(r.counts.late for r in summary.units)
+        worst = [r.unit for r in summary.units if r.counts.late == most]
+        where = (
+            f"最多的是{worst[0]}（{most} 件）"
+            if len(worst) == 1
+            else f"涉及 {sum(1 for r in summary.units if r.counts.late)} 个单位"
+        )
         out.append(
-            f"逾期补报（检查结束后超过 5 个工作日才报备）{t.late} 件，"
-            f"最多的是{worst.unit}（{worst.counts.late} 件），详见逾期补报清单。"
+            f"逾期补报（检查结束后超过 5 个工作日才报备）{t.late} 件，{where}，详见逾期补报清单。"
         )
     else:
         out.append("事后补报均在检查结束后 5 个工作日内报备，没有逾期。")
@@ -125,7 +135,7 @@ def _month_chart(summary: Summary, font: str, width: float) -> Drawing:
     chart.bars[2].fillColor = LATE_COLOUR
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 7
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _count_label
     chart.barLabels.nudge = 5
     d.add(chart)
     legend = Legend()
@@ -163,7 +173,7 @@ def _unit_chart(summary: Summary, font: str, width: float) -> Drawing:
     chart.bars[0].fillColor = PRIOR_COLOUR
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = 7
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = _count_label
     chart.barLabels.nudge = 6
     d.add(chart)
     d.add(String(0, height - 5 * mm, "各单位备案件数", fontName=font, fontSize=9))
@@ -300,7 +310,8 @@ def _build(
         first=styles["cell"],
     )
     story += [summary_table, Spacer(1, 4 * mm)]
-    story += [_month_chart(summary, font, width), _unit_chart(summary, font, width)]
+    if summary.total.filings:  # charts of nothing say nothing
+        story += [_month_chart(summary, font, width), _unit_chart(summary, font, width)]
     story.append(Paragraph(m("三、被检查次数较多的企业"), styles["h"]))
     if enterprise_rows:
         story.append(

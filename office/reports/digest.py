@@ -29,6 +29,7 @@ from office import offices
 from office import reference as reference_data
 from office.errors import OfficeError
 from office.reports.files import write_bytes
+from office.staff import Actor, can_read
 from office.tables import digest_addresses, filings, notifications, outbox
 
 EMAIL_RE = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
@@ -51,6 +52,8 @@ class Copy:
     kind: str
     inspection_start: str
     revision: int
+    recipient_kind: str = "justice_bureau"
+    park: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ def copies(db: Connection, offices_in: list[str], *, unsent_only: bool = True) -
             f.unit,
             f.body,
             n.revision,
+            n.recipient_kind,
+            f.park,
         )
         .join(filings, (f.id == n.id) & (f.revision == n.revision))
         .where(f.office.in_(offices_in))
@@ -102,9 +107,48 @@ def copies(db: Connection, offices_in: list[str], *, unsent_only: bool = True) -
                 kind=KIND_TEXT.get(str(body.get("kind")), ""),
                 inspection_start=str(body.get("inspection_start") or "")[:16].replace("T", " "),
                 revision=int(row.revision),
+                recipient_kind=row.recipient_kind,
+                park=row.park,
             )
         )
     return out
+
+
+def feed(db: Connection, actor: Actor) -> list[Copy]:
+    """The copies a staff member's feed shows, newest first: the justice bureau's to a
+    justice user, a park committee's (of its park only) to a park user, every copy to
+    the office's admins, reviewers and viewers; each only of the offices in reach."""
+    if actor.operator:
+        return list(
+            reversed(copies(db, [o.code for o in offices.all_offices(db)], unsent_only=False))
+        )
+    assert actor.office is not None
+    ups = offices.parents(db)
+    reach = offices.in_reach(db, actor.office)
+    shown = []
+    for c in copies(db, reach, unsent_only=False):
+        if not can_read(actor, c.office, c.park, ups):
+            continue
+        if actor.role == "justice" and c.recipient_kind != "justice_bureau":
+            continue
+        if actor.role == "park" and c.recipient_kind != "park_committee":
+            continue
+        shown.append(c)
+    return list(reversed(shown))
+
+
+def mark_sent(db: Connection, seqs: list[int]) -> int:
+    """Record that these copies reached their recipient (an entry opened or exported in
+    the workbench's feed; inside a write transaction). The first time counts."""
+    if not seqs:
+        return 0
+    n = notifications.c
+    done = db.execute(
+        update(notifications)
+        .where(n.seq.in_(seqs) & n.sent_at.is_(None))
+        .values(sent_at=format_timestamp(now()))
+    )
+    return int(done.rowcount or 0)
 
 
 def unseen(db: Connection, offices_in: list[str], at: datetime | None = None) -> list[Copy]:

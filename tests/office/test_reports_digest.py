@@ -181,3 +181,72 @@ def test_a_bad_address_is_refused_in_chinese(db):
         check=False,
     )
     assert done.returncode == 1 and "格式不正确" in done.stderr
+
+
+PARK = "湘潭九华经济技术开发区"
+
+
+def _park_filing(store: OfficeStore) -> None:
+    from office import filings, offices
+    from tests.office.reports_data import ENTERPRISE_X, at, body
+
+    with store.write() as write:
+        city = offices.get(write, "430300")
+        assert city is not None
+        filings.store(
+            write,
+            filing_id="park-filing",
+            revision=1,
+            unit=CITY_UNIT,
+            office=city,
+            body=body(
+                "park-filing", 1, CITY_UNIT, "prior", "2025-12-20T17:00:00+08:00", ENTERPRISE_X
+            ),
+            content_sha256="p1",
+            digest="p1",
+            received_at=at("2025-12-10T10:00:00"),
+            warnings=[],
+            source="api",
+            park=PARK,
+        )
+
+
+def test_feeds_are_scoped_by_role(db):
+    from office.staff import Actor
+
+    store = OfficeStore.open(db)
+    try:
+        _park_filing(store)
+        with store.read() as read:
+            justice = digest.feed(read, Actor("sf", "justice", "430300"))
+            park = digest.feed(read, Actor("yq", "park", "430300", PARK))
+            other_park = digest.feed(read, Actor("yq2", "park", "430300", "湘潭高新技术产业开发区"))
+            county_justice = digest.feed(read, Actor("sf2", "justice", "430302"))
+            admin = digest.feed(read, Actor("ad", "admin", "430300"))
+    finally:
+        store.dispose()
+    assert {c.recipient_kind for c in justice} == {"justice_bureau"}
+    assert len(justice) == 11  # the city sees its counties' copies too
+    assert [(c.recipient, c.receipt) for c in park] == [(f"{PARK}管理委员会", park[0].receipt)]
+    assert other_park == []
+    assert {c.office for c in county_justice} == {"430302"} and len(county_justice) == 1
+    assert len(admin) == 12
+
+
+def test_an_opened_copy_is_no_longer_unseen_and_keeps_its_first_time(db):
+    store = OfficeStore.open(db)
+    try:
+        with store.read() as read:
+            first = digest.unseen(read, ["430302"])[0]
+        with store.write() as write:
+            assert digest.mark_sent(write, [first.seq]) == 1
+        with store.read() as read:
+            assert not digest.unseen(read, ["430302"])
+            (opened,) = [c for c in digest.copies(read, ["430302"], unsent_only=False)]
+        with store.write() as write:
+            assert digest.mark_sent(write, [first.seq]) == 0
+        with store.read() as read:
+            (again,) = digest.copies(read, ["430302"], unsent_only=False)
+        assert opened.sent_at is not None and again.sent_at == opened.sent_at
+    finally:
+        store.dispose()
