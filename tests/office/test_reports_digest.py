@@ -250,3 +250,20 @@ def test_an_opened_copy_is_no_longer_unseen_and_keeps_its_first_time(db):
         assert opened.sent_at is not None and again.sent_at == opened.sent_at
     finally:
         store.dispose()
+
+
+def test_a_server_whose_certificate_is_not_trusted_gets_nothing(db, tmp_path):
+    office_cli(
+        db,
+        "digest-address",
+        "--office",
+        "430300",
+        "--recipient",
+        "司法行政部门",
+        "--email",
+        "sf@justice.example.cn",
+    )
+    with LocalSmtp.start(tmp_path, user="office", password=PASSWORD) as smtp:
+        done = office_cli(db, "digest", "--send", env=_env(tmp_path, smtp.port), check=False)
+        assert done.returncode == 1 and "加密连接失败" in done.stdout
+        assert not smtp.messages
