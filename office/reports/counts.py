@@ -22,6 +22,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -204,21 +205,15 @@ def filing_facts(db: Connection, codes: list[str], period: Period) -> list[Filin
         .having((func.min(t.received_at) >= start) & (func.min(t.received_at) < end))
         .subquery()
     )
-    rows = db.execute(
-        select(t.id, t.revision, t.unit, t.office, t.body, t.receipt, t.received_at, t.warnings)
-        .join(firsts, firsts.c.id == t.id)
-        .order_by(t.id, t.revision)
-    ).all()
-    by_id: dict[str, list[Any]] = defaultdict(list)
-    for row in rows:
-        by_id[row.id].append(row)
-    if not by_id:
-        return []
-    ids = list(by_id)
     c = changes.c
+    # Joined to the period's filings, not an IN list of ids: a province's year holds more
+    # ids than a statement may carry parameters.
     returned = set(
         db.execute(
-            select(c.id).where((c.type == "returned") & c.id.in_(ids) & (c.at < end)).distinct()
+            select(c.id)
+            .join(firsts, firsts.c.id == c.id)
+            .where((c.type == "returned") & (c.at < end))
+            .distinct()
         ).scalars()
     )
     a = audit.c
@@ -230,8 +225,16 @@ def filing_facts(db: Connection, codes: list[str], period: Period) -> list[Filin
     }
     calendar = reference_data.current(db).calendar()
     n = load_definition().post_hoc_deadline_working_days
+    rows = db.execute(
+        select(t.id, t.revision, t.unit, t.office, t.body, t.receipt, t.received_at, t.warnings)
+        .join(firsts, firsts.c.id == t.id)
+        .order_by(t.id, t.revision)
+        .execution_options(yield_per=500)
+    )
     out: list[FilingFacts] = []
-    for filing_id, revs in by_id.items():
+    # Streamed one filing at a time: only its own revisions are held in memory.
+    for filing_id, group in groupby(rows, key=lambda r: r.id):
+        revs = list(group)
         first, last = revs[0], revs[-1]
         body = _body(bytes(last.body))
         enterprise = body.get("enterprise") if isinstance(body.get("enterprise"), dict) else {}
