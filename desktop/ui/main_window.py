@@ -15,8 +15,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.filing_summary import enterprise_name
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
-from desktop.ui import style, window_actions, window_layout
+from desktop.ui import style, submit_dialogs, window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
 from desktop.ui.filing_header import FilingHeader
@@ -43,7 +43,6 @@ from desktop.ui.labels import status_label
 from desktop.ui.layout_memory import LayoutMemory
 from desktop.ui.notices import NoticeArea
 from desktop.ui.store_errors import LOG, TELL, store_call
-from desktop.ui.submit_dialogs import confirm_discard, confirm_submit, explain_errors
 from desktop.ui.sync_presenter import SyncPresenter
 from desktop.ui.sync_status import SyncStatusButton
 from desktop.ui.window_dialogs import WindowDialogs
@@ -58,29 +57,20 @@ log = logging.getLogger(__name__)
 SYNC_START_DELAY_MS = 300
 
 
-def _icon() -> QIcon:
-    from desktop.paths import resource
-
-    icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        png = resource("icons", f"beian-{size}.png")
-        if png.is_file():
-            icon.addFile(str(png))
-    return icon
-
-
 class MainWindow(QMainWindow):
     """``MainWindow(store, data_dir=…)``; the caller opens and finally closes the store."""
 
     filingShown = Signal(str)  # noqa: N815 - the id now in the editor
+    editorReady = Signal()  # noqa: N815 - the editor exists (see ``editor``)
 
     # Made by window_layout.build and window_actions.build.
     model: FilingsModel
     list_panel: FilingsListPanel
     history: HistoryPanel
     header: FilingHeader
-    editor: Any  # desktop.ui.editor.FilingEditor (imported when the window is built)
     empty_page: QWidget
+    empty_new_button: QPushButton
+    editor_layout: QVBoxLayout
     stack: QStackedWidget
     left_splitter: QSplitter
     splitter: QSplitter
@@ -97,10 +87,11 @@ class MainWindow(QMainWindow):
         data_dir: Path,
         definition: FormDefinition | None = None,
         parent: QWidget | None = None,
+        defer_editor: bool = False,
     ) -> None:
+        """``defer_editor``: build the editor just after the first paint (the desk's
+        start-up: the list shows first); reading ``editor`` builds it at once."""
         super().__init__(parent)
-        from desktop.ui.editor import CompletionSource, FilingEditor
-
         self.store = store
         self.data_dir = Path(data_dir)
         self.definition = definition or load_definition()
@@ -111,16 +102,19 @@ class MainWindow(QMainWindow):
         self.prepare_job: Any = None  # desktop.ui.app: the background start-up checks
 
         self.setWindowTitle(self.tr("涉企行政执法检查备案"))
-        self.setWindowIcon(_icon())
+        self.setWindowIcon(window_layout.window_icon())
         self.setObjectName("mainWindow")
 
-        window_layout.build(self, CompletionSource(store), FilingEditor)
-        self.autosave = Autosaver(store, self.editor, self)
+        self._editor: Any = None  # desktop.ui.editor.FilingEditor, see ``editor``
+        window_layout.build(self)
+        self.autosave = Autosaver(store, None, self)
         self.sync_presenter = SyncPresenter(self, self.data_dir)
         self.layout_memory = LayoutMemory(self)
         self.dialogs = WindowDialogs(self)
         self.actions_by_name = window_actions.build(self)
         self._wire()
+        if not defer_editor:
+            self._build_editor()
         self.refresh_context()
         self.update_counts()
         self.sync_presenter.update_status()
@@ -131,32 +125,36 @@ class MainWindow(QMainWindow):
         self.list_panel.remind_due_soon()
 
     @property
+    def editor(self) -> Any:
+        """The filing editor; built now if the first paint has not come yet."""
+        if self._editor is None:
+            self._build_editor()
+        return self._editor
+
+    def editor_built(self) -> bool:
+        return self._editor is not None
+
+    def _build_editor(self) -> None:
+        if self._editor is not None:
+            return
+        editor = window_layout.build_editor(self)
+        self._editor = editor
+        self.autosave.attach(editor)
+        editor.changed.connect(self.autosave.note_change)
+        editor.set_context(self._context)
+        if self._row is not None:  # the first filing: shown in the list, now in the editor
+            row, self._row = self._row, None
+            self._show_row(row)
+        self.editorReady.emit()
+
+    @property
     def sync(self):  # desktop.ui.sync_worker.SyncWorker once started, else None
         return self.sync_presenter.worker
 
     # --- construction -------------------------------------------------------------------
-    def _build_empty_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("emptyPage")
-        text = QLabel(
-            self.tr("还没有打开备案表。\n\n按 Ctrl+N 新建一份备案，或在左侧列表中选择一份。")
-        )
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setWordWrap(True)
-        self.empty_new_button = QPushButton(self.tr("新建备案"))
-        self.empty_new_button.setObjectName("emptyNewButton")
-        self.empty_new_button.setAutoDefault(False)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(text)
-        layout.addWidget(self.empty_new_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-        return page
-
     def _wire(self) -> None:
         self.list_panel.currentFilingChanged.connect(self.show_filing)
         self.list_panel.activated.connect(lambda _id: self.editor.focus_field(self._first_field()))
-        self.editor.changed.connect(self.autosave.note_change)
         self.autosave.saved.connect(self._after_autosave)
         self.autosave.failed.connect(self._autosave_failed)
         self.header.reviseRequested.connect(self.revise)
@@ -206,12 +204,13 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.empty_page)
             self.history.clear()
         else:
-            # The header's banner says why a filing is read-only (queued, sent, returned).
-            self.editor.set_filing(row.filing, read_only=not row.editable, banner=False)
             self.stack.setCurrentIndex(1)
             self._refresh_history()
             self.list_panel.select_filing(row.id, emit=False)
-            self.filingShown.emit(row.id)
+            if self._editor is not None:  # else _build_editor shows it
+                # The header's banner says why a filing is read-only (queued, sent, …).
+                self._editor.set_filing(row.filing, read_only=not row.editable, banner=False)
+                self.filingShown.emit(row.id)
         self._update_actions()
 
     def _reload_row(self) -> None:
@@ -411,10 +410,10 @@ class MainWindow(QMainWindow):
         if self.autosave.save_now(report=report) is None:
             return False
         if report.has_errors:
-            explain_errors(self, self.definition, report.errors)
+            submit_dialogs.explain_errors(self, self.definition, report.errors)
             self.editor.focus_field(report.errors[0].field)
             return False
-        if not confirm_submit(self, self.definition, report.warnings):
+        if not submit_dialogs.confirm_submit(self, self.definition, report.warnings):
             return False
         with store_call(self, TELL, "submit") as call:
             self.store.queue(row.id)
@@ -470,7 +469,7 @@ class MainWindow(QMainWindow):
         if row is None or not window_actions.discardable(row):
             return False
         self.autosave.flush()
-        if not confirm_discard(self, enterprise_name(row.filing)):
+        if not submit_dialogs.confirm_discard(self, enterprise_name(row.filing)):
             return False
         self.autosave.track(None)  # nothing more is saved into a discarded draft
         with store_call(self, TELL, "discard a draft") as call:
@@ -509,7 +508,8 @@ class MainWindow(QMainWindow):
         self._context = {}
         with store_call(self, LOG, "validation context"):
             self._context = self.store.validation_context()
-        self.editor.set_context(self._context)
+        if self._editor is not None:
+            self._editor.set_context(self._context)
         self.autosave.set_context(self._context)
         calendar = self._context.get("calendar") or WorkCalendar()
         self.model.set_deadline_rule(calendar, self.definition.post_hoc_deadline_working_days)
@@ -558,6 +558,11 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         QTimer.singleShot(0, self._adjust_first_show)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._editor is None:
+            QTimer.singleShot(0, self._build_editor)  # after this frame is on screen
+        return super().event(event)
 
     def _adjust_first_show(self) -> None:
         if self._first_show_done:
