@@ -15,13 +15,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -31,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.filing_summary import enterprise_name
+from desktop.profile_prefill import prefill
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
-from desktop.ui import style, submit_dialogs, window_actions, window_layout
+from desktop.ui import preview_action, style, submit_dialogs, window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
 from desktop.ui.filing_header import FilingHeader
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
             self.history.clear()
         else:
             self.stack.setCurrentIndex(1)
-            self._refresh_history()
+            self.refresh_history()
             self.list_panel.select_filing(row.id, emit=False)
             if self._editor is not None:  # else _build_editor shows it
                 # The header's banner says why a filing is read-only (queued, sent, …).
@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
                 elif fresh is not None and not current.editable:
                     self._row = fresh
                     self._show_header(fresh)
-                    self._refresh_history()
+                    self.refresh_history()
         self.update_counts()
 
     def _show_header(self, row: FilingRow | None) -> None:
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         if item is not None and item.permanent:
             self.header.show_refusal(item.last_error or "")
 
-    def _refresh_history(self) -> None:
+    def refresh_history(self) -> None:
         if self._row is None:
             self.history.clear()
             return
@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         if previous is None or previous.status != row.status:
             self.update_counts()
             self._update_actions()
-        self._refresh_history()
+        self.refresh_history()
 
     def _autosave_failed(self, message: str) -> None:
         self.save_state_label.setText(self.tr("没有保存！"))
@@ -297,18 +297,7 @@ class MainWindow(QMainWindow):
         filing = new_filing(self.definition.id)
         row = None
         with store_call(self, TELL, "new filing"):
-            profile = self.store.profile()
-            if profile.unit_name:
-                filing["lead_unit"] = profile.unit_name
-            if profile.joint_units:
-                filing["joint_units"] = list(profile.joint_units)
-            leader = filing.get("leader")
-            if isinstance(leader, dict):
-                for key in leader:
-                    value = (profile.default_leader or {}).get(key)
-                    if value:
-                        leader[key] = str(value)
-            row = self.store.create_filing(filing)
+            row = self.store.create_filing(prefill(filing, self.store.profile()))
         if row is not None:
             self._start_editing(row)
 
@@ -349,57 +338,16 @@ class MainWindow(QMainWindow):
         errors, warnings = len(report.errors), len(report.warnings)
         with store_call(self, LOG, "recording a check"):
             self.store.record_event(row.id, "validated", {"errors": errors, "warnings": warnings})
-        self._refresh_history()
-        if errors or warnings:
-            text = (
-                self.tr("已保存。发现 %1 个错误、%2 个提醒，请查看表中标出的地方。")
-                .replace("%1", str(errors))
-                .replace("%2", str(warnings))
-            )
-        else:
-            text = self.tr("已保存，检查通过，可以打印和提交。")
-        self.statusBar().showMessage(text, 8000)
+        self.refresh_history()
+        self.statusBar().showMessage(submit_dialogs.check_outcome(errors, warnings), 8000)
         return report
 
     def preview(self):
         """预览/打印: the triplicate in a dialog; printing records an event."""
-        if self._row is None:
-            return None
-        from desktop.ui.preview import PreviewDialog
-
-        self.autosave.flush()
-        row = self._row
-        filing = self.editor.filing() if row.editable else row.filing
-        dialog = PreviewDialog(
-            filing,
-            receipt=row.receipt,
-            office_url=self.store.verification_url(),
-            parent=self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        filing_id = row.id
-        dialog.printed.connect(lambda copies: self._record_printed(filing_id, copies))
-        dialog.saved.connect(lambda path: self._record_exported(filing_id, path))
-        dialog.open()
-        self.preview_dialog = dialog
+        dialog = preview_action.open_preview(self)
+        if dialog is not None:
+            self.preview_dialog = dialog
         return dialog
-
-    def _record_printed(self, filing_id: str, copies) -> None:
-        if self._record(filing_id, "printed", {"copies": [int(c) for c in copies]}):
-            self.statusBar().showMessage(self.tr("已打印。"), 5000)
-
-    def _record_exported(self, filing_id: str, path: str) -> None:
-        if self._record(filing_id, "exported", {"path": str(path)}):
-            self.statusBar().showMessage(self.tr("已存为 PDF：%1").replace("%1", str(path)), 8000)
-
-    def _record(self, filing_id: str, kind: str, detail: dict) -> bool:
-        with store_call(self, TELL, f"recording {kind}") as call:
-            self.store.record_event(filing_id, kind, detail)
-        if call.failed:
-            return False
-        if self.current_id() == filing_id:
-            self._refresh_history()
-        return True
 
     def submit(self) -> bool:
         """提交: a filing without errors goes to the outbox (已排队)."""
@@ -530,17 +478,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.autosave.flush()
-        if self.autosave.is_dirty():
-            answer = QMessageBox.warning(
-                self,
-                self.tr("还有内容没有保存"),
-                self.tr("刚才的修改没能保存（见之前的提示）。仍要退出吗？退出后这些修改会丢失。"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        if self.autosave.is_dirty() and not submit_dialogs.confirm_quit_unsaved(self):
+            event.ignore()
+            return
         closing_again = self.sync_presenter.closing
         self.sync_presenter.stop()
         self.layout_memory.save()
