@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
 from desktop.filing_summary import enterprise_name
 from desktop.profile_prefill import prefill
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
-from desktop.ui import preview_action, style, submit_dialogs, window_actions, window_layout
+from desktop.ui import (
+    holiday_calendar,
+    preview_action,
+    style,
+    submit_dialogs,
+    window_actions,
+    window_layout,
+)
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
 from desktop.ui.filing_header import FilingHeader
@@ -460,6 +467,7 @@ class MainWindow(QMainWindow):
             self._editor.set_context(self._context)
         self.autosave.set_context(self._context)
         calendar = self._context.get("calendar") or WorkCalendar()
+        holiday_calendar.set_work_calendar(calendar)  # the date pickers mark the same days
         self.model.set_deadline_rule(calendar, self.definition.post_hoc_deadline_working_days)
 
     def update_counts(self) -> None:
