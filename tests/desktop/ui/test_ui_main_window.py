@@ -568,3 +568,19 @@ def test_reference_years_from_the_office_reach_the_open_date_pickers(qtbot, stor
         assert picker.mark(date(2031, 1, 1)) == "holiday"
     finally:
         holiday_calendar.set_work_calendar(None)
+
+
+def test_pass_warnings_are_worded_for_the_window_from_their_codes(qtbot, make_window):
+    from desktop.sync.engine import PassResult
+    from desktop.sync.problems import Code, Problem
+    from desktop.ui import wording
+
+    window = make_window()
+    problem = Problem.of(Code.BAD_REFERENCE, detail="日历格式不对")
+    result = PassResult()
+    result.warning_problems.append(problem)
+    result.warnings.append("terminal wording, e.g. run `beian connect`")  # not for the window
+    window.sync_presenter._on_pass_finished(result)
+    texts = [window.notices.text(k) for k in window.notices.keys()]  # noqa: SIM118
+    assert wording.text(problem) in texts
+    assert not any("beian" in t for t in texts)
