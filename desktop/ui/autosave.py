@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.store.api import FilingRow, NotEditable, StoreError
+from desktop.ui import wording
 
 if TYPE_CHECKING:
     from forms import rules
@@ -90,7 +91,7 @@ class Autosaver(QObject):
             log.warning("autosave refused for %s: %s", self._filing_id, exc)
             self._filing_id = None
             self._dirty = False
-            self.failed.emit(str(exc))
+            self.failed.emit(wording.store_text(exc))
             return None
         except StoreError as exc:
             log.error("autosave failed for %s: %s", self._filing_id, exc, exc_info=exc)
@@ -102,7 +103,7 @@ class Autosaver(QObject):
             self._failure = str(exc)
             self._timer.start(RETRY_MS)  # keep trying: the disk may have been freed
             if not told:
-                self.failed.emit(str(exc))
+                self.failed.emit(wording.store_text(exc))
             return None
         self._dirty = False
         self._failing = False

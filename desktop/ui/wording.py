@@ -1,4 +1,5 @@
-"""The window's wording of the services' problem codes (``desktop.sync.problems``).
+"""The window's wording of the services' problem codes (``desktop.sync.problems``, the
+store's ``StoreCode``).
 
 For a clerk at the window: it points to the window's buttons and dialogs and never to a
 command (the terminal's wording, which may, is ``desktop.sync.messages``). Translatable:
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop.store.api import StoreCode, StoreError
 from desktop.sync.problems import Code, Problem
 
 
@@ -152,3 +154,32 @@ _WINDOW: dict[Code, Callable[[Problem], str]] = {
 def text(problem: Problem) -> str:
     """``problem`` worded for the window."""
     return _WINDOW[problem.code](problem)
+
+
+_STORE: dict[StoreCode, Callable[[], str]] = {
+    StoreCode.DISK_FULL: lambda: _tr(
+        "磁盘空间不足，刚才的修改没有保存（之前保存的内容都还在）。"
+        "请清理磁盘或把数据文件夹移到空间充足的磁盘后再试。"
+    ),
+    StoreCode.READ_ONLY: lambda: _tr(
+        "数据文件夹是只读的，刚才的修改没有保存（之前保存的内容都还在）。"
+        "请检查数据文件夹的权限，或确认磁盘没有被设为只读后再试。"
+    ),
+    StoreCode.IO_ERROR: lambda: _tr(
+        "写入数据文件时出错（磁盘故障、空间不足或文件被其他程序锁定），刚才的修改没有保存"
+        "（之前保存的内容都还在）。请检查磁盘后再试。"
+    ),
+    StoreCode.BUSY: lambda: _tr("数据文件正被另一个程序占用，刚才的修改没有保存。请稍后再试。"),
+    StoreCode.DAMAGED: lambda: _tr(
+        "数据文件已损坏，无法继续读写。请关闭程序后重新打开，按提示从备份恢复。"
+    ),
+    StoreCode.CLOSED: lambda: _tr("数据文件已经关闭。请重新打开程序。"),
+    StoreCode.NOT_FOUND: lambda: _tr("没有找到这份备案表，可能已被删除或数据文件已更换。"),
+}
+
+
+def store_text(exc: StoreError) -> str:
+    """A failed store call worded for the window (by its code; a rule of the store's
+    own, ``StoreCode.OTHER``, by the store's message)."""
+    words = _STORE.get(getattr(exc, "code", StoreCode.OTHER))
+    return words() if words is not None else str(exc)
