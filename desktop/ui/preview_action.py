@@ -13,10 +13,6 @@ if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 def open_preview(window: MainWindow) -> Any:
     """The PreviewDialog of the open filing (None: nothing open), shown non-modal."""
     row = window.current_row()
@@ -37,11 +33,16 @@ def open_preview(window: MainWindow) -> Any:
 
     def printed(copies: Any) -> None:
         if _record(window, filing_id, "printed", {"copies": [int(c) for c in copies]}):
-            window.statusBar().showMessage(_tr("已打印。"), 5000)
+            window.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "已打印。"), 5000
+            )
 
     def saved(path: str) -> None:
         if _record(window, filing_id, "exported", {"path": str(path)}):
-            window.statusBar().showMessage(_tr("已存为 PDF：%1").replace("%1", str(path)), 8000)
+            window.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "已存为 PDF：%1").replace("%1", str(path)),
+                8000,
+            )
 
     dialog.printed.connect(printed)
     dialog.saved.connect(saved)

@@ -1273,6 +1273,16 @@
         <source>刚才的修改没能保存（见之前的提示）。仍要退出吗？退出后这些修改会丢失。</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/preview_action.py" line="+37"/>
+        <source>已打印。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>已存为 PDF：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MultilineField</name>
@@ -2062,6 +2072,239 @@
         <source>涉企行政执法检查备案 %1
 
 数据文件夹：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Wording</name>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="+22"/>
+        <source>系统密钥环已锁定，请先解锁（登录桌面时输入的密码）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>系统密钥环无法加载。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>访问系统密钥环时出错。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机没有可用的系统密钥环（用于安全保存令牌）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本程序不会以明文保存令牌。请让信息中心为本机启用系统密钥环（Windows 的凭据管理器、macOS 的钥匙串、Linux 的 gnome-keyring 或 KWallet）后重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>暂时联系不上备案办公室（连接超时）。备案已保留在待发送队列中，网络恢复后会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>暂时联系不上备案办公室（无法建立连接）。备案已保留在待发送队列中，网络恢复后会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>等待答复超时</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>连接中断，答复不完整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>网络错误</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有收到备案办公室的完整答复（%1）。稍后会用同一修订号重新发送，不会重复备案。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>这份备案的牵头单位与本单位令牌不符，办公室拒收。请核对“牵头执法单位”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室已收到同一修订号但内容不同的备案，拒收。请联系办公室核对。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>备案内容过大，办公室拒收。请精简检查内容等文字后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>备案办公室无法读取这份备案（格式不正确）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备案办公室检查发现错误，拒收。请修改后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>尚未设置备案办公室地址。请点“设置”，填写办公室地址和令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>请填写备案办公室的地址，如 https://beian.example.gov.cn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室地址无效：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>办公室地址应以 https:// 或 http:// 开头。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室地址缺少主机名：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>办公室地址中不能包含用户名或密码；令牌请填在“令牌”一栏。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>办公室地址不应包含“?”或“#”后面的部分。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>等待答复的时间应在 0.1 到 600 秒之间。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>无法读取根证书文件 %1：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请填写办公室发放的令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>填写的内容不像令牌（含有空白或不可打印字符，或过长），请核对后重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>另一个同步正在进行，请稍候再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>无法验证备案办公室的 HTTPS 证书（%1）。请核对地址；如单位内网使用自己的证书，请向信息中心索取根证书文件，在“设置”中选择它。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>该地址的答复不像备案办公室（HTTP %1），请核对办公室地址。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>备案办公室的答复无法识别（HTTP %1）。稍后会自动重试，不会重复备案。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>备案办公室发来的变更过多，无法识别。稍后会自动重试，不会重复备案。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>备案办公室暂时无法处理（HTTP %1）。稍后会自动重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>备案办公室不认可本单位的令牌（可能已被收回或输入有误）。请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>已连接：办公室可以访问，令牌有效。待发送的备案会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>本机时钟与备案办公室相差约 %1 分钟。备案时间以办公室为准，请校准本机时间（Windows：设置 → 时间和语言 → 立即同步）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>办公室答复的时间无法识别，未比较时钟。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室下发的基础数据无法使用（%1），已忽略，继续使用原有数据。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>磁盘空间不足，刚才的修改没有保存（之前保存的内容都还在）。请清理磁盘或把数据文件夹移到空间充足的磁盘后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>数据文件夹是只读的，刚才的修改没有保存（之前保存的内容都还在）。请检查数据文件夹的权限，或确认磁盘没有被设为只读后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>写入数据文件时出错（磁盘故障、空间不足或文件被其他程序锁定），刚才的修改没有保存（之前保存的内容都还在）。请检查磁盘后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>数据文件正被另一个程序占用，刚才的修改没有保存。请稍后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>数据文件已损坏，无法继续读写。请关闭程序后重新打开，按提示从备份恢复。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>数据文件已经关闭。请重新打开程序。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>没有找到这份备案表，可能已被删除或数据文件已更换。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
