@@ -1,7 +1,7 @@
 """The enterprise's page: evaluations (and complaints), visits, the page's rate limit.
 
 Revision ID: 0006_enterprise
-Revises: 0003_console
+Revises: 0005_reports
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_enterprise"
-down_revision = "0003_console"
+down_revision = "0005_reports"
 branch_labels = None
 depends_on = None
 
