@@ -22,6 +22,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "units": frozenset({"admin"}),
     "users": frozenset({"admin"}),
     "reference": frozenset({"admin"}),
+    # counts of the whole office: not for a park committee (it reads only its park)
+    "dashboard": frozenset({"admin", "reviewer", "justice", "viewer"}),
 }
 
 
