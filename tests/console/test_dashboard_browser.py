@@ -4,6 +4,7 @@ small data set, the XLSX download read back, screenshots at desktop and phone wi
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from office.store import OfficeStore
 from tests.office.reports_data import CITY_UNIT, build
-from tests.support.browser import PHONE, add_staff, browser, browser_context, login, page  # noqa: F401
+from tests.support.browser import DESKTOP, PHONE, add_staff, browser, browser_context, login, page  # noqa: F401
 from tests.support.office import OfficeServer, office  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -43,9 +44,11 @@ def test_a_reviewer_opens_a_quarter_sees_its_numbers_and_downloads_the_xlsx(
     expect(units.locator("tr", has_text="合计").locator("td").nth(2)).to_have_text("6")
     expect(page.get_by_role("img", name="各月备案数柱状图")).to_be_visible()
 
-    page.screenshot(path=str(tmp_path / "dashboard-desktop.png"), full_page=True)
+    shots = Path(os.environ.get("DASHBOARD_SHOTS", tmp_path))
+    page.screenshot(path=str(shots / "dashboard-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
-    page.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
+    page.screenshot(path=str(shots / "dashboard-phone.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
 
     with page.expect_download() as info:
         page.get_by_role("link", name="导出按单位汇总（XLSX）").click()
