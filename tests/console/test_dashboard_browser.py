@@ -62,3 +62,19 @@ def test_a_reviewer_opens_a_quarter_sees_its_numbers_and_downloads_the_xlsx(
     with page.expect_download() as info:
         page.get_by_role("link", name="下载通报（PDF）").click()
     assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_wrong_period_is_told_in_chinese_and_a_park_committee_is_refused(
+    office: OfficeServer, page: Page
+) -> None:
+    add_staff(office, "dash2", "viewer", office_code="430300")
+    login(page, office.url, "dash2")
+    page.goto(f"{office.url}/console/dashboard?period=last+week")
+    expect(page.get_by_role("alert")).to_contain_text("无法识别")
+    page.get_by_role("button", name="退出登录").click()
+
+    add_staff(office, "parkuser", "park", office_code="430300", park="九华经开区")
+    login(page, office.url, "parkuser")
+    expect(page.get_by_role("link", name="统计汇总")).to_have_count(0)
+    answer = page.goto(f"{office.url}/console/dashboard")
+    assert answer is not None and answer.status == 403
