@@ -76,3 +76,21 @@ def test_park_committees_are_not_offered_the_office_wide_counts():
     assert not access.may_open(Actor("p", "park", "430300", park="九华"), "dashboard")
     for role in ("admin", "reviewer", "justice", "viewer"):
         assert access.may_open(Actor("x", role, "430300"), "dashboard")
+
+
+def test_the_enterprise_export_keeps_the_order_and_never_holds_a_formula(store, dataset):
+    import io
+
+    from openpyxl import load_workbook
+
+    from office.reports import workbook
+
+    with store.read() as db:
+        b = dashboard.board(db, CITY_REVIEWER, "2025Q4")
+    data = workbook.sheet_bytes(
+        "按企业", dashboard.ENTERPRISE_HEADER, dashboard.enterprise_rows(b.summary)
+    )
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(dashboard.ENTERPRISE_HEADER)
+    assert [r[2] for r in rows[1:]] == [3, 2, 1]
+    assert all(not str(r[0]).startswith("=") for r in rows[1:])
