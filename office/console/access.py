@@ -26,6 +26,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "evaluations": frozenset({"admin", "reviewer", "viewer"}),
     "complaints": frozenset({"admin", "reviewer", "viewer"}),
     "visits": frozenset({"admin", "reviewer", "viewer"}),
+    # counts of the whole office: not for a park committee (it reads only its park)
+    "dashboard": frozenset({"admin", "reviewer", "justice", "viewer"}),
 }
 
 
