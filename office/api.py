@@ -32,6 +32,7 @@ from forms.record import format_timestamp, now
 from office import (
     changes,
     contract,
+    crosscheck_api,
     filings,
     intake,
     limits,
@@ -292,6 +293,8 @@ def create_app(
             **outcome.extra,
         )
         return JSONResponse(outcome.body, status_code=outcome.status)
+
+    crosscheck_api.add_routes(app, store, _unit_token)
 
     @app.get(
         "/api/v1/filings/{filing_id}",
