@@ -149,7 +149,10 @@ def plan_refs(db: Connection, unit: str, year: int) -> list[str] | None:
     row = db.execute(select(t["items"]).where((t.unit == unit) & (t.year == year))).first()
     if row is None:
         return None
-    return [normalize.single_line(str(item.get("ref", ""))) for item in json.loads(row._mapping["items"])]
+    return [
+        normalize.single_line(str(item.get("ref", "")))
+        for item in json.loads(row._mapping["items"])
+    ]
 
 
 def on_list(entries: list[dict[str, str]], enterprise: str) -> bool:

@@ -144,7 +144,12 @@ def get(db: Connection, unit: str, year: int) -> Plan | None:
     if row is None:
         return None
     return Plan(
-        row.unit, row.year, json.loads(row._mapping["items"]), row.arrived_at, row.updated_at, bool(row.late)
+        row.unit,
+        row.year,
+        json.loads(row._mapping["items"]),
+        row.arrived_at,
+        row.updated_at,
+        bool(row.late),
     )
 
 
@@ -153,6 +158,13 @@ def all_for_year(db: Connection, year: int) -> list[Plan]:
     t = plans.c
     rows = db.execute(select(plans).where(t.year == year).order_by(t.unit))
     return [
-        Plan(r.unit, r.year, json.loads(r._mapping["items"]), r.arrived_at, r.updated_at, bool(r.late))
+        Plan(
+            r.unit,
+            r.year,
+            json.loads(r._mapping["items"]),
+            r.arrived_at,
+            r.updated_at,
+            bool(r.late),
+        )
         for r in rows
     ]
