@@ -64,12 +64,12 @@ def since(db: Connection, unit: str, after: int, limit: int | None = PAGE_SIZE) 
         from office.crosscheck import notice_details  # the checks use this module
 
         details = notice_details(db, notices)
-        for c in changes:
-            if c["type"] == "notice":
+        for entry in changes:
+            if entry["type"] == "notice":
                 # A notice: the other unit's name and day only (never its content).
-                del c["receipt"]
-                c.update(details.get(c["seq"], {}))
-                c["at"] = c.pop("at")
+                del entry["receipt"]
+                entry.update(details.get(entry["seq"], {}))
+                entry["at"] = entry.pop("at")
     cursor = changes[-1]["seq"] if changes else after
     return {"cursor": str(cursor), "changes": changes}
 

@@ -51,6 +51,10 @@ def _bad(message: str) -> Refusal:
     return Refusal(422, "invalid_plan", message)
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def check_year(text: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
         raise Refusal(400, "bad_request", "年份无效，应为 2000 到 2100 之间的四位数字。")
@@ -72,10 +76,8 @@ def check_items(given: Any) -> list[dict[str, Any]]:
         unknown = set(item) - {"ref", "matter", "scope", "enterprises", "quarter"}
         if unknown:
             raise _bad(f"第 {i} 项有无法识别的项目：{'、'.join(sorted(unknown))}")
-        ref = normalize.single_line(item.get("ref") if isinstance(item.get("ref"), str) else "")
-        matter = normalize.single_line(
-            item.get("matter") if isinstance(item.get("matter"), str) else ""
-        )
+        ref = normalize.single_line(_text(item.get("ref")))
+        matter = normalize.single_line(_text(item.get("matter")))
         if not ref or len(ref) > MAX_REF:
             raise _bad(f"第 {i} 项缺少计划编号（ref）或编号超过 {MAX_REF} 个字。")
         if ref in seen:
