@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.filing_summary import enterprise_name
-from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
+from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow, StoreError
 from desktop.ui import style, window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
@@ -414,7 +414,9 @@ class MainWindow(QMainWindow):
             explain_errors(self, self.definition, report.errors)
             self.editor.focus_field(report.errors[0].field)
             return False
-        if not confirm_submit(self, self.definition, report.warnings):
+        if not confirm_submit(
+            self, self.definition, report.warnings, self._pre_submit_reminders(row.id)
+        ):
             return False
         with store_call(self, TELL, "submit") as call:
             self.store.queue(row.id)
@@ -428,6 +430,20 @@ class MainWindow(QMainWindow):
         if self.sync is not None:
             self.sync.sync_now()  # send at once if the office is reachable
         return True
+
+    def _pre_submit_reminders(self, filing_id: str) -> list[str]:
+        from desktop.ui.submit_reminders import gather
+
+        row = self.store.get(filing_id)
+        if row is None:
+            return []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return gather(self.store, dict(row.filing), online=self.sync is not None)
+        except StoreError:
+            return []  # reminders only: the submission goes on without them
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def revise(self) -> None:
         """退回的备案 → 修改: a new revision, editable, with the same id."""
