@@ -269,3 +269,43 @@ def test_a_late_plan_is_marked() -> None:
     assert plans.is_late(2027, datetime(2027, 4, 1, 0, 0, tzinfo=SHANGHAI))
     assert not plans.is_late(2027, datetime(2027, 3, 31, 23, 59, tzinfo=SHANGHAI))
     assert not plans.is_late(2027, datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))
+
+
+# --- the workbench's view ----------------------------------------------------------------
+
+
+def test_clusters_with_their_units_a_decision_audited_and_repeat_counts(
+    office: OfficeStore,
+) -> None:
+    from office import crosscheck_review
+    from office.staff import Actor
+    from office.tables import audit
+
+    submit(office, A, filing(A, "2027-03-01", items="一"))
+    submit(office, B, filing(B, "2027-03-03", items="二"))
+    submit(office, C, filing(C, "2027-03-05", items="三"))  # within 5 of B: same cluster
+    submit(office, A, filing(A, "2027-06-01", items="四"))  # months later: alone
+    with office.read() as db:
+        found = crosscheck_review.clusters(db, None, 2027)
+        counts = crosscheck_review.repeat_counts(db, 2027)
+        joint = crosscheck_review.flagged(db, "joint_inspection_suggested")
+    assert len(found) == 1
+    cluster = found[0]
+    assert cluster.units == sorted([A, B, C]) and cluster.state is None
+    assert [m["date"] for m in cluster.members] == ["2027-03-01", "2027-03-03", "2027-03-05"]
+    assert counts == [{"enterprise": USCC, "name": counts[0]["name"], "unit": A, "count": 2}]
+    assert len(joint) == 2  # B's and C's filings
+
+    reviewer = Actor("李审核", "reviewer", "430300")
+    with office.write() as db:
+        crosscheck_review.decide(
+            db, reviewer, cluster.key, "coordinated", "3月3日联合检查", "430300"
+        )
+    with office.read() as db:
+        again = crosscheck_review.clusters(db, ["430300"], 2027)[0]
+        logged = db.execute(audit.select().where(audit.c.action == "cluster_decided")).fetchall()
+    assert (again.state, again.note) == ("coordinated", "3月3日联合检查")
+    assert len(logged) == 1 and logged[0].actor == "李审核"
+    viewer = Actor("王查看", "viewer", "430300")
+    with pytest.raises(Exception, match="无权"), office.write() as db:
+        crosscheck_review.decide(db, viewer, cluster.key, "not_needed", "", "430300")
