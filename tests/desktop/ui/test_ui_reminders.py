@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
 
 from desktop.store import Store
 from desktop.store import settings_registry as settings
@@ -83,3 +83,41 @@ def test_the_confirmation_reminds_of_lists_repeats_and_the_other_unit(
             window.close()
             store.close()
             QApplication.processEvents()
+
+
+def test_the_plan_ref_field_offers_the_kept_plan_s_items(qtbot, tmp_path) -> None:
+    from desktop import plan_sheet
+    from forms.record import now
+
+    desk = Desk(tmp_path / "desk")
+    desk.data_dir.mkdir(parents=True)
+    draft = valid_filing(DEFAULT_UNIT, days_ahead=10)
+    with desk.store() as store:
+        store.create_filing(draft)
+        plan_sheet.keep(
+            store,
+            plan_sheet.PlanSheet(
+                now().year, [{"ref": "XT-SJ-07", "matter": "特种设备使用单位抽查"}]
+            ),
+        )
+    store = Store.open(desk.data_dir)
+    window = MainWindow(store, data_dir=desk.data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.show_filing(draft["id"])
+        edit = next(
+            w
+            for w in window.editor.findChildren(QLineEdit)
+            if w.accessibleName() == "“双随机”抽查计划" and w.isVisible()
+        )
+        completer = edit.completer()
+        assert completer is not None
+        model = completer.model()
+        texts = [model.index(i, 0).data() for i in range(model.rowCount())]
+        assert texts == ["XT-SJ-07　特种设备使用单位抽查"]
+        edit.setText("临时专项")  # free text stays possible
+        assert edit.text() == "临时专项"
+    finally:
+        window.close()
+        store.close()
