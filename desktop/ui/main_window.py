@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.filing_summary import enterprise_name
-from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow, StoreError
+from desktop.store.api import QUEUED, RETURNED, SENT, STATUSES, FilingRow, StoreError
 from desktop.ui import style, window_actions, window_layout
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
@@ -250,6 +250,10 @@ class MainWindow(QMainWindow):
         """The header's line and banner; a filing the office refused says so instead of
         "waiting to be sent": it is not retried until the clerk fixes and resubmits it."""
         self.header.show_row(row)
+        if row is not None and row.status in (SENT, RETURNED):
+            from desktop.office_hints import office_hints
+
+            self.header.show_office_hints(office_hints(self.store, row.id, row.revision))
         if row is None or row.status != QUEUED:
             return
         item = None

@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from desktop import plan_sheet, reminders
+from desktop.office_hints import office_hints
 from desktop.sync.changes import notices_for
 from desktop.sync.office_plans import ask_overlaps
 from forms.record import now
@@ -131,6 +132,8 @@ def test_the_office_s_overlaps_and_notices_reach_the_desk(
         assert code == 0
     with desk.store() as store:
         kept = notices_for(store, mine["id"])
+        hints = office_hints(store, mine["id"], 1)
     assert len(kept) == 1
     assert (kept[0]["other_unit"], kept[0]["other_date"]) == (OTHER_UNIT, their_day)
     assert theirs["leader"]["phone"] not in str(kept)
+    assert any(OTHER_UNIT in h and their_day in h for h in hints)

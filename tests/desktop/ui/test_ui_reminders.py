@@ -121,3 +121,62 @@ def test_the_plan_ref_field_offers_the_kept_plan_s_items(qtbot, tmp_path) -> Non
     finally:
         window.close()
         store.close()
+
+
+def test_a_sent_filing_shows_the_office_s_hints_under_its_banner(qtbot, tmp_path) -> None:
+    from desktop.sync.changes import keep_notices
+
+    desk = Desk(tmp_path / "desk")
+    desk.data_dir.mkdir(parents=True)
+    sent = valid_filing(DEFAULT_UNIT, days_ahead=10)
+    with desk.store() as store:
+        store.queue(sent["id"], sent)
+        store.mark_sent(
+            sent["id"],
+            1,
+            {
+                "id": sent["id"],
+                "revision": 1,
+                "receipt": "潭优备〔2026〕000123号",
+                "status": "filed",
+                "warnings": [
+                    {
+                        "field": "enterprise",
+                        "code": "white_list",
+                        "severity": "warning",
+                        "message": "该企业列入白名单，应减少检查频次、无事不扰。",
+                    }
+                ],
+            },
+        )
+        keep_notices(
+            store,
+            [
+                (
+                    sent["id"],
+                    {
+                        "seq": 9,
+                        "code": "joint_inspection_suggested",
+                        "other_unit": OTHER_UNIT,
+                        "other_date": "2026-12-20",
+                        "message": f"{OTHER_UNIT}已备案于 2026-12-20 检查同一企业。",
+                        "at": "",
+                    },
+                )
+            ],
+        )
+    store = Store.open(desk.data_dir)
+    window = MainWindow(store, data_dir=desk.data_dir)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    try:
+        window.show_filing(sent["id"])
+        text = window.header.message.text()
+        assert "回执号" in text and "优化营商环境部门提示" in text
+        assert "白名单" in text and f"{OTHER_UNIT}已备案于 2026-12-20" in text
+        assert window.header.banner.isVisible()
+        window.header.grab().save(str(tmp_path / "header.png"))
+    finally:
+        window.close()
+        store.close()
