@@ -309,3 +309,21 @@ def test_clusters_with_their_units_a_decision_audited_and_repeat_counts(
     viewer = Actor("王查看", "viewer", "430300")
     with pytest.raises(Exception, match="无权"), office.write() as db:
         crosscheck_review.decide(db, viewer, cluster.key, "not_needed", "", "430300")
+
+
+def test_an_offline_changes_file_leaves_notices_out(office: OfficeStore, tmp_path) -> None:
+    """A desk of an earlier release refuses a whole changes file with an entry type it
+    does not know: the signed file keeps to receipts and returns."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from office import bundles
+
+    first = filing(A, "2027-03-01")
+    submit(office, A, first)
+    submit(office, B, filing(B, "2027-03-02"))
+    assert len(notices(office, A)) == 1
+    document = bundles.export_changes(
+        office, A, None, tmp_path / "changes.json", key=Ed25519PrivateKey.generate()
+    )
+    assert [c["type"] for c in document["changes"]] == ["receipt"]
+    assert int(document["cursor"]) == max(c["seq"] for c in feed(office, A))
