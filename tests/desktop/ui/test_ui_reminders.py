@@ -176,6 +176,14 @@ def test_a_sent_filing_shows_the_office_s_hints_under_its_banner(qtbot, tmp_path
         assert "回执号" in text and "优化营商环境部门提示" in text
         assert "白名单" in text and f"{OTHER_UNIT}已备案于 2026-12-20" in text
         assert window.header.banner.isVisible()
+        # …and the list marks the row (提示): an icon and the hints in its tooltip.
+        from PySide6.QtCore import Qt
+
+        from desktop.ui.filings_model import COLUMN_IDS
+
+        index = window.model.index(window.model.row_of(sent["id"]), COLUMN_IDS.index("status"))
+        assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+        assert "白名单" in index.data(Qt.ItemDataRole.ToolTipRole)
         window.header.grab().save(str(tmp_path / "header.png"))
     finally:
         window.close()
