@@ -169,3 +169,36 @@ def test_the_first_unit_hears_of_the_second_once_through_the_feed(
     raw = json.dumps(feed.json(), ensure_ascii=False)
     for private in ("欧阳明辉", "13973212345", theirs["id"], theirs["content"], receipt["receipt"]):
         assert private not in raw
+
+
+def test_the_command_line_lists_clusters_records_a_decision_and_the_plans(
+    office: OfficeServer, first: httpx.Client, second: httpx.Client
+) -> None:
+    firm = enterprise()
+    post(first, valid_filing(DEFAULT_UNIT, days_ahead=14, enterprise=firm))
+    post(second, valid_filing(OTHER_UNIT, days_ahead=15, enterprise=firm))
+    year = str((datetime.now(SHANGHAI) + timedelta(days=14)).year)
+    listed = json.loads(office.cli("crosscheck", "clusters", "--year", year, "--json").stdout)
+    mine = [c for c in listed if c["enterprise"] == firm["name"]]
+    assert len(mine) == 1 and {m["unit"] for m in mine[0]["members"]} == {DEFAULT_UNIT, OTHER_UNIT}
+    key = mine[0]["key"]
+    done = office.cli(
+        "crosscheck",
+        "decide",
+        key,
+        "--state",
+        "not_needed",
+        "--note",
+        "检查内容不同",
+        "--office",
+        "430300",
+    )
+    assert "无需联合" in done.stdout
+    again = json.loads(office.cli("crosscheck", "clusters", "--year", year, "--json").stdout)
+    decided = next(c for c in again if c["key"] == key)
+    assert (decided["state"], decided["note"]) == ("not_needed", "检查内容不同")
+    audit = office.cli("audit", "--json", check=False).stdout
+    assert "cluster_decided" in audit
+    first.put(f"/api/v1/plans/{year}", json=PLAN)
+    plans = json.loads(office.cli("crosscheck", "plans", "--year", year, "--json").stdout)
+    assert any(p["unit"] == DEFAULT_UNIT and p["items"] == 2 for p in plans)
