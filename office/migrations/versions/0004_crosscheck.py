@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_inspections"),
     )
     op.create_index("ix_inspections_enterprise_start", "inspections", ["enterprise", "start_day"])
+    _index_held_filings()
     op.create_table(
         "crosscheck_flags",
         sa.Column("id", sa.Text, nullable=False),
@@ -83,6 +84,50 @@ def upgrade() -> None:
             "state IN ('coordinated', 'not_needed')", name="ck_crosscheck_clusters_state"
         ),
     )
+
+
+def _index_held_filings() -> None:
+    """The filings already held take part in the checks from now on: each id's latest
+    revision is indexed as intake indexes a new one (no warnings or notices for them)."""
+
+    from forms.record import NotAFiling, parse
+    from office.crosscheck import inspection_of
+
+    bind = op.get_bind()
+    latest: dict[str, tuple[int, str, str, bytes]] = {}
+    rows = bind.execute(
+        sa.text("SELECT id, revision, unit, office, body FROM filings ORDER BY id, revision")
+    )
+    for row in rows:
+        latest[row.id] = (row.revision, row.unit, row.office, bytes(row.body))
+    table = sa.table(
+        "inspections",
+        *(
+            sa.column(name)
+            for name in (
+                "id",
+                "revision",
+                "unit",
+                "office",
+                "enterprise",
+                "enterprise_name",
+                "start_day",
+                "year",
+                "matter",
+                "joint_units",
+            )
+        ),
+    )
+    for filing_id, (revision, unit, office, body) in latest.items():
+        try:
+            filing = parse(body)
+        except (NotAFiling, ValueError):
+            continue
+        found = inspection_of(
+            filing, filing_id=filing_id, revision=revision, unit=unit, office=office
+        )
+        if found is not None:
+            bind.execute(table.insert().values(**found.row()))
 
 
 def _allow_notices_in_changes() -> None:
