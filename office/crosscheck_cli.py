@@ -13,7 +13,7 @@ from office.store import OfficeStore
 
 
 def register(
-    sub: argparse._SubParsersAction,
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
     acting: argparse.ArgumentParser,
 ) -> None:
@@ -54,7 +54,7 @@ def _clusters(args: argparse.Namespace) -> int:
         if args.office:
             reach = offices.in_reach(db, offices.resolve(db, args.office).code)
         found = crosscheck_review.clusters(db, reach, _year(args))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "key": c.key,
             "enterprise": c.enterprise_name,
@@ -68,10 +68,10 @@ def _clusters(args: argparse.Namespace) -> int:
         _print(rows)
     elif not rows:
         print("没有相互重叠的备案。")
-    for r in [] if args.json else rows:
-        state = crosscheck_review.STATES.get(r["state"] or "", "待协调")
-        units = "、".join(f"{m['unit']}（{m['date']}）" for m in r["members"])
-        print(f"{r['key']}\t{r['enterprise']}\t{state}\t{units}")
+    for c in [] if args.json else found:
+        state = crosscheck_review.STATES.get(c.state or "", "待协调")
+        units = "、".join(f"{m['unit']}（{m['date']}）" for m in c.members)
+        print(f"{c.key}\t{c.enterprise_name}\t{state}\t{units}")
     return 0
 
 

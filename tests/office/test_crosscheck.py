@@ -327,3 +327,46 @@ def test_an_offline_changes_file_leaves_notices_out(office: OfficeStore, tmp_pat
     )
     assert [c["type"] for c in document["changes"]] == ["receipt"]
     assert int(document["cursor"]) == max(c["seq"] for c in feed(office, A))
+
+
+def test_a_postgresql_office_at_0002_takes_notices_after_migrating(request, tmp_path) -> None:
+    """PostgreSQL offices were created at 0002 with a named CHECK on the change types."""
+    from sqlalchemy import text
+
+    from tests.support.office import office_cli
+
+    url = request.getfixturevalue("postgres").create_database()
+    store = OfficeStore.open(url)
+    first = filing(A, "2027-03-01")
+    submit(store, A, first)
+    with store.write() as db:
+        for table in ("crosscheck_notices", "crosscheck_flags", "inspections", "plans"):
+            db.execute(text(f"DROP TABLE {table}"))
+        db.execute(text("DROP TABLE crosscheck_clusters"))
+        db.execute(text("ALTER TABLE changes DROP CONSTRAINT ck_changes_type"))
+        db.execute(
+            text(
+                "ALTER TABLE changes ADD CONSTRAINT ck_changes_type "
+                "CHECK (type IN ('receipt', 'returned'))"
+            )
+        )
+        db.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+    store.dispose()
+    assert "0004" in office_cli(url, "migrate").stdout
+    store = OfficeStore.open(url)
+    try:
+        with store.write() as db:
+            reference_data.load(db, {"calendar": CALENDAR}, source="test")
+        later = submit(store, B, filing(B, "2027-03-02"))
+        assert "joint_inspection_suggested" in codes(later)
+        assert len(notices(store, A)) == 1
+        with store.read() as db:
+            names = db.execute(
+                text(
+                    "SELECT conname FROM pg_constraint "
+                    "WHERE conrelid = 'changes'::regclass AND contype = 'c'"
+                )
+            ).scalars()
+            assert list(names) == ["ck_changes_type"]  # as a new database names it
+    finally:
+        store.dispose()

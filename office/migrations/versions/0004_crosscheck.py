@@ -136,7 +136,7 @@ def _allow_notices_in_changes() -> None:
     so the table is rebuilt with its rows, keys and AUTOINCREMENT counter as they were."""
     allowed = "type IN ('receipt', 'returned', 'notice')"
     if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint("ck_changes_type", "changes", type_="check")
+        op.drop_constraint(op.f("ck_changes_type"), "changes", type_="check")
         op.create_check_constraint("type", "changes", allowed)
         return
     op.execute(
