@@ -31,6 +31,7 @@ from forms import __version__
 from forms.record import format_timestamp, now
 from office import (
     changes,
+    console,
     contract,
     crosscheck_api,
     filings,
@@ -464,6 +465,7 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    console.install(app)  # the workbench under /console/ (docs/console.md)
     return app
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from forms.record import format_timestamp, now
-from office import audit, changes, offices, receipts
+from office import audit, changes, filing_facts, offices, receipts
 from office.errors import OfficeError
 from office.staff import Actor, can_read, require
 from office.tables import filings as filings_table
@@ -214,6 +214,20 @@ def store(
         revision=revision,
         receipt=receipt,
         at=at,
+    )
+    # What the workbench's list filters on (office.console.facts).
+    filing_facts.record(
+        db,
+        filing_facts.facts(
+            filing_id=filing_id,
+            revision=revision,
+            office=office.code,
+            unit=unit,
+            body=body,
+            received_at=at,
+            park=park,
+            warnings=warnings,
+        ),
     )
     # The office copies every filing to the justice bureau and tells the park's
     # management committee about an enterprise in a park (潭优发〔2024〕2号, measure 1).

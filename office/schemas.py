@@ -52,7 +52,7 @@ class FilingView(BaseModel):
 
 class Change(BaseModel):
     seq: int
-    type: Literal["receipt", "returned", "notice"]
+    type: Literal["receipt", "returned", "reviewed", "notice"]
     id: str
     revision: int
     receipt: str | None = Field(None, description="for type=receipt and type=returned")

@@ -124,7 +124,7 @@ changes = Table(
     Column("reason", Text),
     Column("at", Text, nullable=False),
     ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
-    CheckConstraint("type IN ('receipt', 'returned', 'notice')", name="type"),
+    CheckConstraint("type IN ('receipt', 'returned', 'reviewed', 'notice')", name="type"),
     Index("ix_changes_unit_seq", "unit", "seq"),
     sqlite_autoincrement=True,
 )
@@ -209,6 +209,105 @@ audit = Table(
     sqlite_autoincrement=True,
 )
 
+# --- the workbench (office/console, migration 0003_console) -----------------------------
+# A review decision (审核通过) of one revision; its change in the unit's feed is
+# ``reviewed``. Internal notes (备注) the unit never sees. The office's return reasons
+# kept as templates (退回原因模板).
+CHANGE_TYPES = ("receipt", "returned", "reviewed", "notice")  # notice: cross-filing checks
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    PrimaryKeyConstraint("id", "revision"),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", Text, nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+return_templates = Table(
+    "return_templates",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("retired_at", Text),
+    sqlite_autoincrement=True,
+)
+
+# One row per filing: what the workbench's list filters on, taken from the latest
+# revision's body at intake (so a filter never parses a million JSON bodies).
+filing_facts = Table(
+    "filing_facts",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("enterprise", Text, nullable=False),
+    Column("uscc", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("inspection_start", Text, nullable=False),
+    Column("received_at", Text, nullable=False),
+    Column("park", Text),
+    Column("flagged", Integer, nullable=False),  # 1 when intake recorded warnings
+    Index("ix_filing_facts_office_received_at_id", "office", "received_at", "id"),
+    Index("ix_filing_facts_uscc", "uscc"),
+    Index("ix_filing_facts_office_enterprise", "office", "enterprise"),
+    Index("ix_filing_facts_office_inspection_start", "office", "inspection_start"),
+    Index("ix_filing_facts_office_unit_received_at", "office", "unit", "received_at"),
+)
+
+# --- Reports and digests (office/reports) ---------------------------------------------------
+
+# Where an office's daily digest to a recipient (司法行政部门, a park's committee) is e-mailed.
+digest_addresses = Table(
+    "digest_addresses",
+    metadata,
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    PrimaryKeyConstraint("office", "recipient"),
+)
+
+# Digest e-mails: queued with their attachment, sent later; a failure keeps the row with
+# its attempts and last error (never a secret) until a later run sends it. Never deleted.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attachment_name", Text, nullable=False),
+    Column("attachment", LargeBinary, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_attempt_at", Text),
+    Column("last_error", Text),
+    Column("sent_at", Text),
+    Index("ix_outbox_sent_at", "sent_at"),
+    sqlite_autoincrement=True,
+)
 
 # --- Cross-filing checks (joint, repeated, white list, key supervision, unplanned) --------
 

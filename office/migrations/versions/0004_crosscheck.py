@@ -2,7 +2,7 @@
 feeds (a new change type ``notice``), the annual plans and cluster decisions.
 
 Revision ID: 0004_crosscheck
-Revises: 0002
+Revises: 0003_console
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_crosscheck"
-down_revision = "0002"
+down_revision = "0003_console"
 branch_labels = None
 depends_on = None
 
@@ -131,10 +131,10 @@ def _index_held_filings() -> None:
 
 
 def _allow_notices_in_changes() -> None:
-    """The changes feed takes a third type, ``notice``. PostgreSQL names the constraint;
-    SQLite cannot alter a CHECK (a database migrated from 0001 has it unnamed, inline),
-    so the table is rebuilt with its rows, keys and AUTOINCREMENT counter as they were."""
-    allowed = "type IN ('receipt', 'returned', 'notice')"
+    """The changes feed takes another type, ``notice``. PostgreSQL names the constraint;
+    SQLite cannot alter a CHECK, so the table is rebuilt with its rows, keys and
+    AUTOINCREMENT counter as they were."""
+    allowed = "type IN ('receipt', 'returned', 'reviewed', 'notice')"
     if op.get_bind().dialect.name != "sqlite":
         op.drop_constraint(op.f("ck_changes_type"), "changes", type_="check")
         op.create_check_constraint("type", "changes", allowed)
