@@ -33,6 +33,7 @@ from office import (
     changes,
     console,
     contract,
+    crosscheck_api,
     filings,
     intake,
     limits,
@@ -295,6 +296,8 @@ def create_app(
             **outcome.extra,
         )
         return JSONResponse(outcome.body, status_code=outcome.status)
+
+    crosscheck_api.add_routes(app, store, _unit_token)
 
     @app.get(
         "/api/v1/filings/{filing_id}",
