@@ -24,8 +24,10 @@ TYPES = "type IN ('receipt', 'returned', 'reviewed')"
 
 def _changes_allow_reviewed() -> None:
     if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint("ck_changes_type", "changes", type_="check")
-        op.create_check_constraint("ck_changes_type", "changes", TYPES)
+        # op.f: the name as it is, not run through the naming convention a second time
+        # (which would look for "ck_changes_ck_changes_type").
+        op.drop_constraint(op.f("ck_changes_type"), "changes", type_="check")
+        op.create_check_constraint("type", "changes", TYPES)
         return
     # SQLite cannot change a CHECK in place: the table is rebuilt with its rows and
     # their seq (AUTOINCREMENT carries on from the copied maximum).
