@@ -107,7 +107,7 @@ def readable(db: Connection, actor: Actor, filing_id: str) -> filings.Held | Non
     return held
 
 
-def _recipient(actor: Actor) -> tuple[str, str] | None:
+def recipient_of(actor: Actor) -> tuple[str, str] | None:
     if actor.role == "justice":
         return ("justice_bureau", filings.JUSTICE_BUREAU)
     if actor.role == "park" and actor.park:
@@ -118,7 +118,7 @@ def _recipient(actor: Actor) -> tuple[str, str] | None:
 def mark_seen(db: Connection, actor: Actor, filing_id: str) -> int:
     """Opening a copy records that it was seen: the actor's ``notifications`` rows of
     this filing get their ``sent_at`` (once). Returns how many were marked."""
-    recipient = _recipient(actor)
+    recipient = recipient_of(actor)
     if recipient is None:
         return 0
     n = notifications.c

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from office import audit, changes, filings, intake, offices, reference, tokens, users
-from office.console import access, filing, listing, pending, review
+from office.console import access, feed, filing, listing, pending, review
 from office.console.listing import Filters
 from office.errors import OfficeError
 from office.staff import Actor, Forbidden
@@ -146,6 +146,9 @@ def test_a_park_committee_lists_only_its_park_and_opening_marks_the_copy_seen(tw
             if n["id"] == mine["id"]
         }
     assert sent["park_committee"] is not None and sent["justice_bureau"] is None
+    with two_offices.read() as db:
+        copies = feed.feed(db, park)
+    assert [(c.id, c.new) for c in copies] == [(mine["id"], False)]
 
 
 def test_filters_search_paging_and_exports(two_offices: OfficeStore):
