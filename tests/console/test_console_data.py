@@ -200,7 +200,13 @@ def test_status_filter_and_the_diff_between_revisions(two_offices: OfficeStore):
         newest, changes_ = page.revisions[0]
         assert newest.revision == 2
         assert changes_ == [("检查依据", one["basis"], two["basis"])]
-        assert [e.what for e in page.events if e.what == "退回"] == ["退回"]
+        assert [e.what for e in page.events] == [
+            "收到第 1 版",
+            "第 1 版抄送",
+            "第 1 版退回",
+            "收到第 2 版",
+            "第 2 版抄送",
+        ]
         assert listing.page(db, rev, Filters(status="returned")).rows == []
         assert [r.id for r in listing.page(db, rev, Filters(status="filed")).rows] == [held["id"]]
 
