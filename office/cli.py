@@ -228,6 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="输出 JSON 数组")
     p.set_defaults(handler=_notifications)
+
+    from office.reports import command as report_command
+
+    report_command.register(sub, common)
+    from office.reports import digest_command
+
+    digest_command.register(sub, common)
     return parser
 
 

@@ -273,3 +273,38 @@ filing_facts = Table(
     Index("ix_filing_facts_office_inspection_start", "office", "inspection_start"),
     Index("ix_filing_facts_office_unit_received_at", "office", "unit", "received_at"),
 )
+
+# --- Reports and digests (office/reports) ---------------------------------------------------
+
+# Where an office's daily digest to a recipient (司法行政部门, a park's committee) is e-mailed.
+digest_addresses = Table(
+    "digest_addresses",
+    metadata,
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    PrimaryKeyConstraint("office", "recipient"),
+)
+
+# Digest e-mails: queued with their attachment, sent later; a failure keeps the row with
+# its attempts and last error (never a secret) until a later run sends it. Never deleted.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attachment_name", Text, nullable=False),
+    Column("attachment", LargeBinary, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_attempt_at", Text),
+    Column("last_error", Text),
+    Column("sent_at", Text),
+    Index("ix_outbox_sent_at", "sent_at"),
+    sqlite_autoincrement=True,
+)

@@ -163,6 +163,7 @@ class PreviewDialog(QDialog):
         draft: bool | None = None,
     ):
         super().__init__(parent)
+        self.setObjectName("previewDialog")
         self._filing = copy_filing(filing)
         self._receipt = receipt
         self._office_url = office_url

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect
 
+from office import migrations
 from office.store import OfficeStore
 from tests.support.office import DEFAULT_UNIT, OfficeServer, office_cli, valid_filing
 
@@ -56,7 +57,7 @@ def test_the_old_database_is_refused_until_migrated_and_then_keeps_everything(
     assert rows(tmp_path / "before-migrate.db") == before
 
     done = office_cli(old_db, "migrate")
-    assert "0001" in done.stdout  # upgraded from the single-office release to the head
+    assert "0001" in done.stdout and migrations.head() in done.stdout
     assert "已是最新" in office_cli(old_db, "migrate").stdout
     assert rows(old_db) == before  # every token, filing, change, notification kept
 
