@@ -149,18 +149,13 @@ class Page:
 
 
 def _rows(db: Connection, query: Any) -> list[summaries.Row]:
-    reviewed = (
-        {
-            (row.id, row.revision)
-            for row in db.execute(
-                select(reviews.c.id, reviews.c.revision).where(
-                    reviews.c.id.in_([r.id for r in query])
-                )
-            )
-        }
-        if query
-        else set()
-    )
+    ids = [r.id for r in query]
+    reviewed: set[tuple[str, int]] = set()
+    for first in range(0, len(ids), 500):  # bounded IN lists: an export has many rows
+        chunk = select(reviews.c.id, reviews.c.revision).where(
+            reviews.c.id.in_(ids[first : first + 500])
+        )
+        reviewed |= {(row.id, row.revision) for row in db.execute(chunk)}
     out = []
     for r in query:
         status = "reviewed" if (r.id, r.revision) in reviewed and r.status == "filed" else r.status
