@@ -79,6 +79,18 @@ class Filters:
         return urlencode({k: v for k, v in pairs.items() if v})
 
 
+RECEIPT_RE = re.compile(r".+〔\d{4}〕\d+号")
+ID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def looks_exact(text: str) -> bool:
+    """A search for a receipt, a filing id or a credit code (found exactly, by index);
+    anything else searches units and enterprises by what they contain."""
+    return bool(
+        RECEIPT_RE.fullmatch(text) or ID_RE.fullmatch(text) or USCC_RE.fullmatch(text.upper())
+    )
+
+
 def _escape_like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -130,15 +142,16 @@ def conditions(db: Connection, actor: Actor, flt: Filters) -> list[ColumnElement
         out.append(and_(f.status == "filed", ~is_reviewed))
     if flt.q:
         text = flt.q
-        out.append(
-            or_(
-                x.id == text,
-                f.receipt == text,
-                x.unit.like(_escape_like(text), escape="\\"),
-                x.enterprise.like(_escape_like(text), escape="\\"),
-                x.uscc == text.upper(),
+        if looks_exact(text):  # a receipt, an id or a credit code: through their indexes
+            held = list(db.execute(select(f.id).where(f.receipt == text).limit(5)).scalars())
+            out.append(or_(x.id.in_([text, *held]), x.uscc == text.upper()))
+        else:
+            out.append(
+                or_(
+                    x.unit.like(_escape_like(text), escape="\\"),
+                    x.enterprise.like(_escape_like(text), escape="\\"),
+                )
             )
-        )
     return out
 
 
