@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -41,8 +42,28 @@ EVENT_KINDS = (
 )
 
 
+class StoreCode(StrEnum):
+    """What kind of store failure a ``StoreError`` is; the window words each code
+    (``desktop.ui.wording.store_text``), ``str(exc)`` is the terminal's wording."""
+
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"
+    IO_ERROR = "io_error"
+    BUSY = "busy"
+    DAMAGED = "damaged"
+    CLOSED = "closed"
+    NOT_FOUND = "not_found"
+    OTHER = "other"  # a rule of the store's own (its message says which)
+
+
 class StoreError(Exception):
-    """Base class; ``str(exc)`` is a Chinese message a clerk can act on."""
+    """Base class; ``code`` and ``params`` say what failed, ``str(exc)`` is a Chinese
+    message for the terminal and the log (it names no command either)."""
+
+    def __init__(self, message: str = "", *, code: StoreCode = StoreCode.OTHER, **params: Any):
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, Any] = dict(params)
 
 
 class StoreDamaged(StoreError):  # noqa: N818

@@ -19,6 +19,7 @@ from desktop.store.api import (
     AlreadySent,
     FilingRow,
     NotEditable,
+    StoreCode,
     StoreError,
 )
 from desktop.store.errors import translate
@@ -77,7 +78,7 @@ class StoreBase:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise StoreError("数据文件已经关闭。")
+            raise StoreError("数据文件已经关闭。", code=StoreCode.CLOSED)
         return self._conn
 
     @contextlib.contextmanager
@@ -148,7 +149,9 @@ class StoreBase:
     def _require(conn: sqlite3.Connection, filing_id: str) -> FilingRow:
         row = rows.fetch(conn, filing_id)
         if row is None:
-            raise StoreError("没有找到这份备案表，可能已被删除或数据文件已更换。")
+            raise StoreError(
+                "没有找到这份备案表，可能已被删除或数据文件已更换。", code=StoreCode.NOT_FOUND
+            )
         discarded = conn.execute(
             "SELECT discarded_at FROM filings WHERE id = ?", (filing_id,)
         ).fetchone()

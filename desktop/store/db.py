@@ -22,7 +22,7 @@ from pathlib import Path
 
 from desktop.store import backups as backup_files
 from desktop.store import schema
-from desktop.store.api import StoreDamaged, StoreError, StoreFull
+from desktop.store.api import StoreCode, StoreDamaged, StoreError, StoreFull
 from desktop.store.base import DB_NAME
 from desktop.store.errors import READ_ONLY_MESSAGE, is_damage, translate
 from desktop.store.outbox import OutboxMixin
@@ -253,7 +253,7 @@ class Store(OutboxMixin, SettingsMixin):
         if version == schema.LATEST:
             return
         if self.read_only:
-            raise StoreFull(READ_ONLY_MESSAGE)
+            raise StoreFull(READ_ONLY_MESSAGE, code=StoreCode.READ_ONLY)
         try:
             if version > 0:
                 backup_files.write_backup(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-from desktop.store.api import StoreError, StoreFull
+from desktop.store.api import StoreCode, StoreError, StoreFull
 
 # Primary result codes (the low byte of an extended code); see sqlite.org/rescode.html.
 SQLITE_BUSY = 5
@@ -60,20 +60,20 @@ def translate(exc: BaseException) -> BaseException:
         return exc
     if isinstance(exc, OSError):
         if exc.errno in _FULL_ERRNOS:
-            return StoreFull(DISK_FULL_MESSAGE)
+            return StoreFull(DISK_FULL_MESSAGE, code=StoreCode.DISK_FULL)
         if exc.errno in _READ_ONLY_ERRNOS:
-            return StoreFull(READ_ONLY_MESSAGE)
-        return StoreFull(IO_ERROR_MESSAGE)
+            return StoreFull(READ_ONLY_MESSAGE, code=StoreCode.READ_ONLY)
+        return StoreFull(IO_ERROR_MESSAGE, code=StoreCode.IO_ERROR)
     if isinstance(exc, sqlite3.Error):
         code = primary_code(exc)
         if code == SQLITE_FULL:
-            return StoreFull(DISK_FULL_MESSAGE)
+            return StoreFull(DISK_FULL_MESSAGE, code=StoreCode.DISK_FULL)
         if code in (SQLITE_READONLY, SQLITE_CANTOPEN):
-            return StoreFull(READ_ONLY_MESSAGE)
+            return StoreFull(READ_ONLY_MESSAGE, code=StoreCode.READ_ONLY)
         if code in (SQLITE_IOERR, SQLITE_NOMEM):
-            return StoreFull(IO_ERROR_MESSAGE)
+            return StoreFull(IO_ERROR_MESSAGE, code=StoreCode.IO_ERROR)
         if code in (SQLITE_BUSY, SQLITE_LOCKED):
-            return StoreError(BUSY_MESSAGE)
+            return StoreError(BUSY_MESSAGE, code=StoreCode.BUSY)
         if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
-            return StoreError(DAMAGED_MESSAGE)
+            return StoreError(DAMAGED_MESSAGE, code=StoreCode.DAMAGED)
     return exc

@@ -20,8 +20,8 @@ def make_application():
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
-    from desktop.ui.main_window import _icon
     from desktop.ui.window_font import ensure_chinese_font
+    from desktop.ui.window_layout import window_icon as _icon
 
     app = cast("QApplication | None", QApplication.instance())
     if app is None:
@@ -79,7 +79,7 @@ def start_desk(data_dir: Path):
         language = None
     i18n.install(language)
     _use_store_calendar(store)
-    window = MainWindow(store, data_dir=data_dir)
+    window = MainWindow(store, data_dir=data_dir, defer_editor=True)
     _show_sized(window)
     maintenance.schedule(window, store)  # full integrity check, daily backup
     if getattr(store, "backup_error", None):

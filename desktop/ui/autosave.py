@@ -9,11 +9,15 @@ that returned survives the program or the PC dying.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.store.api import FilingRow, NotEditable, StoreError
-from forms import rules
+from desktop.ui import wording
+
+if TYPE_CHECKING:
+    from forms import rules
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,10 @@ class Autosaver(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.flush)
+
+    def attach(self, editor) -> None:
+        """The editor whose content is saved (built after the window first paints)."""
+        self._editor = editor
 
     def set_context(self, context: dict) -> None:
         """Roster, certificate rules and calendar for deciding draft vs ready."""
@@ -83,7 +91,7 @@ class Autosaver(QObject):
             log.warning("autosave refused for %s: %s", self._filing_id, exc)
             self._filing_id = None
             self._dirty = False
-            self.failed.emit(str(exc))
+            self.failed.emit(wording.store_text(exc))
             return None
         except StoreError as exc:
             log.error("autosave failed for %s: %s", self._filing_id, exc, exc_info=exc)
@@ -95,7 +103,7 @@ class Autosaver(QObject):
             self._failure = str(exc)
             self._timer.start(RETRY_MS)  # keep trying: the disk may have been freed
             if not told:
-                self.failed.emit(str(exc))
+                self.failed.emit(wording.store_text(exc))
             return None
         self._dirty = False
         self._failing = False
@@ -106,6 +114,8 @@ class Autosaver(QObject):
     def _has_errors(self, filing: dict, report: rules.Report | None) -> bool:
         if report is not None:
             return report.has_errors
+        from forms import rules  # not before the window's first paint
+
         try:
             return rules.validate(filing, **self._context).has_errors
         except Exception:

@@ -19,6 +19,17 @@ _BANNER_STYLE = {
 }
 
 
+WORD_JOINER = "\u2060"
+GLUED_UP_TO = 24  # characters; a longer enterprise name may still wrap inside itself
+
+
+def unbreakable(phrase: str) -> str:
+    """``phrase`` as one unit for line wrapping (a very long one stays breakable)."""
+    if len(phrase) > GLUED_UP_TO:
+        return phrase
+    return WORD_JOINER.join(phrase.replace(" ", "\u00a0"))
+
+
 class FilingHeader(QWidget):
     reviseRequested = Signal()  # noqa: N815 - Qt signal naming
     unqueueRequested = Signal()  # noqa: N815
@@ -71,7 +82,10 @@ class FilingHeader(QWidget):
             status_label(row.status),
             revision_label(row.revision),
         ]
-        self.title.setText(" · ".join(parts))
+        # A narrow window wraps the line between its phrases, never inside one
+        # ("第 1 / 版"): each phrase is glued (no-break spaces, word joiners).
+        self.title.setText(" · ".join(unbreakable(p) for p in parts))
+        self.title.setAccessibleName(" · ".join(parts))
         text = self._banner_text(row)
         if text:
             banner = _BANNER_STYLE.get(row.status, style.NOTE_BANNER)

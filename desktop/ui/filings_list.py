@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.filing_summary import PENDING, POST_HOC, PRIOR, due_soon_query
 from desktop.store.api import STATUSES, ListQuery
 from desktop.ui.filings_model import COLUMN_IDS, FILING_ID_ROLE, FilingsModel
+from desktop.ui.holiday_calendar import HolidayCalendar
 from desktop.ui.labels import revision_label, status_label
 from desktop.ui.notices import NoticeArea
 from desktop.ui.store_errors import LOG, store_call
@@ -348,6 +349,11 @@ class FilingsListPanel(QWidget):
         self.apply_filters()
 
     def _show_custom_dates(self, visible: bool) -> None:
+        if visible and not isinstance(self.date_to.calendarWidget(), HolidayCalendar):
+            # Made when first needed: each one marks its month's holidays (not before
+            # the window's first paint).
+            for edit in (self.date_from, self.date_to):
+                edit.setCalendarWidget(HolidayCalendar(edit))
         for widget in (self._from_label, self.date_from, self._to_label, self.date_to):
             widget.setVisible(visible)
 
@@ -405,4 +411,7 @@ class FilingsListPanel(QWidget):
 
     def _update_count(self, *_args) -> None:
         total = self.model.total()
-        self.count_label.setText(self.tr("共 %n 份", "", total))
+        if self.model.capped():  # the store stops counting at 10,000
+            self.count_label.setText(self.tr("共 %1+ 份").replace("%1", f"{total:,}"))
+        else:
+            self.count_label.setText(self.tr("共 %n 份", "", total))

@@ -70,6 +70,7 @@ class FilingsModel(QAbstractTableModel):
         self._rows: list[FilingSummary] = []
         self._ids: dict[str, int] = {}
         self._total = 0
+        self._capped = False
         self._calendar = WorkCalendar()
         self._post_hoc_workdays = DEFAULT_POST_HOC_WORKDAYS
 
@@ -101,7 +102,8 @@ class FilingsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._ids = {}
-        self._total = self._store.count_filings(self._query)
+        matches = self._store.count_matches(self._query)  # stops at COUNT_CAP
+        self._total, self._capped = matches.count, matches.capped
         self._append(self._store.list_filings(self._query))
         self.endResetModel()
 
@@ -110,8 +112,12 @@ class FilingsModel(QAbstractTableModel):
         return self._store.count_filings(query)
 
     def total(self) -> int:
-        """How many filings match the query (loaded or not)."""
+        """How many filings match the query (loaded or not); at least this if ``capped``."""
         return self._total
+
+    def capped(self) -> bool:
+        """More filings match than the store counts (``total`` is its cap)."""
+        return self._capped
 
     def loaded(self) -> int:
         return len(self._rows)
@@ -132,7 +138,7 @@ class FilingsModel(QAbstractTableModel):
 
     # --- paging ---------------------------------------------------------------------
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and (self._capped or len(self._rows) < self._total)
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
         if parent.isValid():
@@ -141,7 +147,7 @@ class FilingsModel(QAbstractTableModel):
         fresh = [s for s in page if s.id not in self._ids]
         if not fresh:
             # The store has fewer rows than counted (deleted meanwhile): stop asking.
-            self._total = len(self._rows)
+            self._total, self._capped = len(self._rows), False
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)

@@ -10,6 +10,8 @@ The tooltip names the holiday where chinesecalendar knows it.
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QRect, Qt
@@ -28,11 +30,18 @@ WORKDAY_COLOUR = QColor(style.WORKDAY)
 _work_calendar: WorkCalendar | None = None
 
 
+_following: weakref.WeakSet[HolidayCalendar] = weakref.WeakSet()  # pickers of the default
+
+
 def set_work_calendar(calendar: WorkCalendar | None) -> None:
-    """The calendar new pickers use (the store's, with the office's reference years);
-    None: chinesecalendar alone."""
+    """The calendar the pickers use (the store's, with the office's reference years);
+    None: chinesecalendar alone. Pickers already open mark their page again with it
+    (new reference data arrived while the desk runs)."""
     global _work_calendar
     _work_calendar = calendar
+    for picker in list(_following):
+        with contextlib.suppress(RuntimeError):  # its C++ side is gone
+            picker.use_calendar(work_calendar())
 
 
 def work_calendar() -> WorkCalendar:
@@ -107,8 +116,14 @@ class HolidayCalendar(QCalendarWidget):
         if view is not None:
             view.setAccessibleName(self.tr("日期"))
         self._calendar = calendar or work_calendar()
+        if calendar is None:
+            _following.add(self)
         self.marks: dict[date, str] = {}
         self.currentPageChanged.connect(self._mark_page)
+        self._mark_page(self.yearShown(), self.monthShown())
+
+    def use_calendar(self, calendar: WorkCalendar) -> None:
+        self._calendar = calendar
         self._mark_page(self.yearShown(), self.monthShown())
 
     def mark(self, day: date) -> str | None:

@@ -15,13 +15,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -31,8 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.filing_summary import enterprise_name
+from desktop.profile_prefill import prefill
 from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
-from desktop.ui import style, window_actions, window_layout
+from desktop.ui import (
+    holiday_calendar,
+    preview_action,
+    style,
+    submit_dialogs,
+    window_actions,
+    window_layout,
+)
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
 from desktop.ui.filing_header import FilingHeader
@@ -43,7 +50,6 @@ from desktop.ui.labels import status_label
 from desktop.ui.layout_memory import LayoutMemory
 from desktop.ui.notices import NoticeArea
 from desktop.ui.store_errors import LOG, TELL, store_call
-from desktop.ui.submit_dialogs import confirm_discard, confirm_submit, explain_errors
 from desktop.ui.sync_presenter import SyncPresenter
 from desktop.ui.sync_status import SyncStatusButton
 from desktop.ui.window_dialogs import WindowDialogs
@@ -58,29 +64,20 @@ log = logging.getLogger(__name__)
 SYNC_START_DELAY_MS = 300
 
 
-def _icon() -> QIcon:
-    from desktop.paths import resource
-
-    icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        png = resource("icons", f"beian-{size}.png")
-        if png.is_file():
-            icon.addFile(str(png))
-    return icon
-
-
 class MainWindow(QMainWindow):
     """``MainWindow(store, data_dir=…)``; the caller opens and finally closes the store."""
 
     filingShown = Signal(str)  # noqa: N815 - the id now in the editor
+    editorReady = Signal()  # noqa: N815 - the editor exists (see ``editor``)
 
     # Made by window_layout.build and window_actions.build.
     model: FilingsModel
     list_panel: FilingsListPanel
     history: HistoryPanel
     header: FilingHeader
-    editor: Any  # desktop.ui.editor.FilingEditor (imported when the window is built)
     empty_page: QWidget
+    empty_new_button: QPushButton
+    editor_layout: QVBoxLayout
     stack: QStackedWidget
     left_splitter: QSplitter
     splitter: QSplitter
@@ -97,10 +94,11 @@ class MainWindow(QMainWindow):
         data_dir: Path,
         definition: FormDefinition | None = None,
         parent: QWidget | None = None,
+        defer_editor: bool = False,
     ) -> None:
+        """``defer_editor``: build the editor just after the first paint (the desk's
+        start-up: the list shows first); reading ``editor`` builds it at once."""
         super().__init__(parent)
-        from desktop.ui.editor import CompletionSource, FilingEditor
-
         self.store = store
         self.data_dir = Path(data_dir)
         self.definition = definition or load_definition()
@@ -111,16 +109,19 @@ class MainWindow(QMainWindow):
         self.prepare_job: Any = None  # desktop.ui.app: the background start-up checks
 
         self.setWindowTitle(self.tr("涉企行政执法检查备案"))
-        self.setWindowIcon(_icon())
+        self.setWindowIcon(window_layout.window_icon())
         self.setObjectName("mainWindow")
 
-        window_layout.build(self, CompletionSource(store), FilingEditor)
-        self.autosave = Autosaver(store, self.editor, self)
+        self._editor: Any = None  # desktop.ui.editor.FilingEditor, see ``editor``
+        window_layout.build(self)
+        self.autosave = Autosaver(store, None, self)
         self.sync_presenter = SyncPresenter(self, self.data_dir)
         self.layout_memory = LayoutMemory(self)
         self.dialogs = WindowDialogs(self)
         self.actions_by_name = window_actions.build(self)
         self._wire()
+        if not defer_editor:
+            self._build_editor()
         self.refresh_context()
         self.update_counts()
         self.sync_presenter.update_status()
@@ -131,32 +132,36 @@ class MainWindow(QMainWindow):
         self.list_panel.remind_due_soon()
 
     @property
+    def editor(self) -> Any:
+        """The filing editor; built now if the first paint has not come yet."""
+        if self._editor is None:
+            self._build_editor()
+        return self._editor
+
+    def editor_built(self) -> bool:
+        return self._editor is not None
+
+    def _build_editor(self) -> None:
+        if self._editor is not None:
+            return
+        editor = window_layout.build_editor(self)
+        self._editor = editor
+        self.autosave.attach(editor)
+        editor.changed.connect(self.autosave.note_change)
+        editor.set_context(self._context)
+        if self._row is not None:  # the first filing: shown in the list, now in the editor
+            row, self._row = self._row, None
+            self._show_row(row)
+        self.editorReady.emit()
+
+    @property
     def sync(self):  # desktop.ui.sync_worker.SyncWorker once started, else None
         return self.sync_presenter.worker
 
     # --- construction -------------------------------------------------------------------
-    def _build_empty_page(self) -> QWidget:
-        page = QWidget()
-        page.setObjectName("emptyPage")
-        text = QLabel(
-            self.tr("还没有打开备案表。\n\n按 Ctrl+N 新建一份备案，或在左侧列表中选择一份。")
-        )
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setWordWrap(True)
-        self.empty_new_button = QPushButton(self.tr("新建备案"))
-        self.empty_new_button.setObjectName("emptyNewButton")
-        self.empty_new_button.setAutoDefault(False)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(text)
-        layout.addWidget(self.empty_new_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-        return page
-
     def _wire(self) -> None:
         self.list_panel.currentFilingChanged.connect(self.show_filing)
         self.list_panel.activated.connect(lambda _id: self.editor.focus_field(self._first_field()))
-        self.editor.changed.connect(self.autosave.note_change)
         self.autosave.saved.connect(self._after_autosave)
         self.autosave.failed.connect(self._autosave_failed)
         self.header.reviseRequested.connect(self.revise)
@@ -206,12 +211,13 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.empty_page)
             self.history.clear()
         else:
-            # The header's banner says why a filing is read-only (queued, sent, returned).
-            self.editor.set_filing(row.filing, read_only=not row.editable, banner=False)
             self.stack.setCurrentIndex(1)
-            self._refresh_history()
+            self.refresh_history()
             self.list_panel.select_filing(row.id, emit=False)
-            self.filingShown.emit(row.id)
+            if self._editor is not None:  # else _build_editor shows it
+                # The header's banner says why a filing is read-only (queued, sent, …).
+                self._editor.set_filing(row.filing, read_only=not row.editable, banner=False)
+                self.filingShown.emit(row.id)
         self._update_actions()
 
     def _reload_row(self) -> None:
@@ -243,7 +249,7 @@ class MainWindow(QMainWindow):
                 elif fresh is not None and not current.editable:
                     self._row = fresh
                     self._show_header(fresh)
-                    self._refresh_history()
+                    self.refresh_history()
         self.update_counts()
 
     def _show_header(self, row: FilingRow | None) -> None:
@@ -258,7 +264,7 @@ class MainWindow(QMainWindow):
         if item is not None and item.permanent:
             self.header.show_refusal(item.last_error or "")
 
-    def _refresh_history(self) -> None:
+    def refresh_history(self) -> None:
         if self._row is None:
             self.history.clear()
             return
@@ -284,7 +290,7 @@ class MainWindow(QMainWindow):
         if previous is None or previous.status != row.status:
             self.update_counts()
             self._update_actions()
-        self._refresh_history()
+        self.refresh_history()
 
     def _autosave_failed(self, message: str) -> None:
         self.save_state_label.setText(self.tr("没有保存！"))
@@ -298,18 +304,7 @@ class MainWindow(QMainWindow):
         filing = new_filing(self.definition.id)
         row = None
         with store_call(self, TELL, "new filing"):
-            profile = self.store.profile()
-            if profile.unit_name:
-                filing["lead_unit"] = profile.unit_name
-            if profile.joint_units:
-                filing["joint_units"] = list(profile.joint_units)
-            leader = filing.get("leader")
-            if isinstance(leader, dict):
-                for key in leader:
-                    value = (profile.default_leader or {}).get(key)
-                    if value:
-                        leader[key] = str(value)
-            row = self.store.create_filing(filing)
+            row = self.store.create_filing(prefill(filing, self.store.profile()))
         if row is not None:
             self._start_editing(row)
 
@@ -350,57 +345,16 @@ class MainWindow(QMainWindow):
         errors, warnings = len(report.errors), len(report.warnings)
         with store_call(self, LOG, "recording a check"):
             self.store.record_event(row.id, "validated", {"errors": errors, "warnings": warnings})
-        self._refresh_history()
-        if errors or warnings:
-            text = (
-                self.tr("已保存。发现 %1 个错误、%2 个提醒，请查看表中标出的地方。")
-                .replace("%1", str(errors))
-                .replace("%2", str(warnings))
-            )
-        else:
-            text = self.tr("已保存，检查通过，可以打印和提交。")
-        self.statusBar().showMessage(text, 8000)
+        self.refresh_history()
+        self.statusBar().showMessage(submit_dialogs.check_outcome(errors, warnings), 8000)
         return report
 
     def preview(self):
         """预览/打印: the triplicate in a dialog; printing records an event."""
-        if self._row is None:
-            return None
-        from desktop.ui.preview import PreviewDialog
-
-        self.autosave.flush()
-        row = self._row
-        filing = self.editor.filing() if row.editable else row.filing
-        dialog = PreviewDialog(
-            filing,
-            receipt=row.receipt,
-            office_url=self.store.verification_url(),
-            parent=self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        filing_id = row.id
-        dialog.printed.connect(lambda copies: self._record_printed(filing_id, copies))
-        dialog.saved.connect(lambda path: self._record_exported(filing_id, path))
-        dialog.open()
-        self.preview_dialog = dialog
+        dialog = preview_action.open_preview(self)
+        if dialog is not None:
+            self.preview_dialog = dialog
         return dialog
-
-    def _record_printed(self, filing_id: str, copies) -> None:
-        if self._record(filing_id, "printed", {"copies": [int(c) for c in copies]}):
-            self.statusBar().showMessage(self.tr("已打印。"), 5000)
-
-    def _record_exported(self, filing_id: str, path: str) -> None:
-        if self._record(filing_id, "exported", {"path": str(path)}):
-            self.statusBar().showMessage(self.tr("已存为 PDF：%1").replace("%1", str(path)), 8000)
-
-    def _record(self, filing_id: str, kind: str, detail: dict) -> bool:
-        with store_call(self, TELL, f"recording {kind}") as call:
-            self.store.record_event(filing_id, kind, detail)
-        if call.failed:
-            return False
-        if self.current_id() == filing_id:
-            self._refresh_history()
-        return True
 
     def submit(self) -> bool:
         """提交: a filing without errors goes to the outbox (已排队)."""
@@ -411,10 +365,10 @@ class MainWindow(QMainWindow):
         if self.autosave.save_now(report=report) is None:
             return False
         if report.has_errors:
-            explain_errors(self, self.definition, report.errors)
+            submit_dialogs.explain_errors(self, self.definition, report.errors)
             self.editor.focus_field(report.errors[0].field)
             return False
-        if not confirm_submit(self, self.definition, report.warnings):
+        if not submit_dialogs.confirm_submit(self, self.definition, report.warnings):
             return False
         with store_call(self, TELL, "submit") as call:
             self.store.queue(row.id)
@@ -470,7 +424,7 @@ class MainWindow(QMainWindow):
         if row is None or not window_actions.discardable(row):
             return False
         self.autosave.flush()
-        if not confirm_discard(self, enterprise_name(row.filing)):
+        if not submit_dialogs.confirm_discard(self, enterprise_name(row.filing)):
             return False
         self.autosave.track(None)  # nothing more is saved into a discarded draft
         with store_call(self, TELL, "discard a draft") as call:
@@ -509,9 +463,11 @@ class MainWindow(QMainWindow):
         self._context = {}
         with store_call(self, LOG, "validation context"):
             self._context = self.store.validation_context()
-        self.editor.set_context(self._context)
+        if self._editor is not None:
+            self._editor.set_context(self._context)
         self.autosave.set_context(self._context)
         calendar = self._context.get("calendar") or WorkCalendar()
+        holiday_calendar.set_work_calendar(calendar)  # the date pickers mark the same days
         self.model.set_deadline_rule(calendar, self.definition.post_hoc_deadline_working_days)
 
     def update_counts(self) -> None:
@@ -530,17 +486,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.autosave.flush()
-        if self.autosave.is_dirty():
-            answer = QMessageBox.warning(
-                self,
-                self.tr("还有内容没有保存"),
-                self.tr("刚才的修改没能保存（见之前的提示）。仍要退出吗？退出后这些修改会丢失。"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+        if self.autosave.is_dirty() and not submit_dialogs.confirm_quit_unsaved(self):
+            event.ignore()
+            return
         closing_again = self.sync_presenter.closing
         self.sync_presenter.stop()
         self.layout_memory.save()
@@ -558,6 +506,11 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         QTimer.singleShot(0, self._adjust_first_show)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._editor is None:
+            QTimer.singleShot(0, self._build_editor)  # after this frame is on screen
+        return super().event(event)
 
     def _adjust_first_show(self) -> None:
         if self._first_show_done:

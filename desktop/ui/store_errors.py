@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QWidget
 
 from desktop.store.api import StoreError
+from desktop.ui import wording
 from desktop.ui.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def store_call(parent: QWidget | None, outcome: Outcome, what: str) -> Iterator[
         yield call
     except StoreError as exc:
         call.failed = True
-        call.message = str(exc)
+        call.message = wording.store_text(exc)  # by its code, for the window
         if outcome is TELL:
             log.warning("%s: %s", what, exc)
             show_error(parent, call.message)

@@ -10,7 +10,7 @@ mnemonic (Alt+T).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -150,3 +150,30 @@ def confirm_discard(parent: QWidget, enterprise: str) -> bool:
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is discard
+
+
+def confirm_quit_unsaved(parent: QWidget) -> bool:
+    """Quit although the last changes could not be saved? 否 is the default."""
+    answer = QMessageBox.warning(
+        parent,
+        QCoreApplication.translate("MainWindow", "还有内容没有保存"),
+        QCoreApplication.translate(
+            "MainWindow", "刚才的修改没能保存（见之前的提示）。仍要退出吗？退出后这些修改会丢失。"
+        ),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def check_outcome(errors: int, warnings: int) -> str:
+    """The status line after 保存并检查."""
+    if errors or warnings:
+        return (
+            QCoreApplication.translate(
+                "MainWindow", "已保存。发现 %1 个错误、%2 个提醒，请查看表中标出的地方。"
+            )
+            .replace("%1", str(errors))
+            .replace("%2", str(warnings))
+        )
+    return QCoreApplication.translate("MainWindow", "已保存，检查通过，可以打印和提交。")

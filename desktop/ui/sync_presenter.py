@@ -190,7 +190,10 @@ class SyncPresenter(QObject):
             self._ask_for_token(problem.code if problem is not None else None)
         # Warnings (the PC's clock is off, unusable reference data) once per session each:
         # the next pass, minutes later, would say the same.
-        for text in result.warnings:
+        from desktop.ui import wording  # the window's words for the codes
+
+        for problem in result.warning_problems:
+            text = wording.text(problem)
             if text not in self._warned:
                 self._warned.add(text)
                 self.notices.show_notice(f"warning:{len(self._warned)}", text, kind="warning")

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.ui.filing_header import FilingHeader
 from desktop.ui.filings_list import FilingsListPanel
@@ -21,20 +29,67 @@ if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
 
-def build(w: MainWindow, completion: Any, editor_class: Any) -> None:
+def build_editor(w: MainWindow) -> Any:
+    """The filing editor (its module imported only now), in the place ``build`` kept."""
+    from desktop.ui.editor import CompletionSource, FilingEditor
+
+    editor = FilingEditor(w.definition, CompletionSource(w.store), load_blank=False)
+    editor.setObjectName("filingEditor")
+    stretch = w.editor_layout.takeAt(1)
+    del stretch
+    w.editor_layout.addWidget(editor, 1)
+    editor.show()  # a layout shows a widget added to a visible page only later
+    return editor
+
+
+def empty_page(w: QWidget) -> QWidget:
+    """What the right side shows while no filing is open."""
+    page = QWidget()
+    page.setObjectName("emptyPage")
+    text = QLabel(
+        QCoreApplication.translate(
+            "MainWindow", "还没有打开备案表。\n\n按 Ctrl+N 新建一份备案，或在左侧列表中选择一份。"
+        )
+    )
+    text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    text.setWordWrap(True)
+    button = QPushButton(QCoreApplication.translate("MainWindow", "新建备案"))
+    button.setObjectName("emptyNewButton")
+    button.setAutoDefault(False)
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addWidget(text)
+    layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(2)
+    w.empty_new_button = button  # type: ignore[attr-defined]
+    return page
+
+
+def window_icon() -> QIcon:
+    from desktop.paths import resource
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        png = resource("icons", f"beian-{size}.png")
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
+
+
+def build(w: MainWindow) -> None:
+    """Everything but the editor, which ``build_editor`` adds (after the first paint when
+    the window starts the desk)."""
     w.model = FilingsModel(w.store, w)
     w.list_panel = FilingsListPanel(w.model)
     w.history = HistoryPanel()
     w.header = FilingHeader()
-    w.editor = editor_class(w.definition, completion)
-    w.editor.setObjectName("filingEditor")
 
-    w.empty_page = w._build_empty_page()
+    w.empty_page = empty_page(w)
     editor_page = QWidget()
-    editor_layout = QVBoxLayout(editor_page)
-    editor_layout.setContentsMargins(0, 0, 0, 0)
-    editor_layout.addWidget(w.header)
-    editor_layout.addWidget(w.editor, 1)
+    w.editor_layout = QVBoxLayout(editor_page)
+    w.editor_layout.setContentsMargins(0, 0, 0, 0)
+    w.editor_layout.addWidget(w.header)
+    w.editor_layout.addStretch(1)  # where the editor goes
     w.stack = QStackedWidget()
     w.stack.addWidget(w.empty_page)
     w.stack.addWidget(editor_page)
@@ -69,6 +124,8 @@ def build(w: MainWindow, completion: Any, editor_class: Any) -> None:
     w.save_state_label.setObjectName("saveState")
     w.counts_label = QLabel()
     w.counts_label.setObjectName("statusCounts")
+    # The counts are a normal widget: the bar hides them while it shows a message, so a
+    # long message has the room (at 1024 × 768 and 150 % the counts left it half a line).
+    w.statusBar().addWidget(w.counts_label)
     w.statusBar().addPermanentWidget(w.sync_status)
     w.statusBar().addPermanentWidget(w.save_state_label)
-    w.statusBar().addPermanentWidget(w.counts_label)

@@ -1,4 +1,5 @@
-"""The window's wording of the services' problem codes (``desktop.sync.problems``).
+"""The window's wording of the services' problem codes (``desktop.sync.problems``, the
+store's ``StoreCode``).
 
 For a clerk at the window: it points to the window's buttons and dialogs and never to a
 command (the terminal's wording, which may, is ``desktop.sync.messages``). Translatable:
@@ -11,49 +12,53 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop.store.api import StoreCode, StoreError
 from desktop.sync.problems import Code, Problem
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Wording", text)
 
 
 def _keyring(p: Problem) -> str:
     reason = p.params.get("reason")
     if reason == "locked":
-        first = _tr("系统密钥环已锁定，请先解锁（登录桌面时输入的密码）。")
+        first = QCoreApplication.translate(
+            "Wording", "系统密钥环已锁定，请先解锁（登录桌面时输入的密码）。"
+        )
     elif reason == "unloadable":
-        first = _tr("系统密钥环无法加载。")
+        first = QCoreApplication.translate("Wording", "系统密钥环无法加载。")
     elif reason == "error":
-        first = _tr("访问系统密钥环时出错。")
+        first = QCoreApplication.translate("Wording", "访问系统密钥环时出错。")
     else:
-        first = _tr("本机没有可用的系统密钥环（用于安全保存令牌）。")
-    return first + _tr(
+        first = QCoreApplication.translate(
+            "Wording", "本机没有可用的系统密钥环（用于安全保存令牌）。"
+        )
+    return first + QCoreApplication.translate(
+        "Wording",
         "本程序不会以明文保存令牌。请让信息中心为本机启用系统密钥环"
-        "（Windows 的凭据管理器、macOS 的钥匙串、Linux 的 gnome-keyring 或 KWallet）后重试。"
+        "（Windows 的凭据管理器、macOS 的钥匙串、Linux 的 gnome-keyring 或 KWallet）后重试。",
     )
 
 
 def _unreachable(p: Problem) -> str:
     if p.params.get("detail") == "timeout":
-        return _tr(
-            "暂时联系不上备案办公室（连接超时）。备案已保留在待发送队列中，网络恢复后会自动发送。"
+        return QCoreApplication.translate(
+            "Wording",
+            "暂时联系不上备案办公室（连接超时）。备案已保留在待发送队列中，网络恢复后会自动发送。",
         )
-    return _tr(
-        "暂时联系不上备案办公室（无法建立连接）。备案已保留在待发送队列中，网络恢复后会自动发送。"
+    return QCoreApplication.translate(
+        "Wording",
+        "暂时联系不上备案办公室（无法建立连接）。备案已保留在待发送队列中，网络恢复后会自动发送。",
     )
 
 
 def _no_answer(p: Problem) -> str:
     detail = p.params.get("detail")
     if detail == "timeout":
-        why = _tr("等待答复超时")
+        why = QCoreApplication.translate("Wording", "等待答复超时")
     elif detail == "interrupted":
-        why = _tr("连接中断，答复不完整")
+        why = QCoreApplication.translate("Wording", "连接中断，答复不完整")
     else:
-        why = _tr("网络错误")
-    return _tr(
-        "没有收到备案办公室的完整答复（%1）。稍后会用同一修订号重新发送，不会重复备案。"
+        why = QCoreApplication.translate("Wording", "网络错误")
+    return QCoreApplication.translate(
+        "Wording", "没有收到备案办公室的完整答复（%1）。稍后会用同一修订号重新发送，不会重复备案。"
     ).replace("%1", why)
 
 
@@ -69,14 +74,20 @@ def _refused(p: Problem) -> str:
         return office  # the office's own words, already for the clerk
     status = p.params.get("status")
     if status == 403:
-        return _tr("这份备案的牵头单位与本单位令牌不符，办公室拒收。请核对“牵头执法单位”。")
+        return QCoreApplication.translate(
+            "Wording", "这份备案的牵头单位与本单位令牌不符，办公室拒收。请核对“牵头执法单位”。"
+        )
     if status == 409:
-        return _tr("办公室已收到同一修订号但内容不同的备案，拒收。请联系办公室核对。")
+        return QCoreApplication.translate(
+            "Wording", "办公室已收到同一修订号但内容不同的备案，拒收。请联系办公室核对。"
+        )
     if status == 413:
-        return _tr("备案内容过大，办公室拒收。请精简检查内容等文字后重新提交。")
+        return QCoreApplication.translate(
+            "Wording", "备案内容过大，办公室拒收。请精简检查内容等文字后重新提交。"
+        )
     if status == 400:
-        return _tr("备案办公室无法读取这份备案（格式不正确）。")
-    return _tr("备案办公室检查发现错误，拒收。请修改后重新提交。")
+        return QCoreApplication.translate("Wording", "备案办公室无法读取这份备案（格式不正确）。")
+    return QCoreApplication.translate("Wording", "备案办公室检查发现错误，拒收。请修改后重新提交。")
 
 
 def _fill(text: str, p: Problem, *names: str) -> str:
@@ -86,64 +97,109 @@ def _fill(text: str, p: Problem, *names: str) -> str:
 
 
 _WINDOW: dict[Code, Callable[[Problem], str]] = {
-    Code.NO_OFFICE: lambda p: _tr("尚未设置备案办公室地址。请点“设置”，填写办公室地址和令牌。"),
-    Code.NO_TOKEN: lambda p: _tr(
-        "尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”保存。"
+    Code.NO_OFFICE: lambda p: QCoreApplication.translate(
+        "Wording", "尚未设置备案办公室地址。请点“设置”，填写办公室地址和令牌。"
+    ),
+    Code.NO_TOKEN: lambda p: QCoreApplication.translate(
+        "Wording", "尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”保存。"
     ),
     Code.NO_KEYRING: _keyring,
-    Code.URL_MISSING: lambda p: _tr("请填写备案办公室的地址，如 https://beian.example.gov.cn"),
-    Code.URL_INVALID: lambda p: _fill(_tr("办公室地址无效：%1"), p, "value"),
-    Code.URL_SCHEME: lambda p: _tr("办公室地址应以 https:// 或 http:// 开头。"),
-    Code.URL_NO_HOST: lambda p: _fill(_tr("办公室地址缺少主机名：%1"), p, "value"),
-    Code.URL_CREDENTIALS: lambda p: _tr("办公室地址中不能包含用户名或密码；令牌请填在“令牌”一栏。"),
-    Code.URL_QUERY: lambda p: _tr("办公室地址不应包含“?”或“#”后面的部分。"),
-    Code.TIMEOUT_RANGE: lambda p: _tr("等待答复的时间应在 0.1 到 600 秒之间。"),
-    Code.CA_FILE_BAD: lambda p: _fill(_tr("无法读取根证书文件 %1：%2"), p, "path", "detail"),
-    Code.TOKEN_MISSING: lambda p: _tr("请填写办公室发放的令牌。"),
-    Code.TOKEN_MALFORMED: lambda p: _tr(
-        "填写的内容不像令牌（含有空白或不可打印字符，或过长），请核对后重试。"
+    Code.URL_MISSING: lambda p: QCoreApplication.translate(
+        "Wording", "请填写备案办公室的地址，如 https://beian.example.gov.cn"
     ),
-    Code.SYNC_BUSY: lambda p: _tr("另一个同步正在进行，请稍候再试。"),
+    Code.URL_INVALID: lambda p: _fill(
+        QCoreApplication.translate("Wording", "办公室地址无效：%1"), p, "value"
+    ),
+    Code.URL_SCHEME: lambda p: QCoreApplication.translate(
+        "Wording", "办公室地址应以 https:// 或 http:// 开头。"
+    ),
+    Code.URL_NO_HOST: lambda p: _fill(
+        QCoreApplication.translate("Wording", "办公室地址缺少主机名：%1"), p, "value"
+    ),
+    Code.URL_CREDENTIALS: lambda p: QCoreApplication.translate(
+        "Wording", "办公室地址中不能包含用户名或密码；令牌请填在“令牌”一栏。"
+    ),
+    Code.URL_QUERY: lambda p: QCoreApplication.translate(
+        "Wording", "办公室地址不应包含“?”或“#”后面的部分。"
+    ),
+    Code.TIMEOUT_RANGE: lambda p: QCoreApplication.translate(
+        "Wording", "等待答复的时间应在 0.1 到 600 秒之间。"
+    ),
+    Code.CA_FILE_BAD: lambda p: _fill(
+        QCoreApplication.translate("Wording", "无法读取根证书文件 %1：%2"), p, "path", "detail"
+    ),
+    Code.TOKEN_MISSING: lambda p: QCoreApplication.translate("Wording", "请填写办公室发放的令牌。"),
+    Code.TOKEN_MALFORMED: lambda p: QCoreApplication.translate(
+        "Wording", "填写的内容不像令牌（含有空白或不可打印字符，或过长），请核对后重试。"
+    ),
+    Code.SYNC_BUSY: lambda p: QCoreApplication.translate(
+        "Wording", "另一个同步正在进行，请稍候再试。"
+    ),
     Code.UNREACHABLE: _unreachable,
     Code.CERT_FAILED: lambda p: _fill(
-        _tr(
+        QCoreApplication.translate(
+            "Wording",
             "无法验证备案办公室的 HTTPS 证书（%1）。请核对地址；如单位内网使用自己的证书，"
-            "请向信息中心索取根证书文件，在“设置”中选择它。"
+            "请向信息中心索取根证书文件，在“设置”中选择它。",
         ),
         p,
         "detail",
     ),
     Code.NO_ANSWER: _no_answer,
     Code.NOT_AN_OFFICE: lambda p: _fill(
-        _tr("该地址的答复不像备案办公室（HTTP %1），请核对办公室地址。"), p, "status"
+        QCoreApplication.translate(
+            "Wording", "该地址的答复不像备案办公室（HTTP %1），请核对办公室地址。"
+        ),
+        p,
+        "status",
     ),
     Code.BAD_ANSWER: lambda p: _fill(
-        _tr("备案办公室的答复无法识别（HTTP %1）。稍后会自动重试，不会重复备案。"), p, "status"
+        QCoreApplication.translate(
+            "Wording", "备案办公室的答复无法识别（HTTP %1）。稍后会自动重试，不会重复备案。"
+        ),
+        p,
+        "status",
     ),
-    Code.TOO_MANY_CHANGES: lambda p: _tr(
-        "备案办公室发来的变更过多，无法识别。稍后会自动重试，不会重复备案。"
+    Code.TOO_MANY_CHANGES: lambda p: QCoreApplication.translate(
+        "Wording", "备案办公室发来的变更过多，无法识别。稍后会自动重试，不会重复备案。"
     ),
     Code.SERVER_BUSY: lambda p: (
         _office_words(p)
-        or _fill(_tr("备案办公室暂时无法处理（HTTP %1）。稍后会自动重试。"), p, "status")
+        or _fill(
+            QCoreApplication.translate(
+                "Wording", "备案办公室暂时无法处理（HTTP %1）。稍后会自动重试。"
+            ),
+            p,
+            "status",
+        )
     ),
-    Code.TOKEN_REJECTED: lambda p: _tr(
+    Code.TOKEN_REJECTED: lambda p: QCoreApplication.translate(
+        "Wording",
         "备案办公室不认可本单位的令牌（可能已被收回或输入有误）。"
-        "请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。"
+        "请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。",
     ),
-    Code.CONNECTED: lambda p: _tr("已连接：办公室可以访问，令牌有效。待发送的备案会自动发送。"),
+    Code.CONNECTED: lambda p: QCoreApplication.translate(
+        "Wording", "已连接：办公室可以访问，令牌有效。待发送的备案会自动发送。"
+    ),
     Code.REFUSED: _refused,
     Code.CLOCK_SKEW: lambda p: _fill(
-        _tr(
+        QCoreApplication.translate(
+            "Wording",
             "本机时钟与备案办公室相差约 %1 分钟。备案时间以办公室为准，"
-            "请校准本机时间（Windows：设置 → 时间和语言 → 立即同步）。"
+            "请校准本机时间（Windows：设置 → 时间和语言 → 立即同步）。",
         ),
         p,
         "minutes",
     ),
-    Code.OFFICE_TIME_UNREADABLE: lambda p: _tr("办公室答复的时间无法识别，未比较时钟。"),
+    Code.OFFICE_TIME_UNREADABLE: lambda p: QCoreApplication.translate(
+        "Wording", "办公室答复的时间无法识别，未比较时钟。"
+    ),
     Code.BAD_REFERENCE: lambda p: _fill(
-        _tr("办公室下发的基础数据无法使用（%1），已忽略，继续使用原有数据。"), p, "detail"
+        QCoreApplication.translate(
+            "Wording", "办公室下发的基础数据无法使用（%1），已忽略，继续使用原有数据。"
+        ),
+        p,
+        "detail",
     ),
     Code.STORE: lambda p: str(p.params.get("text", "")),
 }
@@ -152,3 +208,41 @@ _WINDOW: dict[Code, Callable[[Problem], str]] = {
 def text(problem: Problem) -> str:
     """``problem`` worded for the window."""
     return _WINDOW[problem.code](problem)
+
+
+_STORE: dict[StoreCode, Callable[[], str]] = {
+    StoreCode.DISK_FULL: lambda: QCoreApplication.translate(
+        "Wording",
+        "磁盘空间不足，刚才的修改没有保存（之前保存的内容都还在）。"
+        "请清理磁盘或把数据文件夹移到空间充足的磁盘后再试。",
+    ),
+    StoreCode.READ_ONLY: lambda: QCoreApplication.translate(
+        "Wording",
+        "数据文件夹是只读的，刚才的修改没有保存（之前保存的内容都还在）。"
+        "请检查数据文件夹的权限，或确认磁盘没有被设为只读后再试。",
+    ),
+    StoreCode.IO_ERROR: lambda: QCoreApplication.translate(
+        "Wording",
+        "写入数据文件时出错（磁盘故障、空间不足或文件被其他程序锁定），刚才的修改没有保存"
+        "（之前保存的内容都还在）。请检查磁盘后再试。",
+    ),
+    StoreCode.BUSY: lambda: QCoreApplication.translate(
+        "Wording", "数据文件正被另一个程序占用，刚才的修改没有保存。请稍后再试。"
+    ),
+    StoreCode.DAMAGED: lambda: QCoreApplication.translate(
+        "Wording", "数据文件已损坏，无法继续读写。请关闭程序后重新打开，按提示从备份恢复。"
+    ),
+    StoreCode.CLOSED: lambda: QCoreApplication.translate(
+        "Wording", "数据文件已经关闭。请重新打开程序。"
+    ),
+    StoreCode.NOT_FOUND: lambda: QCoreApplication.translate(
+        "Wording", "没有找到这份备案表，可能已被删除或数据文件已更换。"
+    ),
+}
+
+
+def store_text(exc: StoreError) -> str:
+    """A failed store call worded for the window (by its code; a rule of the store's
+    own, ``StoreCode.OTHER``, by the store's message)."""
+    words = _STORE.get(getattr(exc, "code", StoreCode.OTHER))
+    return words() if words is not None else str(exc)

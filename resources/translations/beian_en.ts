@@ -4,15 +4,23 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="+83"/>
+        <location filename="../../desktop/ui/app.py" line="+90"/>
         <source>数据文件夹现在只能读不能写，新的输入无法保存。请检查数据文件夹的权限或磁盘后重新打开程序。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Autofill</name>
+    <message>
+        <location filename="../../desktop/ui/editor/autofill.py" line="+122"/>
+        <source>（执法证已过期）</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ChoiceField</name>
     <message>
-        <location filename="../../desktop/ui/editor/fields.py" line="+384"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="+437"/>
         <location line="+17"/>
         <source>（请选择）</source>
         <translation type="unfinished"></translation>
@@ -24,9 +32,73 @@
     </message>
 </context>
 <context>
+    <name>ChoiceNotice</name>
+    <message>
+        <location filename="../../desktop/ui/editor/choice_undo.py" line="+32"/>
+        <source>撤销</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>恢复换人（换企业）之前的内容（Ctrl+Z）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>知道了</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceUndo</name>
+    <message>
+        <location line="+35"/>
+        <source>已按执法人员名册换为“%1”：%2。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已按企业名录换为“%1”：%2。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>、</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmSubmit</name>
+    <message>
+        <location filename="../../desktop/ui/submit_dialogs.py" line="+59"/>
+        <source>提交备案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>提交后，备案表放入发件箱，联网时发送给优化营商环境部门。发送前可以撤回，发送后不能再修改。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>请留意以下提醒：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>提交(&amp;T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConnectionDialog</name>
     <message>
-        <location filename="../../desktop/ui/connection_dialog.py" line="+48"/>
+        <location filename="../../desktop/ui/connection_dialog.py" line="+51"/>
         <source>尚未设置。未设置时，已提交的备案保存在发件箱中，不会丢失。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -97,7 +169,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+71"/>
         <source>已保存。正在检查与备案办公室的连接……</source>
         <translation type="unfinished"></translation>
     </message>
@@ -112,7 +184,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+51"/>
         <source>选择根证书文件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -139,9 +211,42 @@
     </message>
 </context>
 <context>
+    <name>DeadlineLabel</name>
+    <message>
+        <location filename="../../desktop/ui/editor/deadline.py" line="+26"/>
+        <source>填写检查结束时间后自动计算</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>，已逾期 %1 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>，还剩 %1 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>，今天截止</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>（估算）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>节假日安排尚未收录的年份按周一至周五估算，请以国务院公布的安排为准。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
-        <location filename="../../desktop/ui/errors.py" line="+62"/>
+        <location filename="../../desktop/ui/errors.py" line="+75"/>
         <source>详细信息已写入日志文件：%1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -206,6 +311,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>丢弃草稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>发送</source>
         <translation type="unfinished"></translation>
     </message>
@@ -238,12 +348,12 @@
 <context>
     <name>FilingEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor/editor.py" line="+179"/>
+        <location filename="../../desktop/ui/editor/editor.py" line="+209"/>
         <source>此备案表已提交，只能查看，不能修改。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>填入本单位常用信息</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,27 +363,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+62"/>
         <source>补报截止日</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+370"/>
-        <source>填写检查结束时间后自动计算</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>（估算）</source>
+        <location line="+440"/>
+        <source>改为名册中“%2”的执法证号 %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>节假日安排尚未收录的年份按周一至周五估算，请以国务院公布的安排为准。</source>
+        <source>改为企业名录中“%2”的代码 %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor/problems.py" line="+36"/>
+        <location filename="../../desktop/ui/editor/problems.py" line="+45"/>
         <source>错误：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -284,13 +389,13 @@
     </message>
     <message>
         <location line="+21"/>
-        <location filename="../../desktop/ui/editor/rows.py" line="+303"/>
+        <location filename="../../desktop/ui/editor/rows.py" line="+392"/>
         <source>第%1行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../../desktop/ui/editor/rows.py" line="-63"/>
+        <location filename="../../desktop/ui/editor/rows.py" line="-148"/>
         <source>第%1项</source>
         <translation type="unfinished"></translation>
     </message>
@@ -306,12 +411,12 @@
     </message>
     <message>
         <location line="+15"/>
-        <location line="+65"/>
+        <location line="+150"/>
         <source>删除%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-95"/>
         <source>删除本行</source>
         <translation type="unfinished"></translation>
     </message>
@@ -319,12 +424,12 @@
 <context>
     <name>FilingHeader</name>
     <message>
-        <location filename="../../desktop/ui/filing_header.py" line="+42"/>
+        <location filename="../../desktop/ui/filing_header.py" line="+57"/>
         <source>撤回提交</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+24"/>
         <source>新备案</source>
         <translation type="unfinished"></translation>
     </message>
@@ -344,7 +449,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>已备案，回执号 %1。已备案的备案表不能再修改。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -363,11 +468,31 @@
         <source>请点“修改”生成新的版本，改正后重新提交。</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>请按退回理由改正本版，再提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1被优化营商环境部门退回。退回理由：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>备案办公室拒收了这份备案：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>不会自动重发。请点“撤回提交”，改正后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>FilingsListPanel</name>
     <message>
-        <location filename="../../desktop/ui/filings_list.py" line="+53"/>
+        <location filename="../../desktop/ui/filings_list.py" line="+67"/>
         <location line="+3"/>
         <source>搜索</source>
         <translation type="unfinished"></translation>
@@ -380,17 +505,43 @@
     <message>
         <location line="+7"/>
         <location line="+4"/>
-        <location line="+111"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-3"/>
         <source>全部状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+8"/>
+        <location line="+5"/>
+        <location line="+129"/>
+        <source>类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-133"/>
+        <source>全部类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>事前备案</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>事后补报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>补报即将到期/已逾期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <location line="+10"/>
         <source>检查日期</source>
         <translation type="unfinished"></translation>
@@ -442,8 +593,36 @@
         <source>备案列表</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+94"/>
+        <source>补报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已逾期 %1 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location line="+202"/>
+        <location line="+82"/>
+        <source>%n 份事后补报即将到期或已逾期（期限为检查结束后 %1 个工作日）。</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>查看</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+109"/>
+        <source>共 %1+ 份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>共 %n 份</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -454,7 +633,7 @@
 <context>
     <name>FilingsModel</name>
     <message>
-        <location filename="../../desktop/ui/filings_model.py" line="+172"/>
+        <location filename="../../desktop/ui/filings_model.py" line="+193"/>
         <source>此列不能排序</source>
         <translation type="unfinished"></translation>
     </message>
@@ -464,18 +643,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>检查对象</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>牵头单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-3"/>
         <source>检查时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>补报截止</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -484,17 +673,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>最后修改</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+32"/>
+        <source>事前</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>补报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>（未填写企业）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+21"/>
+        <source>已逾期 %1 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>今天截止</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>还剩 %1 个工作日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>补报截止：%1（检查结束后 %2 个工作日）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>截止日按周一至周五估算（缺少该年的节假日安排）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>尚未收到优化营商环境部门的回执</source>
         <translation type="unfinished"></translation>
     </message>
@@ -544,9 +768,58 @@
     </message>
 </context>
 <context>
+    <name>HolidayCalendar</name>
+    <message>
+        <location filename="../../desktop/ui/holiday_calendar.py" line="+109"/>
+        <source>日历</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+1"/>
+        <source>年份</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>%1 放假</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>法定节假日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 调休上班</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>调休上班</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>休</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>班</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/import_dialog.py" line="+55"/>
+        <location filename="../../desktop/ui/import_dialog.py" line="+56"/>
         <source>正在读取 %1…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -740,152 +1013,160 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/app.py" line="-55"/>
-        <location filename="../../desktop/ui/main_window.py" line="+117"/>
+        <location filename="../../desktop/ui/app.py" line="-57"/>
+        <location filename="../../desktop/ui/main_window.py" line="+111"/>
         <source>涉企行政执法检查备案</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+71"/>
+        <location filename="../../desktop/ui/window_layout.py" line="+50"/>
         <source>还没有打开备案表。
 
 按 Ctrl+N 新建一份备案，或在左侧列表中选择一份。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>新建备案</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location filename="../../desktop/ui/window_actions.py" line="+78"/>
         <source>新建</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>新建一份备案，按本单位设置预先填好单位和带队人员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>新建类似</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>以当前备案为样子新建一份</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>保存并检查</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>保存并检查整张备案表，显示所有问题</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>预览/打印</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>预览一式三份的备案表，打印或存为 PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+426"/>
+        <location line="+5"/>
         <source>提交</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-422"/>
+        <location line="+3"/>
         <source>检查无误后放入发件箱，联网时发送给优化营商环境部门</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>修改退回的备案</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>为被退回的备案生成新的版本，改正后重新提交</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>撤回提交</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>把尚未发送的备案从发件箱取回，继续修改</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>丢弃草稿…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+3"/>
+        <source>丢弃尚未提交过的草稿：不再列出，历史中留有记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>立即同步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>立即发送发件箱中的备案并取回回执</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+624"/>
+        <location line="+4"/>
         <source>连接备案办公室…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-620"/>
+        <location line="+3"/>
         <source>办公室地址、本单位的令牌和根证书</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>设置…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>本单位信息、连接、执法证规则、导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>导入执法人员名单…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>从 CSV 或 Excel 文件导入本单位的执法人员名单</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>导入企业名录…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>从 CSV 或 Excel 文件导入企业名录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>打开日志文件夹</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>出错时把日志发给技术支持</source>
         <translation type="unfinished"></translation>
     </message>
@@ -896,47 +1177,36 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+693"/>
         <source>关于</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-690"/>
+        <location line="+7"/>
         <source>文件(&amp;F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>备案(&amp;B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>设置(&amp;S)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
         <source>帮助(&amp;H)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+51"/>
         <source>常用操作</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+96"/>
-        <source>备案办公室拒收了这份备案：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>不会自动重发。请点“撤回提交”，改正后重新提交。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+49"/>
+        <location filename="../../desktop/ui/main_window.py" line="+177"/>
         <source>已自动保存 %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -946,75 +1216,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+33"/>
         <source>已新建备案。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+110"/>
+        <source>已丢弃草稿。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/submit_dialogs.py" line="+84"/>
         <source>已保存。发现 %1 个错误、%2 个提醒，请查看表中标出的地方。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>已保存，检查通过，可以打印和提交。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
-        <source>已打印。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>已存为 PDF：%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+32"/>
+        <location filename="../../desktop/ui/main_window.py" line="-59"/>
         <source>已提交，已放入发件箱（已排队），联网时发送给优化营商环境部门。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>还不能提交</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>备案表还有 %n 个错误，改正后才能提交。</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>去改正</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>提交备案</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>提交后，备案表放入发件箱，联网时发送给优化营商环境部门。发送前可以撤回，发送后不能再修改。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>请留意以下提醒：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>取消</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>已生成%1，改正后重新提交。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1027,112 +1254,17 @@
         </translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>已撤回提交，可以继续修改。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>正在同步，完成后会再同步一次。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+29"/>
-        <source>“%1”的备案（%2）被优化营商环境部门退回。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>退回理由：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>（未说明）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>打开并修改</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>备案办公室拒收了“%1”的备案（%2）：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>请打开它，撤回提交，改正后重新提交。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>打开</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+38"/>
-        <source>已备案，回执号 %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <location line="+4"/>
-        <source>%n 份备案已备案，最后一份回执号 %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+30"/>
-        <source>已收到办公室下发的最新节假日安排和执法证规则。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>备案办公室不认可本单位的令牌（可能已被收回或输入有误）。请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”保存。待发送的备案会继续保留。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>输入令牌…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>尚未设置备案办公室。已提交的备案保存在发件箱中，不会丢失；设置办公室地址和令牌后会自动发送。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+25"/>
-        <source>（未填写企业）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+51"/>
-        <source>设置已保存。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>涉企行政执法检查备案 %1
-
-数据文件夹：%2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+24"/>
+        <location line="+62"/>
         <source>各状态份数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location filename="../../desktop/ui/submit_dialogs.py" line="-20"/>
         <source>还有内容没有保存</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1141,11 +1273,21 @@
         <source>刚才的修改没能保存（见之前的提示）。仍要退出吗？退出后这些修改会丢失。</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../desktop/ui/preview_action.py" line="+37"/>
+        <source>已打印。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>已存为 PDF：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MultilineField</name>
     <message>
-        <location filename="../../desktop/ui/editor/fields.py" line="-121"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="-122"/>
         <source>%1 / %2 字</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1153,7 +1295,7 @@
 <context>
     <name>NoticeArea</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/notices.py" line="+215"/>
+        <location filename="../../desktop/ui/notices.py" line="+217"/>
         <source>还有 %n 条通知，关闭上面的通知后显示。</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1164,7 +1306,7 @@
 <context>
     <name>NoticeBar</name>
     <message>
-        <location line="-145"/>
+        <location line="-147"/>
         <source>知道了</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1177,12 +1319,12 @@
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../desktop/ui/preview.py" line="+98"/>
+        <location filename="../../desktop/ui/preview.py" line="+100"/>
         <source>正在打印第 %1 页，共 %2 页</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+85"/>
         <source>预览与打印</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1208,7 +1350,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>打印…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1271,7 +1413,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>备案表</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1299,13 +1441,23 @@
 <context>
     <name>ProblemSummary</name>
     <message>
-        <location filename="../../desktop/ui/editor/problems.py" line="+47"/>
+        <location filename="../../desktop/ui/editor/problems.py" line="+53"/>
         <source>问题列表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+21"/>
+        <source>离开一项后，发现的问题列在这里；点“保存并检查”可查看全部问题。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>发现 %1 个错误、%2 个提醒。选中一条可跳到对应的填写项。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>暂未发现问题。</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1387,7 +1539,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="+88"/>
+        <location filename="../../desktop/ui/settings_dialog.py" line="+76"/>
         <source>设置</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1403,12 +1555,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+111"/>
+        <location line="+194"/>
         <source>执法证规则</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-110"/>
+        <location line="-193"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1453,7 +1605,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+37"/>
+        <source>（执法证已过期）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>尚未设置</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1484,11 +1641,67 @@
     </message>
     <message>
         <location line="+17"/>
-        <source>执法证号的格式规则（JSON）。每条规则写明证件类型（kind）、名称（label）、格式（pattern，正则表达式）和长度范围（min_length、max_length）。</source>
+        <source>每种执法证件一条规则：证件类型代码、名称、号码的样子和长度。在下面输入一个证号，可以马上看到它是否符合、符合哪一种。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+7"/>
+        <source>执法证规则表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>类型代码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>名称</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>号码的样子</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>前缀或格式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>最短</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>最长</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>输入一个执法证号试试</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+5"/>
+        <source>试一个证号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>添加规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>删除所选规则</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>检查规则</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1498,7 +1711,82 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+2"/>
+        <source>显示 JSON（高级）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>如 traffic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>如 交通运输执法证</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>（第 %1 条）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>全是数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>字母和数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>前缀加数字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>可用“-”分段</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>自定义（正则）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>如 JT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>正则表达式</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>至少需要一条规则。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>规则有误，先改正上面的规则再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>符合：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>不符合任何一条规则。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>可导入 CSV 或 Excel（.xlsx）文件，按表头找列（中文表头即可）。导入前会先显示预览和有问题的行，确认后才写入。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1523,7 +1811,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>执法证规则：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1533,7 +1821,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+74"/>
+        <location line="+73"/>
         <source>规则有效，共 %n 条。</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1552,7 +1840,7 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="-22"/>
+        <location filename="../../desktop/ui/labels.py" line="-23"/>
         <source>草稿</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1577,15 +1865,106 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>第 %n 版</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncPresenter</name>
+    <message>
+        <location filename="../../desktop/ui/sync_presenter.py" line="+79"/>
+        <source>正在同步，完成后会再同步一次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>“%1”的备案（%2）被优化营商环境部门退回。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>退回理由：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>（未说明）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>打开并修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>备案办公室拒收了“%1”的备案（%2）：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>请打开它，撤回提交，改正后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打开</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>已备案，回执号 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n 份备案已备案，最后一份回执号 %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>已收到办公室下发的最新节假日安排和执法证规则。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>备案办公室不认可本单位的令牌（可能已被收回或输入有误）。请向优化营商环境办公室索取新的令牌，点“输入令牌…”在连接设置中保存。待发送的备案会继续保留。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”在连接设置中保存。待发送的备案会继续保留。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>输入令牌…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>连接备案办公室…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>尚未设置备案办公室。已提交的备案保存在发件箱中，不会丢失；设置办公室地址和令牌后会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>（未填写企业）</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SyncStatusButton</name>
     <message>
-        <location filename="../../desktop/ui/sync_status.py" line="+42"/>
+        <location filename="../../desktop/ui/sync_status.py" line="+43"/>
         <source>与备案办公室的连接</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1653,7 +2032,7 @@
 <context>
     <name>SyncWorker</name>
     <message>
-        <location filename="../../desktop/sync_worker.py" line="+125"/>
+        <location filename="../../desktop/ui/sync_worker.py" line="+134"/>
         <source>正在与备案办公室同步……</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1663,7 +2042,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>已同步（%1）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1677,9 +2056,262 @@
     </message>
 </context>
 <context>
+    <name>WindowDialogs</name>
+    <message>
+        <location filename="../../desktop/ui/window_dialogs.py" line="+58"/>
+        <source>设置已保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>关于</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>涉企行政执法检查备案 %1
+
+数据文件夹：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Wording</name>
+    <message>
+        <location filename="../../desktop/ui/wording.py" line="+22"/>
+        <source>系统密钥环已锁定，请先解锁（登录桌面时输入的密码）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>系统密钥环无法加载。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>访问系统密钥环时出错。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>本机没有可用的系统密钥环（用于安全保存令牌）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>本程序不会以明文保存令牌。请让信息中心为本机启用系统密钥环（Windows 的凭据管理器、macOS 的钥匙串、Linux 的 gnome-keyring 或 KWallet）后重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>暂时联系不上备案办公室（连接超时）。备案已保留在待发送队列中，网络恢复后会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>暂时联系不上备案办公室（无法建立连接）。备案已保留在待发送队列中，网络恢复后会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>等待答复超时</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>连接中断，答复不完整</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>网络错误</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有收到备案办公室的完整答复（%1）。稍后会用同一修订号重新发送，不会重复备案。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>这份备案的牵头单位与本单位令牌不符，办公室拒收。请核对“牵头执法单位”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室已收到同一修订号但内容不同的备案，拒收。请联系办公室核对。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>备案内容过大，办公室拒收。请精简检查内容等文字后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>备案办公室无法读取这份备案（格式不正确）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备案办公室检查发现错误，拒收。请修改后重新提交。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>尚未设置备案办公室地址。请点“设置”，填写办公室地址和令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>尚未保存本单位的令牌。请向优化营商环境办公室索取令牌，点“输入令牌…”保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>请填写备案办公室的地址，如 https://beian.example.gov.cn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室地址无效：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>办公室地址应以 https:// 或 http:// 开头。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室地址缺少主机名：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>办公室地址中不能包含用户名或密码；令牌请填在“令牌”一栏。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>办公室地址不应包含“?”或“#”后面的部分。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>等待答复的时间应在 0.1 到 600 秒之间。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>无法读取根证书文件 %1：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请填写办公室发放的令牌。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>填写的内容不像令牌（含有空白或不可打印字符，或过长），请核对后重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>另一个同步正在进行，请稍候再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>无法验证备案办公室的 HTTPS 证书（%1）。请核对地址；如单位内网使用自己的证书，请向信息中心索取根证书文件，在“设置”中选择它。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>该地址的答复不像备案办公室（HTTP %1），请核对办公室地址。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>备案办公室的答复无法识别（HTTP %1）。稍后会自动重试，不会重复备案。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>备案办公室发来的变更过多，无法识别。稍后会自动重试，不会重复备案。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>备案办公室暂时无法处理（HTTP %1）。稍后会自动重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>备案办公室不认可本单位的令牌（可能已被收回或输入有误）。请向优化营商环境办公室索取新的令牌，点“输入令牌…”保存。待发送的备案会继续保留。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>已连接：办公室可以访问，令牌有效。待发送的备案会自动发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>本机时钟与备案办公室相差约 %1 分钟。备案时间以办公室为准，请校准本机时间（Windows：设置 → 时间和语言 → 立即同步）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>办公室答复的时间无法识别，未比较时钟。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>办公室下发的基础数据无法使用（%1），已忽略，继续使用原有数据。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>磁盘空间不足，刚才的修改没有保存（之前保存的内容都还在）。请清理磁盘或把数据文件夹移到空间充足的磁盘后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>数据文件夹是只读的，刚才的修改没有保存（之前保存的内容都还在）。请检查数据文件夹的权限，或确认磁盘没有被设为只读后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>写入数据文件时出错（磁盘故障、空间不足或文件被其他程序锁定），刚才的修改没有保存（之前保存的内容都还在）。请检查磁盘后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>数据文件正被另一个程序占用，刚才的修改没有保存。请稍后再试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>数据文件已损坏，无法继续读写。请关闭程序后重新打开，按提示从备份恢复。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>数据文件已经关闭。请重新打开程序。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>没有找到这份备案表，可能已被删除或数据文件已更换。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Workers</name>
     <message>
-        <location filename="../../desktop/workers.py" line="+87"/>
+        <location filename="../../desktop/ui/workers.py" line="+87"/>
         <source>内存不足，操作没有完成。请关闭其他程序后重试。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1701,6 +2333,57 @@
     <message>
         <location line="+3"/>
         <source>操作没有完成。请重试；如果仍然出错，请把数据文件夹中 logs 里的日志发给技术支持。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>box</name>
+    <message>
+        <location filename="../../desktop/ui/submit_dialogs.py" line="-117"/>
+        <source>还不能提交</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>备案表还有 %n 个错误，改正后才能提交。</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>去改正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <source>丢弃草稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>丢弃“%1”的草稿吗？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>（未填写企业）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>丢弃后它不再出现在列表中，也不能再打开；历史中会留下丢弃的记录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>丢弃</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>取消</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -10,6 +10,8 @@
 - a row of a list (QListView, QListWidget: the problems banner) taller than the list, or
   cut off by a list that cannot scroll to it, or (in a list that wraps) lower than its
   wrapped text;
+- a status bar's message (``showMessage``, which the bar paints itself) is wider than
+  the room the bar's permanent widgets leave it;
 - a label or button is cut off by a parent widget (a scroll area's viewport may hide
   what is above or below it, where the clerk scrolls to, but not what is beside it).
 
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QRadioButton,
+    QStatusBar,
     QStyle,
     QStyleOptionViewItem,
     QWidget,
@@ -166,6 +169,24 @@ def _list_problems(view: QListView) -> list[str]:
     return problems
 
 
+def _status_message_problem(bar: QStatusBar) -> str | None:
+    """QStatusBar paints its message from x = 6 to 2 px before the first visible permanent
+    widget (or to 12 px before its end); QStatusBarPrivate::messageRect. While a message
+    shows, the bar hides its normal widgets: the visible ones are permanent."""
+    text = bar.currentMessage()
+    if not text:
+        return None
+    right = bar.width() - 12
+    permanent = [w for w in bar.findChildren(QWidget) if w.parentWidget() is bar and w.isVisible()]
+    if permanent:
+        right = min(right, min(w.x() for w in permanent) - 2)
+    room = right - 6
+    need = bar.fontMetrics().horizontalAdvance(text)
+    if need > room:
+        return f"status bar message «{text[:24]}…» needs {need} px, the bar leaves it {room} px"
+    return None
+
+
 def clipped_texts(window: QWidget) -> list[str]:
     """Every way a text in ``window`` (a shown top-level widget) is not fully readable."""
     problems: list[str] = []
@@ -187,6 +208,11 @@ def clipped_texts(window: QWidget) -> list[str]:
         problem = None
         if isinstance(widget, QListView):
             problems += _list_problems(widget)
+            continue
+        if isinstance(widget, QStatusBar):
+            problem = _status_message_problem(widget)
+            if problem:
+                problems.append(problem)
             continue
         if isinstance(widget, QLabel) and widget.text().strip():
             problem = _label_problem(widget)

@@ -163,7 +163,11 @@ class FilingEditor(QWidget):
         definition: FormDefinition,
         completions: CompletionSource | None = None,
         parent: QWidget | None = None,
+        *,
+        load_blank: bool = True,
     ):
+        """``load_blank=False``: the caller shows a filing next (``set_filing``), so the
+        blank one is not validated first (the window's start-up validates once)."""
         super().__init__(parent)
         self._definition = definition
         self._completions = completions
@@ -196,7 +200,8 @@ class FilingEditor(QWidget):
             self._autofill.filing_id = lambda: str(self._base.get("id") or "")
             self._autofill.chosen.connect(lambda choice: self._undo.announce(choice))
         self._build()
-        self.set_filing(self._base)
+        if load_blank:
+            self.set_filing(self._base)
 
     # ==== building ==========================================================================
 
@@ -368,7 +373,8 @@ class FilingEditor(QWidget):
         it, each check uses the current time.
         """
         self._context = dict(context)
-        self._validate("context")
+        if self._report is not None:  # nothing shown and judged yet: set_filing will
+            self._validate("context")
 
     def set_filing(
         self,

@@ -33,9 +33,10 @@ ERROR_COLOUR = style.ERROR
 WARNING_COLOUR = style.WARNING
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 # Lines of text the summary list always has room for, whatever it holds: two problems of
-# two lines each, four short ones, or the lateness warning where the editor is narrowest
-# (1024 × 768 at 150 %), read whole without scrolling. More scrolls.
-SUMMARY_LINES = 4
+# two lines each, five short ones, or the lateness warning where the editor is narrowest
+# (1024 × 768 at 150 %), read whole without scrolling — five, not four, because its
+# overdue count grows to two and three digits and then needs a fifth line. More scrolls.
+SUMMARY_LINES = 5
 
 _STEP = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
 
@@ -227,7 +228,7 @@ class ProblemSummary(QWidget):
             hint = QSize(width, max(self.entry_height(i), line) + pad)
             if self.list.item(i).sizeHint() != hint:  # each change lays the list out again
                 self.list.item(i).setSizeHint(hint)
-        # Four lines, the pad under each entry and the style's margins around its text
+        # SUMMARY_LINES lines, the pad under each entry and the style's margins around its text
         # (about another pad).
         list_height = min(
             line * SUMMARY_LINES + pad * 3 + frame, max(self._limit, line * 2 + frame)

@@ -66,3 +66,39 @@ def test_the_return_reason_stays_on_the_revision_until_it_is_filed(qtbot, store,
 def test_a_first_draft_has_no_banner(store, header):
     header.show_row(store.create_filing(good_filing()))
     assert not header.banner.isVisible()
+
+
+def _wrapped_lines(label, width: int) -> list[str]:
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    text = label.text()
+    layout = QTextLayout(text, label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
+def test_a_narrow_header_wraps_between_phrases_never_inside_one(qtbot, store, header):
+    """At 1024 × 768 and 150 % the line wrapped as "… · 第 1 / 版"."""
+    filing = good_filing()
+    row = store.create_filing(filing)
+    header.show_row(row)
+    phrases = [filing["enterprise"]["name"], "草稿", "第 1 版"]
+    assert header.title.accessibleName() == " · ".join(phrases)  # read out without glue
+    glue = str.maketrans({"\u2060": None, "\u00a0": " "})
+    full = header.title.fontMetrics().horizontalAdvance(header.title.text())
+    for width in range(40, full + 20, 7):
+        lines = [line.translate(glue).strip(" ·") for line in _wrapped_lines(header.title, width)]
+        for line in filter(None, lines):  # a lone "·" is stripped to ""
+            parts = line.split(" · ")
+            assert all(part in phrases for part in parts), (width, lines)

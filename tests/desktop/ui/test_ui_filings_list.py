@@ -119,6 +119,30 @@ def test_custom_date_filter(qtbot, panel):
         assert date(2026, 11, 1) <= day <= date(2026, 11, 10)
 
 
+def test_the_custom_dates_pick_from_the_holiday_calendar(qtbot, panel):
+    from desktop.ui.holiday_calendar import HolidayCalendar
+
+    panel.date_filter.setCurrentIndex(CUSTOM)
+    for edit in (panel.date_from, panel.date_to):
+        calendar = edit.calendarWidget()
+        assert isinstance(calendar, HolidayCalendar)
+        calendar.setCurrentPage(2026, 10)  # 国庆节
+        assert calendar.mark(date(2026, 10, 1)) is not None
+
+
+def test_a_count_past_the_stores_cap_shows_plus_and_paging_goes_on(qtbot, many, monkeypatch):
+    from desktop.store import filings as store_filings
+
+    store, _made = many
+    monkeypatch.setattr(store_filings, "COUNT_CAP", 1000)
+    panel = FilingsListPanel(FilingsModel(store))
+    qtbot.addWidget(panel)
+    panel.reload()
+    assert panel.model.capped() and panel.model.total() == 1000
+    assert panel.count_label.text() == "共 1,000+ 份"
+    assert len(all_rows(panel.model)) == MANY  # the list still reaches every filing
+
+
 def test_sorting_by_clicking_headers(qtbot, panel):
     header = panel.table.horizontalHeader()
     column = COLUMN_IDS.index("enterprise")

@@ -131,3 +131,22 @@ def test_the_editors_date_time_boxes_pop_up_the_holiday_calendar(qtbot):
     for box in boxes:
         assert box.calendarPopup()
         assert isinstance(box.calendarWidget(), HolidayCalendar)
+
+
+def test_open_pickers_mark_reference_years_that_arrive_later(qtbot):
+    from desktop.ui import holiday_calendar
+
+    editor = FilingEditor(load_definition())  # its date boxes, made before the data came
+    qtbot.addWidget(editor)
+    picker = editor.findChildren(QDateTimeEdit)[0].calendarWidget()
+    assert isinstance(picker, HolidayCalendar)
+    picker.setCurrentPage(2031, 1)
+    assert picker.mark(date(2031, 1, 1)) is None  # a year chinesecalendar does not know
+    calendar = WorkCalendar()
+    calendar.extend({"2031": {"holidays": ["2031-01-01"], "workdays": ["2031-01-04"]}})
+    try:
+        holiday_calendar.set_work_calendar(calendar)
+        assert picker.mark(date(2031, 1, 1)) == HOLIDAY
+        assert picker.dateTextFormat(QDate(2031, 1, 4)).toolTip() == "调休上班"
+    finally:
+        holiday_calendar.set_work_calendar(None)

@@ -3,6 +3,8 @@ save and check, submit, a returned filing fixed as revision 2, counts, keyboard.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -547,3 +549,38 @@ def test_no_reminder_without_post_hoc_filings_due(qtbot, make_window, store):
     window = make_window()
     assert window.list_panel.notices.bar("post_hoc_due") is None
     assert not window.list_panel.notices.isVisible()
+
+
+def test_reference_years_from_the_office_reach_the_open_date_pickers(qtbot, store, make_window):
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    from desktop.ui import holiday_calendar
+
+    window = make_window()
+    picker = window.editor.findChildren(QDateTimeEdit)[0].calendarWidget()
+    picker.setCurrentPage(2031, 1)
+    assert picker.mark(date(2031, 1, 1)) is None
+    store.save_reference(
+        {"calendar": {"2031": {"holidays": ["2031-01-01"], "workdays": ["2031-01-04"]}}}
+    )
+    try:
+        window.refresh_context()  # what a sync pass that brought reference data does
+        assert picker.mark(date(2031, 1, 1)) == "holiday"
+    finally:
+        holiday_calendar.set_work_calendar(None)
+
+
+def test_pass_warnings_are_worded_for_the_window_from_their_codes(qtbot, make_window):
+    from desktop.sync.engine import PassResult
+    from desktop.sync.problems import Code, Problem
+    from desktop.ui import wording
+
+    window = make_window()
+    problem = Problem.of(Code.BAD_REFERENCE, detail="日历格式不对")
+    result = PassResult()
+    result.warning_problems.append(problem)
+    result.warnings.append("terminal wording, e.g. run `beian connect`")  # not for the window
+    window.sync_presenter._on_pass_finished(result)
+    texts = [window.notices.text(k) for k in window.notices.keys()]  # noqa: SIM118
+    assert wording.text(problem) in texts
+    assert not any("beian" in t for t in texts)

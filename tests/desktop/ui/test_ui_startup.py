@@ -210,3 +210,39 @@ def test_the_daily_backup_is_made_after_the_first_paint(qtbot, tmp_path, monkeyp
     finally:
         window.close()
         window.store.close()
+
+
+def test_the_list_paints_first_and_the_editor_follows_with_one_validation(
+    qtbot, tmp_path, monkeypatch
+):
+    """Start-up shows the list before the editor exists; the editor is built after the
+    first paint and validates the first filing once (not the blank form, not twice)."""
+    from desktop.ui.workers import running_jobs
+    from forms import rules
+
+    data_dir = tmp_path / "data"
+    with Store.open(data_dir, daily_backup=False) as store:
+        first = store.create_filing(good_filing())
+    validated: list[str] = []
+    real_validate = rules.validate
+
+    def counting(filing, **kwargs):
+        validated.append(str(filing.get("id") or ""))
+        return real_validate(filing, **kwargs)
+
+    monkeypatch.setattr(rules, "validate", counting)
+    window = start_desk(data_dir)
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert not window.editor_built()  # start_desk returned: the window is shown
+        assert window.model.rowCount() == 1 and window.current_id() == first.id
+        with qtbot.waitSignal(window.editorReady, timeout=20000):
+            pass  # the first paint comes, then the editor
+        assert window.editor_built()
+        assert window.editor.filing()["id"] == first.id
+        assert validated == [first.id]
+        qtbot.waitUntil(lambda: running_jobs() == 0, timeout=60000)
+    finally:
+        window.close()
+        window.store.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QVBoxLayout, QWidget
 
 from desktop.store import Store
 from desktop.ui.connection_dialog import ConnectionDialog
@@ -52,6 +52,20 @@ def test_the_check_sees_an_unwrapped_label_cut_by_its_parent(qtbot):
     qtbot.waitExposed(window)
     problems = clipped_texts(window)
     assert problems and "runs past the side" in problems[0]
+
+
+def test_the_check_sees_a_status_message_cut_by_the_permanent_widgets(qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.resize(420, 200)
+    window.statusBar().addPermanentWidget(QLabel("草稿 1　已排队 0　已备案 0"))
+    window.show()
+    qtbot.waitExposed(window)
+    window.statusBar().showMessage("已保存。")
+    qtbot.waitUntil(lambda: clipped_texts(window) == [])  # once the bar is laid out
+    window.statusBar().showMessage("已保存。发现 0 个错误、1 个提醒，请查看表中标出的地方。")
+    qtbot.waitUntil(lambda: bool(clipped_texts(window)))
+    assert "status bar message «已保存。发现" in clipped_texts(window)[0]
 
 
 def test_the_check_sees_a_list_row_cut_by_a_list_that_cannot_scroll(qtbot):
