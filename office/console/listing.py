@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, true, tuple_
 from starlette.concurrency import run_in_threadpool
 
 from office import offices
@@ -209,7 +209,9 @@ def page(
     query = _select(db, actor, flt)
     if after and "|" in after:
         at, last_id = after.split("|", 1)
-        query = query.where(or_(x.received_at < at, and_(x.received_at == at, x.id < last_id)))
+        # A row-value comparison: both backends walk the (office, received_at, id) index
+        # from the cursor, where an OR of two comparisons made SQLite scan.
+        query = query.where(tuple_(x.received_at, x.id) < tuple_(at, last_id))
     query = query.order_by(x.received_at.desc(), x.id.desc()).limit(size + 1)
     found = list(db.execute(query))
     more = len(found) > size
