@@ -33,6 +33,7 @@ from office import (
     changes,
     console,
     contract,
+    crosscheck_api,
     filings,
     intake,
     limits,
@@ -42,6 +43,8 @@ from office import (
     verify,
     verify_page,
 )
+from office.enterprise import routes as enterprise_routes
+from office.enterprise.feedback import Link
 from office.errors import Refusal, bad_request, not_found, unauthorized
 from office.logs import log_event
 from office.store import OfficeStore, StoreUnwritable
@@ -294,6 +297,8 @@ def create_app(
         )
         return JSONResponse(outcome.body, status_code=outcome.status)
 
+    crosscheck_api.add_routes(app, store, _unit_token)
+
     @app.get(
         "/api/v1/filings/{filing_id}",
         response_model=schemas.FilingView,
@@ -443,16 +448,25 @@ def create_app(
         },
         summary="核验纸质备案表的网页（扫描二维码打开）",
     )
-    def verify_html(filing_id: str, r: str | None = None, d: str | None = None) -> HTMLResponse:
-        headers = _PAGE_HEADERS
+    def verify_html(
+        request: Request,
+        filing_id: str,
+        r: str | None = None,
+        d: str | None = None,
+        ok: str | None = None,
+    ) -> HTMLResponse:
+        headers = enterprise_routes.PAGE_HEADERS  # the enterprise's forms post to 'self'
         params = verify.check_params(r, d)
         if params is None:
             return HTMLResponse(verify_page.render_bad_link(), status_code=400, headers=headers)
-        with store.read() as db:
-            answer = verify.verify(db, filing_id, *params)
-        log_event("verify", id=filing_id, revision=params[0], result=answer["status"])
-        status = 404 if answer["status"] == verify.UNKNOWN else 200
-        return HTMLResponse(verify_page.render(answer), status_code=status, headers=headers)
+        link = Link(filing_id, *params)
+        html, status, result = enterprise_routes.render_page(
+            store, filing_id, link, enterprise_routes.clock(request), ok=ok
+        )
+        log_event("verify", id=filing_id, revision=params[0], result=result)
+        return HTMLResponse(html, status_code=status, headers=headers)
+
+    app.include_router(enterprise_routes.build_router(_unit_token))
 
     plain_openapi = app.openapi
 

@@ -59,6 +59,17 @@ def since(db: Connection, unit: str, after: int, limit: int | None = PAGE_SIZE) 
     if limit is not None:
         query = query.limit(limit)
     changes = [_change(row._mapping) for row in db.execute(query)]
+    notices = [c["seq"] for c in changes if c["type"] == "notice"]
+    if notices:
+        from office.crosscheck import notice_details  # the checks use this module
+
+        details = notice_details(db, notices)
+        for entry in changes:
+            if entry["type"] == "notice":
+                # A notice: the other unit's name and day only (never its content).
+                del entry["receipt"]
+                entry.update(details.get(entry["seq"], {}))
+                entry["at"] = entry.pop("at")
     cursor = changes[-1]["seq"] if changes else after
     return {"cursor": str(cursor), "changes": changes}
 

@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from forms import __version__
-from office import logs
+from office import crosscheck_cli, logs
+from office.enterprise import cli as enterprise_cli
 from office.errors import OfficeError
 from office.logs import log_event
 from office.staff import Actor
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="子命令")
     common = _common()
     acting = _acting()
+
+    crosscheck_cli.register(sub, common, acting)
 
     p = sub.add_parser("serve", parents=[common], help="启动接收服务（HTTP API 与核验页面）")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
@@ -235,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     from office.reports import digest_command
 
     digest_command.register(sub, common)
+
+    enterprise_cli.register(sub, common, acting)  # evaluations, complaint, visits
     return parser
 
 

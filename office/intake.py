@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from forms import rules
 from forms.normalize import single_line
 from forms.record import SHANGHAI, NotAFiling, canonical_bytes, content_digest, now, parse
-from office import filings, offices, receipts
+from office import crosscheck, filings, offices, receipts
 from office import reference as reference_data
 from office.errors import Refusal
 from office.store import OfficeStore
@@ -175,6 +175,11 @@ def _decide(
         )
     park = (report.normalized.get("enterprise") or {}).get("park")
     assert isinstance(filing_id, str) and isinstance(revision, int)  # keyed
+    # Cross-filing checks (office.crosscheck): warnings on the receipt, never a refusal.
+    inspection = crosscheck.inspection_of(
+        report.normalized, filing_id=filing_id, revision=revision, unit=unit, office=office.code
+    )
+    found = crosscheck.findings(db, inspection, ref) if inspection else crosscheck.Findings()
     held = filings.store(
         db,
         filing_id=filing_id,
@@ -185,10 +190,12 @@ def _decide(
         content_sha256=content_sha256,
         digest=content_digest(filing),
         received_at=received_at,
-        warnings=[p.to_dict() for p in report.warnings],
+        warnings=[p.to_dict() for p in report.warnings] + found.warnings,
         source=source,
         park=ref.park_name(park) if isinstance(park, str) and park.strip() else None,
     )
+    if inspection is not None:
+        crosscheck.record(db, inspection, found, at=held.received_at)
     return Outcome(
         201, held.receipt_body(), "accepted", filing_id, revision, {"receipt": held.receipt}
     )

@@ -39,7 +39,12 @@ SECTIONS = (
     "cert_rules",
     "forms",
     "verify_url",
+    "complaint_contact",
+    "crosscheck",
 )
+# Sections for the office's own pages only, not sent to desks.
+OFFICE_ONLY = ("complaint_contact",)
+MAX_CONTACT_LENGTH = 200
 MAX_URL_LENGTH = 200
 MAX_LIST_ITEMS = 100_000
 MAX_NAME_LENGTH = 100
@@ -55,7 +60,17 @@ def empty() -> dict[str, Any]:
         "cert_rules": default_cert_rules().to_dict(),
         "forms": [],
         "verify_url": "",
+        "crosscheck": dict(CROSSCHECK_DEFAULTS),
     }
+
+
+# The cross-filing checks' windows and caps (office.crosscheck), editable by the office.
+CROSSCHECK_DEFAULTS: dict[str, Any] = {
+    "joint_window_workdays": 5,  # another unit's inspection this many working days either side
+    "repeat_days": 30,  # the same unit again within this many days
+    "yearly_cap": 2,  # more inspections than this by one unit in a year
+    "same_matter": "items",  # "items": the same 检查项目 (by name key) is one matter; "off"
+}
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,8 @@ class Reference:
 
     def answer(self) -> dict[str, Any]:
         """The body of ``GET /api/v1/reference``."""
-        return {"version": self.version, "verify_url": "", **self.data}
+        shared = {k: v for k, v in self.data.items() if k not in OFFICE_ONLY}
+        return {"version": self.version, "verify_url": "", **shared}
 
     @property
     def etag(self) -> str:
@@ -78,6 +94,10 @@ class Reference:
     def calendar(self) -> WorkCalendar:
         """The working-day calendar with this version's years (shared: do not extend it)."""
         return _calendar(json.dumps(self.data["calendar"], sort_keys=True))
+
+    def crosscheck(self) -> dict[str, Any]:
+        """The cross-filing checks' settings (defaults for a version loaded before them)."""
+        return {**CROSSCHECK_DEFAULTS, **(self.data.get("crosscheck") or {})}
 
     def park_name(self, park: str) -> str:
         """The park's full name when it is a known park (by name or short name)."""
@@ -164,7 +184,40 @@ def check(given: Any) -> dict[str, Any]:
         out["forms"] = _check_forms(given["forms"])
     if "verify_url" in given:
         out["verify_url"] = check_verify_url(given["verify_url"])
+    if "complaint_contact" in given:
+        out["complaint_contact"] = _check_complaint_contact(given["complaint_contact"])
+    if "crosscheck" in given:
+        out["crosscheck"] = _check_crosscheck(given["crosscheck"])
     return out
+
+
+def _check_crosscheck(value: Any) -> dict[str, Any]:
+    """Windows and caps; a key left out keeps its default."""
+    if not isinstance(value, dict) or set(value) - set(CROSSCHECK_DEFAULTS):
+        raise OfficeError(
+            "交叉检查设置（crosscheck）应只含 " + "、".join(CROSSCHECK_DEFAULTS) + " 这几项。"
+        )
+    out = dict(CROSSCHECK_DEFAULTS)
+    for key, limit in (("joint_window_workdays", 60), ("repeat_days", 366), ("yearly_cap", 100)):
+        if key in value:
+            n = value[key]
+            if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= limit:
+                raise OfficeError(f"交叉检查设置中的 {key} 应为 0 到 {limit} 之间的整数。")
+            out[key] = n
+    if "same_matter" in value:
+        if value["same_matter"] not in ("items", "off"):
+            raise OfficeError("交叉检查设置中的 same_matter 应为 items（按检查项目比对）或 off。")
+        out["same_matter"] = value["same_matter"]
+    return out
+
+
+def _check_complaint_contact(value: Any) -> str:
+    """How an enterprise complains to the office directly (the public page shows it)."""
+    if not isinstance(value, str) or len(value.strip()) > MAX_CONTACT_LENGTH:
+        raise OfficeError(
+            f"投诉联系方式（complaint_contact）应为文字，最多 {MAX_CONTACT_LENGTH} 个字符。"
+        )
+    return " ".join(value.split())
 
 
 def check_verify_url(value: Any) -> str:

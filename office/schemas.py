@@ -52,11 +52,15 @@ class FilingView(BaseModel):
 
 class Change(BaseModel):
     seq: int
-    type: Literal["receipt", "returned"]
+    type: Literal["receipt", "returned", "reviewed", "notice"]
     id: str
     revision: int
-    receipt: str
+    receipt: str | None = Field(None, description="for type=receipt and type=returned")
     reason: str | None = Field(None, description="only for type=returned")
+    code: str | None = Field(None, description="only for type=notice")
+    other_unit: str | None = Field(None, description="only for type=notice: 另一单位名称")
+    other_date: str | None = Field(None, description="only for type=notice: 另一单位检查日期")
+    message: str | None = Field(None, description="only for type=notice")
     at: str
 
 
@@ -75,6 +79,9 @@ class Reference(BaseModel):
     cert_rules: dict[str, Any]
     forms: list[dict[str, Any]]
     verify_url: str = Field(description="核验页面的公开地址（二维码链接用）；空表示未公布")
+    crosscheck: dict[str, Any] = Field(
+        description="交叉检查设置：联合检查窗口（工作日）、重复检查天数、每年上限、事项比对"
+    )
 
 
 class Health(BaseModel):

@@ -28,6 +28,7 @@ MAY = {
     "user": frozenset({"admin"}),
     "reference": frozenset({"admin"}),
     "office": frozenset(),  # creating offices: the operator only
+    "complaint": frozenset({"admin", "reviewer"}),  # the enterprise's page (office.enterprise)
 }
 
 ROLE_TEXT = {
@@ -45,6 +46,7 @@ ACTION_TEXT = {
     "user": "管理工作人员账号",
     "reference": "载入参考数据",
     "office": "设立办公室",
+    "complaint": "处理企业投诉",
 }
 
 

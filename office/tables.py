@@ -124,7 +124,7 @@ changes = Table(
     Column("reason", Text),
     Column("at", Text, nullable=False),
     ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
-    CheckConstraint("type IN ('receipt', 'returned', 'reviewed')", name="type"),
+    CheckConstraint("type IN ('receipt', 'returned', 'reviewed', 'notice')", name="type"),
     Index("ix_changes_unit_seq", "unit", "seq"),
     sqlite_autoincrement=True,
 )
@@ -213,7 +213,7 @@ audit = Table(
 # A review decision (审核通过) of one revision; its change in the unit's feed is
 # ``reviewed``. Internal notes (备注) the unit never sees. The office's return reasons
 # kept as templates (退回原因模板).
-CHANGE_TYPES = ("receipt", "returned", "reviewed")
+CHANGE_TYPES = ("receipt", "returned", "reviewed", "notice")  # notice: cross-filing checks
 
 reviews = Table(
     "reviews",
@@ -307,4 +307,138 @@ outbox = Table(
     Column("sent_at", Text),
     Index("ix_outbox_sent_at", "sent_at"),
     sqlite_autoincrement=True,
+)
+
+# --- the enterprise's page (visits, evaluations, complaints) --------------------------------
+# What an enterprise tells the office on the QR page. Never reaches the inspecting unit:
+# no change, feed or unit route reads these tables (office/enterprise/).
+
+# One evaluation per filing revision; a second within the edit window replaces it.
+# A complaint is the same row with ``complaint`` = 1: an office task with a state and a
+# reply the enterprise reads on the page.
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("satisfaction", Integer, nullable=False),
+    Column("disrupted", Integer, nullable=False),
+    Column("principal_required", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("complaint", Integer, nullable=False),
+    Column("contact", Text, nullable=False),  # for a call-back; "" when none was left
+    Column("created_at", Text, nullable=False),  # the first one: the edit window starts here
+    Column("at", Text, nullable=False),  # the latest edit
+    Column("complaint_state", Text),  # received / in_progress / done; NULL: not a complaint
+    Column("reply", Text, nullable=False),
+    Column("replied_at", Text),
+    PrimaryKeyConstraint("id", "revision"),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+    CheckConstraint(
+        "complaint_state IS NULL OR complaint_state IN ('received', 'in_progress', 'done')",
+        name="complaint_state",
+    ),
+)
+
+# 扫码留痕: the enterprise confirms the inspectors' arrival (and departure).
+visits = Table(
+    "visits",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("arrived_at", Text, nullable=False),
+    Column("left_at", Text),
+    Column("recorded_at", Text, nullable=False),
+    Column("standing", Text, nullable=False),  # the revision's standing when recorded
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    Index("ix_visits_id_revision", "id", "revision"),
+    sqlite_autoincrement=True,
+)
+
+# Requests of the public page's posts, counted per address and per filing id across
+# every worker process (the rate limit); rows older than a day are dropped.
+enterprise_hits = Table(
+    "enterprise_hits",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False),
+    Column("at", Text, nullable=False),  # UTC ISO 8601: compared as text
+    Index("ix_enterprise_hits_key_at", "key", "at"),
+    sqlite_autoincrement=True,
+)
+
+# --- Cross-filing checks (joint, repeated, white list, key supervision, unplanned) --------
+
+# One row per filing id: its latest accepted revision as the checks compare it.
+# ``enterprise`` is the credit code, or ``name:`` + the name key when there is none.
+inspections = Table(
+    "inspections",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("office", Text, nullable=False),
+    Column("enterprise", Text, nullable=False),
+    Column("enterprise_name", Text, nullable=False),
+    Column("start_day", Text, nullable=False),  # YYYY-MM-DD in Shanghai time
+    Column("year", Integer, nullable=False),
+    Column("matter", Text, nullable=False),  # the name key of the items inspected
+    Column("joint_units", Text, nullable=False),  # JSON list of unit keys
+    Index("ix_inspections_enterprise_start", "enterprise", "start_day"),
+)
+
+# The flags of each accepted revision, for the workbench's filters and clusters.
+crosscheck_flags = Table(
+    "crosscheck_flags",
+    metadata,
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("other_id", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("id", "revision", "code", "other_id"),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    Index("ix_crosscheck_flags_code", "code"),
+)
+
+# Notices put in a unit's changes feed: one per pair of filings (``id`` is the notified
+# unit's filing, ``other_id`` the later one), whatever retries or revisions follow.
+crosscheck_notices = Table(
+    "crosscheck_notices",
+    metadata,
+    Column("id", Text, nullable=False),
+    Column("other_id", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("seq", Serial, ForeignKey("changes.seq"), nullable=False),
+    Column("other_unit", Text, nullable=False),
+    Column("other_date", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    PrimaryKeyConstraint("id", "other_id", "code"),
+)
+
+# Each unit's annual 双随机 plan: replaced whole by PUT; ``arrived_at`` is the first
+# registration (a plan first registered after 31 March is late), ``updated_at`` the last.
+plans = Table(
+    "plans",
+    metadata,
+    Column("unit", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("items", Text, nullable=False),  # JSON list of items
+    Column("arrived_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Column("late", Integer, nullable=False),
+    PrimaryKeyConstraint("unit", "year"),
+)
+
+# A reviewer's decision on a cluster of overlapping filings (已协调 / 无需联合).
+crosscheck_clusters = Table(
+    "crosscheck_clusters",
+    metadata,
+    Column("key", Text, primary_key=True),  # enterprise + first day of the cluster
+    Column("state", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", Text, nullable=False),
+    CheckConstraint("state IN ('coordinated', 'not_needed')", name="state"),
 )

@@ -42,7 +42,9 @@ _CHECK_OFFICERS = "请核对上述检查人员是否与到场人员一致，并�
 BAD_LINK = "核验链接不完整或有误，请重新扫描备案表上的二维码。"
 
 
-def render(answer: dict[str, Any]) -> str:
+def render(answer: dict[str, Any], *, extra: str = "", style: str = "") -> str:
+    """The page of a QR link; ``extra`` (the enterprise's sections) goes below, with its
+    own ``style``."""
     status = answer["status"]
     verdict = status
     if status == MATCH and answer["standing"] != FILED:
@@ -58,7 +60,7 @@ def render(answer: dict[str, Any]) -> str:
     else:
         advice = _ADVICE.get(status, _UNKNOWN_ADVICE)
         parts.append(f'<p class="note">{escape(advice)}</p>')
-    return _page("".join(parts))
+    return _page("".join(parts) + extra, style)
 
 
 def render_code(answer: dict[str, Any]) -> str:
@@ -112,13 +114,13 @@ def render_bad_link() -> str:
     return _page(f'<div class="verdict unknown">{escape(BAD_LINK)}</div>')
 
 
-def _page(content: str) -> str:
+def _page(content: str, style: str = "") -> str:
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="robots" content="noindex">'
         "<title>涉企行政执法检查备案核验</title>"
-        f"<style>{_STYLE}</style></head><body><main>"
+        f"<style>{_STYLE}{style}</style></head><body><main>"
         "<h1>湘潭市涉企行政执法检查备案核验</h1>"
         f"{content}</main></body></html>"
     )

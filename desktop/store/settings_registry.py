@@ -128,6 +128,20 @@ ROSTER_UPDATED_AT: Setting[str | None] = Setting(
     "roster_updated_at", None, _text, "when the roster of officers was last replaced"
 )
 
+# --- cross-filing checks (desktop.plan_sheet, desktop.sync.changes) --------------------
+PLANS: Setting[dict[str, Any] | None] = Setting(
+    "plans",
+    None,
+    _object,
+    'the unit\'s annual plans by year: {"2027": {"items": [...], "imported_at", "sent_at"}}',
+)
+OFFICE_NOTICES: Setting[dict[str, Any] | None] = Setting(
+    "office_notices",
+    None,
+    _object,
+    "the office's notices by filing id (joint-inspection suggestions: unit and day only)",
+)
+
 # --- the window (desktop.ui) -------------------------------------------------------------
 UI_LANGUAGE: Setting[str | None] = Setting(
     "ui_language", None, _text, "the window's language; None: the source language"
@@ -159,6 +173,8 @@ ALL: tuple[Setting[Any], ...] = (
     BUNDLE_CURSOR,
     REFERENCE,
     ROSTER_UPDATED_AT,
+    PLANS,
+    OFFICE_NOTICES,
     UI_LANGUAGE,
     UI_WINDOW_GEOMETRY,
     UI_SPLITTERS,

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.store import settings_registry as settings
 from desktop.store.api import QUEUED, RETURNED, SENT, StoreError
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ class Applied:
     reviewed: list[tuple[str, int]] = field(default_factory=list)  # id, revision (审核通过)
     skipped: int = 0
     bad: int = 0  # malformed entries, ignored
+    notices: int = 0  # the office's notices newly kept (joint-inspection suggestions)
 
 
 def _valid(change: Any) -> bool:
@@ -50,9 +52,57 @@ def receipt_from_change(change: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _notice(change: Any) -> dict[str, Any] | None:
+    """A well-formed notice as the desk keeps it (the other unit's name and day only)."""
+    if not (
+        isinstance(change, dict)
+        and change.get("type") == "notice"
+        and isinstance(change.get("id"), str)
+        and 0 < len(change["id"]) <= 64
+        and isinstance(change.get("seq"), int)
+    ):
+        return None
+    out: dict[str, Any] = {"seq": change["seq"]}
+    for key, limit in (("code", 64), ("other_unit", 100), ("other_date", 10), ("message", 500)):
+        value = change.get(key)
+        out[key] = value[:limit] if isinstance(value, str) else ""
+    out["at"] = change.get("at") if isinstance(change.get("at"), str) else ""
+    return out
+
+
+def keep_notices(store: Any, notices: list[tuple[str, dict[str, Any]]]) -> int:
+    """Add the notices to the store's kept ones (by filing id; a seq seen twice once)."""
+    if not notices:
+        return 0
+    held = settings.OFFICE_NOTICES.get(store) or {}
+    added = 0
+    for filing_id, notice in notices:
+        mine = held.setdefault(filing_id, [])
+        if any(n.get("seq") == notice["seq"] for n in mine):
+            continue
+        mine.append(notice)
+        added += 1
+    if added:
+        settings.OFFICE_NOTICES.set(store, held)
+    return added
+
+
+def notices_for(store: Any, filing_id: str) -> list[dict[str, Any]]:
+    """The office's notices on one filing, oldest first."""
+    try:
+        return list((settings.OFFICE_NOTICES.get(store) or {}).get(filing_id, []))
+    except (StoreError, AttributeError):
+        return []
+
+
 def apply_changes(store: Any, changes: list[Any], *, now_text: str) -> Applied:
     out = Applied()
+    notices: list[tuple[str, dict[str, Any]]] = []
     for change in changes:
+        notice = _notice(change)
+        if notice is not None:
+            notices.append((change["id"], notice))
+            continue
         if not _valid(change):
             out.bad += 1
             continue
@@ -93,4 +143,8 @@ def apply_changes(store: Any, changes: list[Any], *, now_text: str) -> Applied:
         except StoreError as exc:
             log.warning("change for %s revision %s not applied: %s", fid, rev, exc)
             out.skipped += 1
+    try:
+        out.notices = keep_notices(store, notices)
+    except (StoreError, AttributeError) as exc:  # a store without meta (bundle checks)
+        log.warning("notices not kept: %s", exc)
     return out

@@ -160,6 +160,21 @@ class OfficeClient:
     def filing(self, filing_id: str) -> Reply:
         return self._request("GET", f"filings/{filing_id}")
 
+    def put_plan(self, year: int, plan: dict[str, Any]) -> Reply:
+        body = json.dumps(plan, ensure_ascii=False).encode("utf-8")
+        return self._request(
+            "PUT", f"plans/{year}", content=body, headers={"Content-Type": "application/json"}
+        )
+
+    def plan(self, year: int) -> Reply:
+        return self._request("GET", f"plans/{year}")
+
+    def overlaps(self, *, uscc: str, name: str, start: str, end: str) -> Reply:
+        """Other units' filings for the enterprise near these days (units and days only)."""
+        params = {"start": start, "end": end}
+        params.update({"uscc": uscc} if uscc else {"name": name})
+        return self._request("GET", "overlaps", params=params)
+
     # --- plumbing -------------------------------------------------------------------------
     def _request(self, method: str, path: str, **kwargs: Any) -> Reply:
         url = self.config.api(path)

@@ -134,6 +134,16 @@ class FilingHeader(QWidget):
             "%1", revision_label(row.revision - 1)
         ) + (row.return_reason or "")
 
+    def show_office_hints(self, hints: list[str]) -> None:
+        """The office's cross-filing hints (联合检查, 重复检查, 白名单 …) under the banner."""
+        if not hints:
+            return
+        lines = "\n".join(f"• {h}" for h in hints)
+        head = self.tr("优化营商环境部门提示：")
+        text = self.message.text() if not self.banner.isHidden() else ""
+        self.message.setText((text + "\n" if text else "") + head + "\n" + lines)
+        self.banner.setVisible(True)
+
     def show_refusal(self, message: str) -> None:
         """A queued filing the office refused: said instead of "waiting to be sent" (it is
         not retried until the clerk takes it back, fixes it and submits it again)."""

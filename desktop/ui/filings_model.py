@@ -11,7 +11,8 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop.filing_summary import PENDING, POST_HOC, PRIOR, PostHocDue, summary_due, summary_of
 from desktop.store.api import QUEUED, RETURNED, SENT, FilingRow, FilingSummary, ListQuery
@@ -51,6 +52,10 @@ _STATUS_COLOURS = {
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def _hint_icon() -> QIcon:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+
+
 def short_time(value: str) -> str:
     """2026-12-03 09:00 in Shanghai time; what was stored if it is not a timestamp."""
     if not value:
@@ -73,6 +78,9 @@ class FilingsModel(QAbstractTableModel):
         self._capped = False
         self._calendar = WorkCalendar()
         self._post_hoc_workdays = DEFAULT_POST_HOC_WORKDAYS
+        # The office's cross-filing hints per (id, revision), read when a row is first
+        # shown and forgotten on reload (desktop.office_hints).
+        self._hints: dict[tuple[str, int], list[str]] = {}
 
     # --- post-hoc deadlines ---------------------------------------------------------
     def set_deadline_rule(self, calendar: WorkCalendar, working_days: int) -> None:
@@ -102,6 +110,7 @@ class FilingsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._ids = {}
+        self._hints = {}
         matches = self._store.count_matches(self._query)  # stops at COUNT_CAP
         self._total, self._capped = matches.count, matches.capped
         self._append(self._store.list_filings(self._query))
@@ -134,6 +143,7 @@ class FilingsModel(QAbstractTableModel):
         if index is None:
             return
         self._rows[index] = summary_of(row)
+        self._hints.pop((row.id, row.revision), None)
         self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
 
     # --- paging ---------------------------------------------------------------------
@@ -214,6 +224,11 @@ class FilingsModel(QAbstractTableModel):
             return self._display(s, column)
         if role == FILING_ID_ROLE:
             return s.id
+        if role == Qt.ItemDataRole.DecorationRole and column == "status":
+            # 提示: the office has cross-filing hints on this filing (联合检查, 重复 …).
+            return _hint_icon() if self.hints(s) else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == "status" and self.hints(s):
+            return self.tr("优化营商环境部门提示：") + "\n" + "\n".join(self.hints(s))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(s, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == "status":
@@ -228,6 +243,17 @@ class FilingsModel(QAbstractTableModel):
             font.setBold(True)
             return font
         return None
+
+    def hints(self, s: FilingSummary) -> list[str]:
+        """The office's cross-filing hints on a sent or returned filing."""
+        if s.status not in (SENT, RETURNED):
+            return []
+        key = (s.id, s.revision)
+        if key not in self._hints:
+            from desktop.office_hints import office_hints
+
+            self._hints[key] = office_hints(self._store, s.id, s.revision)
+        return self._hints[key]
 
     def _display(self, s: FilingSummary, column: str) -> str:
         if column == "status":

@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.filing_summary import enterprise_name
 from desktop.profile_prefill import prefill
-from desktop.store.api import QUEUED, RETURNED, STATUSES, FilingRow
+from desktop.store.api import QUEUED, RETURNED, SENT, STATUSES, FilingRow, StoreError
 from desktop.ui import (
     holiday_calendar,
     preview_action,
@@ -256,6 +256,10 @@ class MainWindow(QMainWindow):
         """The header's line and banner; a filing the office refused says so instead of
         "waiting to be sent": it is not retried until the clerk fixes and resubmits it."""
         self.header.show_row(row)
+        if row is not None and row.status in (SENT, RETURNED):
+            from desktop.office_hints import office_hints
+
+            self.header.show_office_hints(office_hints(self.store, row.id, row.revision))
         if row is None or row.status != QUEUED:
             return
         item = None
@@ -368,7 +372,9 @@ class MainWindow(QMainWindow):
             submit_dialogs.explain_errors(self, self.definition, report.errors)
             self.editor.focus_field(report.errors[0].field)
             return False
-        if not submit_dialogs.confirm_submit(self, self.definition, report.warnings):
+        if not submit_dialogs.confirm_submit(
+            self, self.definition, report.warnings, self._pre_submit_reminders(row.id)
+        ):
             return False
         with store_call(self, TELL, "submit") as call:
             self.store.queue(row.id)
@@ -382,6 +388,20 @@ class MainWindow(QMainWindow):
         if self.sync is not None:
             self.sync.sync_now()  # send at once if the office is reachable
         return True
+
+    def _pre_submit_reminders(self, filing_id: str) -> list[str]:
+        from desktop.ui.submit_reminders import gather
+
+        row = self.store.get(filing_id)
+        if row is None:
+            return []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return gather(self.store, dict(row.filing), online=self.sync is not None)
+        except StoreError:
+            return []  # reminders only: the submission goes on without them
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def revise(self) -> None:
         """退回的备案 → 修改: a new revision, editable, with the same id."""

@@ -52,7 +52,11 @@ class ConfirmSubmit(QDialog):
     """提交备案? with the reminders (warnings) listed; ``exec()`` then ``confirmed``."""
 
     def __init__(
-        self, parent: QWidget | None, definition: FormDefinition, warnings: list[Problem]
+        self,
+        parent: QWidget | None,
+        definition: FormDefinition,
+        warnings: list[Problem],
+        reminders: list[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("confirmSubmit")
@@ -75,13 +79,11 @@ class ConfirmSubmit(QDialog):
         self.reminders.setObjectName("submitReminders")
         self.reminders.setWordWrap(True)
         self.reminders.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        if warnings:
-            self.reminders.setText(
-                self.tr("请留意以下提醒：")
-                + "\n"
-                + "\n".join(problem_line(definition, p) for p in warnings[:MAX_LISTED])
-            )
-        self.reminders.setVisible(bool(warnings))
+        lines = [problem_line(definition, p) for p in warnings[:MAX_LISTED]]
+        lines += [f"• {text}" for text in (reminders or [])[:MAX_LISTED]]
+        if lines:
+            self.reminders.setText(self.tr("请留意以下提醒：") + "\n" + "\n".join(lines))
+        self.reminders.setVisible(bool(lines))
 
         # Own buttons in a fixed order (QDialogButtonBox would reorder them per platform).
         self.cancel_button = QPushButton(self.tr("取消"))
@@ -127,8 +129,13 @@ class ConfirmSubmit(QDialog):
         super().keyPressEvent(event)
 
 
-def confirm_submit(parent: QWidget, definition: FormDefinition, warnings: list[Problem]) -> bool:
-    dialog = ConfirmSubmit(parent, definition, warnings)
+def confirm_submit(
+    parent: QWidget,
+    definition: FormDefinition,
+    warnings: list[Problem],
+    reminders: list[str] | None = None,
+) -> bool:
+    dialog = ConfirmSubmit(parent, definition, warnings, reminders)
     dialog.exec()
     return dialog.confirmed
 

@@ -22,6 +22,12 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "units": frozenset({"admin"}),
     "users": frozenset({"admin"}),
     "reference": frozenset({"admin"}),
+    # the enterprise's page (office/console/enterprise.py): the office's own staff only
+    "evaluations": frozenset({"admin", "reviewer", "viewer"}),
+    "complaints": frozenset({"admin", "reviewer", "viewer"}),
+    "visits": frozenset({"admin", "reviewer", "viewer"}),
+    # counts of the whole office: not for a park committee (it reads only its park)
+    "dashboard": frozenset({"admin", "reviewer", "justice", "viewer"}),
 }
 
 

@@ -68,9 +68,13 @@ NAV: list[tuple[str, str, str]] = [
     ("pending", "/console/", "待审"),
     ("filings", "/console/filings", "备案列表"),
     ("feed", "/console/feed", "新收抄送"),
+    ("dashboard", "/console/dashboard", "统计汇总"),
     ("units", "/console/units", "单位与令牌"),
     ("users", "/console/users", "工作人员"),
     ("reference", "/console/reference", "参考数据"),
+    ("evaluations", "/console/evaluations", "企业评价"),
+    ("complaints", "/console/complaints", "投诉"),
+    ("visits", "/console/visits", "扫码留痕"),
 ]
 
 

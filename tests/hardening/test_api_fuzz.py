@@ -107,6 +107,9 @@ OPERATIONS = [
     ("GET", "/verify/{filing_id}", (POSITIVE, NEGATIVE)),
     ("GET", "/api/v1/verify/code/{code}", (POSITIVE,)),  # any text is a code to look up
     ("GET", "/verify/code/{code}", (POSITIVE,)),
+    ("POST", "/api/v1/evaluations", (POSITIVE, NEGATIVE)),
+    ("POST", "/api/v1/visits", (POSITIVE, NEGATIVE)),
+    ("GET", "/api/v1/satisfaction", (POSITIVE, NEGATIVE)),
 ]
 CASES = [
     pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")

@@ -96,6 +96,15 @@ def test_openapi_schema_has_exactly_the_contract_routes(tmp_path) -> None:
         ("/verify/{filing_id}", "get"),
         ("/api/v1/verify/code/{code}", "get"),
         ("/verify/code/{code}", "get"),
+        # the enterprise's page (docs/office-api.md)
+        ("/api/v1/evaluations", "post"),
+        ("/api/v1/visits", "post"),
+        ("/api/v1/satisfaction", "get"),
+        ("/verify/{filing_id}/visit", "post"),
+        ("/verify/{filing_id}/evaluation", "post"),
+        ("/api/v1/plans/{year}", "put"),
+        ("/api/v1/plans/{year}", "get"),
+        ("/api/v1/overlaps", "get"),
     }
     post = schema["paths"]["/api/v1/filings"]["post"]
     assert {"200", "201", "400", "401", "403", "409", "413", "415", "422", "429", "503"} <= set(
@@ -402,8 +411,15 @@ def test_reference_answers_with_an_etag(http: httpx.Client) -> None:
         "cert_rules",
         "forms",
         "verify_url",
+        "crosscheck",
     }
     assert body["cert_rules"]["rules"]
+    assert body["crosscheck"] == {
+        "joint_window_workdays": 5,
+        "repeat_days": 30,
+        "yearly_cap": 2,
+        "same_matter": "items",
+    }
     etag = r.headers["etag"]
     cached = http.get("/api/v1/reference", headers={"If-None-Match": etag})
     assert cached.status_code == 304 and cached.content == b""

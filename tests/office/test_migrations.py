@@ -167,3 +167,12 @@ def test_the_old_office_can_be_named_otherwise_when_migrating(old_db: Path) -> N
     assert {f["office"] for f in held} == {"430302"}
     again = office_cli(old_db, "migrate", "--prefix", "乙", check=False)
     assert "已是最新" in again.stdout
+
+
+def test_filings_held_before_the_cross_filing_checks_take_part_in_them(old_db: Path) -> None:
+    office_cli(old_db, "migrate")
+    with sqlite3.connect(old_db) as conn:
+        ids = {r[0] for r in conn.execute("SELECT id FROM filings")}
+        indexed = dict(conn.execute("SELECT id, revision FROM inspections").fetchall())
+        latest = dict(conn.execute("SELECT id, MAX(revision) FROM filings GROUP BY id").fetchall())
+    assert set(indexed) == ids and indexed == latest

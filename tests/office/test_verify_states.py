@@ -14,6 +14,7 @@ import pytest
 from forms.pdf import qr_payload, render_pdf
 from forms.record import content_digest
 from forms.short_code import short_code
+from office.crosscheck import CODES as CROSSCHECK_CODES
 from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
 
 FILED_HEADLINE = "此备案已在优化营商环境部门备案"
@@ -201,8 +202,10 @@ def test_phone_numbers_typed_into_names_are_masked(office, http):
     )
     filing["leader"]["title"] = "科长（手机１３６ ０７３２ ９８７６）"
     receipt = submit(http, filing)
-    assert {w["code"] for w in receipt["warnings"]} == {"phone_in_name"}
-    assert {w["field"] for w in receipt["warnings"]} == {"joint_units[0]", "enterprise.name"}
+    # (the cross-filing checks may add theirs: other filings of this module meet this one)
+    own = [w for w in receipt["warnings"] if w["code"] not in CROSSCHECK_CODES]
+    assert {w["code"] for w in own} == {"phone_in_name"}
+    assert {w["field"] for w in own} == {"joint_units[0]", "enterprise.name"}
     answer, page = check(office, filing)
     assert answer["standing"] == "filed"
     assert answer["enterprise"] == "湘潭顺阳新材料科技股份有限公司（联系人***********）"

@@ -107,6 +107,7 @@ class Autofill(QObject):
         self.units = QStandardItemModel(self)
         self.names = QStandardItemModel(self)
         self.certs = QStandardItemModel(self)
+        self.plan = QStandardItemModel(self)
         self.refresh()
 
     def refresh(self, today: date | None = None) -> None:
@@ -117,6 +118,9 @@ class Autofill(QObject):
         self.units.clear()
         for name in self.source.unit_names():
             self.units.appendRow(_item(name, name))
+        self.plan.clear()
+        for ref, matter in self.source.plan_items(today.year):
+            self.plan.appendRow(_item(f"{ref}　{matter}", ref))
         self.names.clear()
         self.certs.clear()
         expired = self.tr("（执法证已过期）")
@@ -171,6 +175,12 @@ class Autofill(QObject):
         edit = _line(field)
         if edit is not None:
             _set_completer(field, edit, _completer(self.units, edit))
+
+    def attach_plan(self, field: ScalarField) -> None:
+        """The plan's items as choices for 抽查计划 (its ref goes in; any text may too)."""
+        edit = _line(field)
+        if edit is not None:
+            _set_completer(field, edit, _completer(self.plan, edit))
 
     # --- officers -------------------------------------------------------------------------
 

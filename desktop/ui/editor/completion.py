@@ -48,6 +48,17 @@ class CompletionSource:
                 return None
         return self._profile
 
+    def plan_items(self, year: int) -> list[tuple[str, str]]:
+        """``(ref, matter)`` of the unit's plans kept for ``year`` and the next year
+        (desktop.plan_sheet): the 抽查计划 field offers them; free text stays possible."""
+        from desktop import plan_sheet
+
+        try:
+            return plan_sheet.refs(self._store, year) + plan_sheet.refs(self._store, year + 1)
+        except Exception:  # completion is a convenience, never a failure
+            log.exception("reading the plan for completion failed")
+            return []
+
     def unit_names(self) -> list[str]:
         """Units worth offering: the clerk's own, the usual joint units, roster units."""
         names: list[str] = []

@@ -325,6 +325,8 @@ class FilingEditor(QWidget):
         fill = self._autofill
         if "lead_unit" in self._scalars:
             fill.attach_unit(self._scalars["lead_unit"])
+        if "plan_ref" in self._scalars:
+            fill.attach_plan(self._scalars["plan_ref"])
         if "joint_units" in self._rows:
             self._rows["joint_units"].row_hook = lambda row: fill.attach_unit(row.scalars[0])
         leader = self._groups.get("leader", {})

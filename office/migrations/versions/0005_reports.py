@@ -2,7 +2,7 @@
 stays, with its attempts and last error, until it goes out; rows are never deleted).
 
 Revision ID: 0005_reports
-Revises: 0002
+Revises: 0004_crosscheck
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_reports"
-down_revision = "0003_console"
+down_revision = "0004_crosscheck"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,63 @@
+"""Debian's chromium driven by Playwright (never Playwright's own browser download),
+headless, with a fresh profile, in a phone viewport (390×844) or any other size::
+
+    from tests.support.phone_browser import phone_page  # noqa: F401 (a fixture)
+
+    def test_layout(phone_page):
+        phone_page.goto(url)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--lang=zh-CN",  # the date pickers in Chinese, as on an enterprise's phone
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@contextlib.contextmanager
+def browser_context(viewport: dict[str, int], *, mobile: bool = True) -> Iterator[Any]:
+    """A browser context of its own (fresh user-data-dir), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            Path(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport=viewport,
+            device_scale_factor=2 if mobile else 1,
+            is_mobile=mobile,
+            has_touch=mobile,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def phone_page() -> Iterator[Any]:
+    with browser_context(PHONE) as context:
+        page = context.new_page()
+        yield page
