@@ -139,9 +139,9 @@ def export_changes(
         raise OfficeError(exc.message) from None
     with store.read() as db:
         answer = changes.since(db, unit, after, limit=None)
-        # Notices stay in the online feed: a desk of an earlier release refuses a whole
-        # changes file with an entry type it does not know, receipts and all.
-        answer["changes"] = [c for c in answer["changes"] if c["type"] != "notice"]
+        # Notices and reviews stay in the online feed: a desk of an earlier release
+        # refuses a whole changes file with an entry type it does not know, receipts and all.
+        answer["changes"] = [c for c in answer["changes"] if c["type"] in ("receipt", "returned")]
         digests = {
             (held.id, held.revision): held.digest
             for filing_id in {change["id"] for change in answer["changes"]}

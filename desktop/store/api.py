@@ -118,6 +118,11 @@ class FilingSummary:
     updated_at: str
     kind: str = ""  # prior | post_hoc ('' if not chosen)
     inspection_end_date: str | None = None  # YYYY-MM-DD in Shanghai time, None if unknown
+    reviewed_revision: int | None = None  # the revision the office marked 审核通过
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status == SENT and self.reviewed_revision == self.revision
 
 
 @dataclass(frozen=True)
@@ -244,6 +249,7 @@ class StoreProtocol(Protocol):
         self, filing_id: str, revision: int, error: str, *, next_try_at: str | None, permanent: bool
     ) -> None: ...
     def mark_returned(self, filing_id: str, revision: int, reason: str, at: str) -> None: ...
+    def mark_reviewed(self, filing_id: str, revision: int) -> bool: ...
 
     # --- settings and reference data --------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any: ...  # JSON values

@@ -357,6 +357,17 @@ class OutboxMixin(FilingsMixin):
                 {"error": error, "next_try_at": retry, "permanent": permanent},
             )
 
+    def mark_reviewed(self, filing_id: str, revision: int) -> bool:
+        """The office marked this sent revision 审核通过; False if it was already so
+        marked, or the revision is not the filing's current sent one."""
+        with self._write() as conn:
+            done = conn.execute(
+                "UPDATE filings SET reviewed_revision = ? WHERE id = ? AND revision = ?"
+                " AND status = ? AND reviewed_revision IS NOT ?",
+                (revision, filing_id, revision, SENT, revision),
+            ).rowcount
+        return bool(done)
+
     def mark_returned(self, filing_id: str, revision: int, reason: str, at: str) -> None:
         try:
             when = format_timestamp(parse_timestamp(at))

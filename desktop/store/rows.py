@@ -21,7 +21,7 @@ _COLUMNS = (
 SELECT = f"SELECT {_COLUMNS} FROM filings f JOIN filing_docs d ON d.filing_id = f.id"
 SUMMARY_COLUMNS = (
     "f.id, f.revision, f.status, f.enterprise, f.uscc, f.lead_unit, f.inspection_start,"
-    " f.receipt, f.updated_at, f.kind, f.inspection_end_date"
+    " f.receipt, f.updated_at, f.kind, f.inspection_end_date, f.reviewed_revision"
 )
 
 

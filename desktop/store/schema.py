@@ -244,10 +244,16 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
         raise ValueError("incomplete SQL statement in a migration")
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    """``filings.reviewed_revision``: the revision the office marked 审核通过 (the
+    ``reviewed`` change of its feed); the list shows 已审核通过 while it is the current one."""
+    conn.execute("ALTER TABLE filings ADD COLUMN reviewed_revision INTEGER")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # MIGRATIONS[i] brings the file from version i to version i + 1.
-MIGRATIONS: list[Migration] = [_v1, _v2]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)
 
 

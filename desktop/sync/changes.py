@@ -1,4 +1,4 @@
-"""Apply the office's changes feed (receipts and returns) to the desk's store.
+"""Apply the office's changes feed (receipts, returns, 审核通过) to the desk's store.
 
 Used by the online pull and by ``beian import-changes``. Applying is idempotent: a change
 seen twice (a cursor stored late, a bundle imported twice) finds the filing already in
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 class Applied:
     sent: list[tuple[str, int, str]] = field(default_factory=list)  # id, revision, receipt
     returned: list[tuple[str, int, str]] = field(default_factory=list)  # id, revision, reason
+    reviewed: list[tuple[str, int]] = field(default_factory=list)  # id, revision (审核通过)
     skipped: int = 0
     bad: int = 0  # malformed entries, ignored
     notices: int = 0  # the office's notices newly kept (joint-inspection suggestions)
@@ -30,7 +31,7 @@ class Applied:
 def _valid(change: Any) -> bool:
     return (
         isinstance(change, dict)
-        and change.get("type") in ("receipt", "returned")
+        and change.get("type") in ("receipt", "returned", "reviewed")
         and isinstance(change.get("id"), str)
         and isinstance(change.get("revision"), int)
         and not isinstance(change.get("revision"), bool)
@@ -117,6 +118,11 @@ def apply_changes(store: Any, changes: list[Any], *, now_text: str) -> Applied:
                     # whose answer this desk never heard. No resend needed.
                     store.mark_sent(fid, rev, receipt_from_change(change))
                     out.sent.append((fid, rev, change["receipt"]))
+                else:
+                    out.skipped += 1
+            elif change["type"] == "reviewed":
+                if row.status == SENT and store.mark_reviewed(fid, rev):
+                    out.reviewed.append((fid, rev))
                 else:
                     out.skipped += 1
             else:

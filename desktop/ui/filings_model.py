@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from desktop.filing_summary import PENDING, POST_HOC, PRIOR, PostHocDue, summary_due, summary_of
 from desktop.store.api import QUEUED, RETURNED, SENT, FilingRow, FilingSummary, ListQuery
 from desktop.ui import style
-from desktop.ui.labels import revision_label, status_label
+from desktop.ui.labels import reviewed_label, revision_label, status_label
 from forms.record import SHANGHAI, BadTimestamp, now, parse_timestamp
 from forms.workdays import WorkCalendar
 
@@ -257,7 +257,7 @@ class FilingsModel(QAbstractTableModel):
 
     def _display(self, s: FilingSummary, column: str) -> str:
         if column == "status":
-            text = status_label(s.status)
+            text = reviewed_label() if s.reviewed else status_label(s.status)
             return f"{text} · {revision_label(s.revision)}" if s.revision > 1 else text
         if column == "kind":
             return {PRIOR: self.tr("事前"), POST_HOC: self.tr("补报")}.get(s.kind, "")

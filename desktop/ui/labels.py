@@ -19,6 +19,11 @@ def status_label(status: str) -> str:
     return names.get(status, status)
 
 
+def reviewed_label() -> str:
+    """A sent revision the office marked 审核通过 (shown in place of 已备案)."""
+    return QCoreApplication.translate("Status", "已审核通过")
+
+
 def event_label(kind: str) -> str:
     names = {
         "created": QCoreApplication.translate("Event", "创建"),

@@ -34,6 +34,7 @@ class Event:
     what: str
     actor: str
     detail: str = ""
+    order: tuple[int, int] = (0, 0)  # (revision, step): orders events of one second
 
 
 @dataclass
@@ -107,7 +108,7 @@ def readable(db: Connection, actor: Actor, filing_id: str) -> filings.Held | Non
     return held
 
 
-def _recipient(actor: Actor) -> tuple[str, str] | None:
+def recipient_of(actor: Actor) -> tuple[str, str] | None:
     if actor.role == "justice":
         return ("justice_bureau", filings.JUSTICE_BUREAU)
     if actor.role == "park" and actor.park:
@@ -118,7 +119,7 @@ def _recipient(actor: Actor) -> tuple[str, str] | None:
 def mark_seen(db: Connection, actor: Actor, filing_id: str) -> int:
     """Opening a copy records that it was seen: the actor's ``notifications`` rows of
     this filing get their ``sent_at`` (once). Returns how many were marked."""
-    recipient = _recipient(actor)
+    recipient = recipient_of(actor)
     if recipient is None:
         return 0
     n = notifications.c
@@ -141,34 +142,56 @@ def mark_seen(db: Connection, actor: Actor, filing_id: str) -> int:
 def events_of(db: Connection, filing_id: str, revs: list[filings.Held]) -> list[Event]:
     out: list[Event] = []
     for held in revs:
-        out.append(Event(held.received_at, f"收到第 {held.revision} 版", held.unit, held.receipt))
+        out.append(
+            Event(
+                held.received_at,
+                f"收到第 {held.revision} 版",
+                held.unit,
+                held.receipt,
+                (held.revision, 0),
+            )
+        )
     for rev, (actor, at) in review.reviewed_revisions(db, filing_id).items():
-        out.append(Event(at, f"第 {rev} 版审核通过", actor))
+        out.append(Event(at, f"第 {rev} 版审核通过", actor, "", (rev, 2)))
     for entry in audit_entries(db, filing_id):
         if entry["action"] == "returned":
+            revision = int(entry["target"].rsplit("/", 1)[-1] or 0)
+            reason = str(entry["details"].get("reason", ""))
             out.append(
-                Event(entry["at"], "退回", entry["actor"], str(entry["details"].get("reason", "")))
+                Event(entry["at"], f"第 {revision} 版退回", entry["actor"], reason, (revision, 3))
             )
     for note in review.notes_of(db, filing_id):
         out.append(Event(str(note["at"]), "备注（内部）", str(note["actor"]), str(note["text"])))
     n = notifications.c
     query = select(n.revision, n.recipient, n.created_at, n.sent_at).where(n.id == filing_id)
     for row in db.execute(query):
-        out.append(Event(row.created_at, f"第 {row.revision} 版抄送", row.recipient))
+        out.append(
+            Event(row.created_at, f"第 {row.revision} 版抄送", row.recipient, "", (row.revision, 1))
+        )
         if row.sent_at:
-            out.append(Event(row.sent_at, f"第 {row.revision} 版已查阅", row.recipient))
-    return sorted(out, key=lambda e: e.at)
+            out.append(
+                Event(
+                    row.sent_at, f"第 {row.revision} 版已查阅", row.recipient, "", (row.revision, 4)
+                )
+            )
+    return sorted(out, key=lambda e: (e.at, e.order))
 
 
 def audit_entries(db: Connection, filing_id: str) -> list[dict[str, Any]]:
     a = audit_table.c
     query = (
-        select(a.at, a.actor, a.action, a.details)
+        select(a.at, a.actor, a.action, a.target, a.details)
         .where(or_(a.target == filing_id, a.target.like(filing_id + "/%")))
         .order_by(a.seq)
     )
     return [
-        {"at": r.at, "actor": r.actor, "action": r.action, "details": json.loads(r.details)}
+        {
+            "at": r.at,
+            "actor": r.actor,
+            "action": r.action,
+            "target": r.target,
+            "details": json.loads(r.details),
+        }
         for r in db.execute(query)
     ]
 

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, true, tuple_
 from starlette.concurrency import run_in_threadpool
 
 from office import offices
@@ -79,6 +79,18 @@ class Filters:
         return urlencode({k: v for k, v in pairs.items() if v})
 
 
+RECEIPT_RE = re.compile(r".+〔\d{4}〕\d+号")
+ID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def looks_exact(text: str) -> bool:
+    """A search for a receipt, a filing id or a credit code (found exactly, by index);
+    anything else searches units and enterprises by what they contain."""
+    return bool(
+        RECEIPT_RE.fullmatch(text) or ID_RE.fullmatch(text) or USCC_RE.fullmatch(text.upper())
+    )
+
+
 def _escape_like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -130,15 +142,16 @@ def conditions(db: Connection, actor: Actor, flt: Filters) -> list[ColumnElement
         out.append(and_(f.status == "filed", ~is_reviewed))
     if flt.q:
         text = flt.q
-        out.append(
-            or_(
-                x.id == text,
-                f.receipt == text,
-                x.unit.like(_escape_like(text), escape="\\"),
-                x.enterprise.like(_escape_like(text), escape="\\"),
-                x.uscc == text.upper(),
+        if looks_exact(text):  # a receipt, an id or a credit code: through their indexes
+            held = list(db.execute(select(f.id).where(f.receipt == text).limit(5)).scalars())
+            out.append(or_(x.id.in_([text, *held]), x.uscc == text.upper()))
+        else:
+            out.append(
+                or_(
+                    x.unit.like(_escape_like(text), escape="\\"),
+                    x.enterprise.like(_escape_like(text), escape="\\"),
+                )
             )
-        )
     return out
 
 
@@ -149,18 +162,13 @@ class Page:
 
 
 def _rows(db: Connection, query: Any) -> list[summaries.Row]:
-    reviewed = (
-        {
-            (row.id, row.revision)
-            for row in db.execute(
-                select(reviews.c.id, reviews.c.revision).where(
-                    reviews.c.id.in_([r.id for r in query])
-                )
-            )
-        }
-        if query
-        else set()
-    )
+    ids = [r.id for r in query]
+    reviewed: set[tuple[str, int]] = set()
+    for first in range(0, len(ids), 500):  # bounded IN lists: an export has many rows
+        chunk = select(reviews.c.id, reviews.c.revision).where(
+            reviews.c.id.in_(ids[first : first + 500])
+        )
+        reviewed |= {(row.id, row.revision) for row in db.execute(chunk)}
     out = []
     for r in query:
         status = "reviewed" if (r.id, r.revision) in reviewed and r.status == "filed" else r.status
@@ -201,7 +209,9 @@ def page(
     query = _select(db, actor, flt)
     if after and "|" in after:
         at, last_id = after.split("|", 1)
-        query = query.where(or_(x.received_at < at, and_(x.received_at == at, x.id < last_id)))
+        # A row-value comparison: both backends walk the (office, received_at, id) index
+        # from the cursor, where an OR of two comparisons made SQLite scan.
+        query = query.where(tuple_(x.received_at, x.id) < tuple_(at, last_id))
     query = query.order_by(x.received_at.desc(), x.id.desc()).limit(size + 1)
     found = list(db.execute(query))
     more = len(found) > size

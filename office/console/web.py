@@ -218,7 +218,9 @@ def set_session_cookie(response: Response, session_id: str) -> None:
 
 def home_path(actor: Actor) -> str:
     """Where a signed-in user starts: 待审 for those who review, else what they read."""
-    return "/console/" if access.may_open(actor, "pending") else "/console/filings"
+    if access.may_open(actor, "pending"):
+        return "/console/"
+    return "/console/feed" if access.may_open(actor, "feed") else "/console/filings"
 
 
 def redirect_home(who: Viewer) -> Response:

@@ -70,7 +70,9 @@ def test_a_justice_account_reads_but_is_not_offered_and_cannot_act(
     with office.client(office.create_token("湘潭市应急管理局")) as http:
         held = http.post("/api/v1/filings", json=valid_filing("湘潭市应急管理局")).json()
     login(page, office.url, "justice1")
-    expect(page).to_have_url(f"{office.url}/console/filings")
+    expect(page).to_have_url(f"{office.url}/console/feed")
+    copy = page.get_by_role("row").filter(has_text="湘潭市应急管理局")
+    expect(copy.get_by_role("cell", name="新", exact=True)).to_be_visible()
     page.goto(f"{office.url}/console/filings/{held['id']}")
     expect(page.get_by_role("heading", name="湘潭市涉企行政执法检查备案表")).to_be_visible()
     expect(page.get_by_role("button", name="退回")).to_have_count(0)
@@ -109,3 +111,28 @@ def test_a_post_without_the_token_or_from_another_site_changes_nothing(
     )
     assert elsewhere.status == 403
     assert [f["status"] for f in office.filings() if f["id"] == held["id"]] == ["filed"]
+
+
+def test_review_passed_in_the_browser_shows_on_the_desk_as_reviewed(
+    office: OfficeServer, page: Page, tmp_path
+) -> None:
+    from desktop.store.api import ListQuery
+
+    add_staff(office, "reviewer3", "reviewer")
+    desk = Desk(tmp_path / "desk")
+    desk.configure(office.url, office.create_token("湘潭市住房和城乡建设局"))
+    filing = valid_filing("湘潭市住房和城乡建设局")
+    desk.put(filing)
+    assert desk.sync()[0] == 0
+    login(page, office.url, "reviewer3")
+    page.get_by_role("link", name=filing_receipt(office, filing["id"])).click()
+    page.get_by_role("button", name="审核通过").click()
+    expect(page.get_by_role("status")).to_have_text("已审核通过。")
+    assert desk.sync()[0] == 0
+    with desk.store() as store:
+        (summary,) = [s for s in store.list_filings(ListQuery()) if s.id == filing["id"]]
+    assert summary.status == "sent" and summary.reviewed
+
+
+def filing_receipt(office: OfficeServer, filing_id: str) -> str:
+    return next(f["receipt"] for f in office.filings() if f["id"] == filing_id)

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from office import audit, changes, filings, intake, offices, reference, tokens, users
-from office.console import access, filing, listing, pending, review
+from office.console import access, feed, filing, listing, pending, review
 from office.console.listing import Filters
 from office.errors import OfficeError
 from office.staff import Actor, Forbidden
@@ -146,6 +146,9 @@ def test_a_park_committee_lists_only_its_park_and_opening_marks_the_copy_seen(tw
             if n["id"] == mine["id"]
         }
     assert sent["park_committee"] is not None and sent["justice_bureau"] is None
+    with two_offices.read() as db:
+        copies = feed.feed(db, park)
+    assert [(c.id, c.new) for c in copies] == [(mine["id"], False)]
 
 
 def test_filters_search_paging_and_exports(two_offices: OfficeStore):
@@ -197,7 +200,13 @@ def test_status_filter_and_the_diff_between_revisions(two_offices: OfficeStore):
         newest, changes_ = page.revisions[0]
         assert newest.revision == 2
         assert changes_ == [("检查依据", one["basis"], two["basis"])]
-        assert [e.what for e in page.events if e.what == "退回"] == ["退回"]
+        assert [e.what for e in page.events] == [
+            "收到第 1 版",
+            "第 1 版抄送",
+            "第 1 版退回",
+            "收到第 2 版",
+            "第 2 版抄送",
+        ]
         assert listing.page(db, rev, Filters(status="returned")).rows == []
         assert [r.id for r in listing.page(db, rev, Filters(status="filed")).rows] == [held["id"]]
 

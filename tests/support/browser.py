@@ -27,7 +27,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -44,16 +51,36 @@ DESKTOP: ViewportSize = {"width": 1366, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
+class _Shared:
+    """One Playwright and one Chromium however many modules import the fixture: each
+    import makes a fixture of its own, and Playwright's sync API runs only once at a
+    time in a process."""
+
+    playwright: Playwright | None = None
+    browser: Browser | None = None
+    users = 0
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session (contexts keep tests apart).
 
     Playwright starts it on a fresh temporary user-data-dir of its own and removes
     it on close; nothing of the user's profile is read."""
-    with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield opened
-        opened.close()
+    if _Shared.browser is None:
+        _Shared.playwright = sync_playwright().start()
+        _Shared.browser = _Shared.playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS
+        )
+    _Shared.users += 1
+    try:
+        yield _Shared.browser
+    finally:
+        _Shared.users -= 1
+        if _Shared.users == 0 and _Shared.playwright is not None:
+            _Shared.browser.close()
+            _Shared.playwright.stop()
+            _Shared.browser = _Shared.playwright = None
 
 
 @pytest.fixture

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Regenerate the workbench's screenshots in docs/images/console-*.png.
+
+Starts a real office on a temporary database, fills it (long Chinese names, 50
+officers on a filing, a filing with four revisions, a county, justice and park
+accounts), and photographs every page in headless Chromium at desktop and phone width;
+also an empty office. Run from the repository root: ``.venv/bin/python
+scripts/console_screenshots.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.support.browser import ARGS, CHROMIUM, DESKTOP, PHONE, add_staff, login  # noqa: E402
+from tests.support.office import OfficeServer, valid_filing  # noqa: E402
+
+OUT = REPO / "docs" / "images"
+LONG_UNIT = "湘潭市岳塘区人力资源和社会保障局劳动保障监察执法支队"
+LONG_ENTERPRISE = "湘潭经济技术开发区鑫源精密机械制造与新能源材料科技股份有限公司第一分公司"
+
+
+def shoot(page: Page, url: str, name: str) -> None:
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(url)
+        page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
+def fill(office: OfficeServer) -> dict[str, str]:
+    token = office.create_token(LONG_UNIT)
+    other = office.create_token()
+    ids: dict[str, str] = {}
+    with office.client(token) as http:
+        many = valid_filing(
+            LONG_UNIT,
+            enterprise={
+                "name": LONG_ENTERPRISE,
+                "uscc": "91430304MA4YG57FJC",
+                "address": "湘潭市岳塘区科技路45号创新创业园三期十二栋",
+                "park": "",
+            },
+        )
+        # The form holds the leader and at most 30 other officers: all of them.
+        given = "建国志强秀英桂兰海燕文华明辉丽娟国庆卫东晓红春梅玉兰德胜红军"
+        many["inspectors"] = [
+            {
+                "name": f"欧阳{given[i % 30]}{given[(i * 7 + 3) % 30]}",
+                "cert_no": f"430311210{i:02d}",
+            }
+            for i in range(30)
+        ]
+        answer = http.post("/api/v1/filings", json=many)
+        assert answer.status_code == 201, answer.text
+        ids["many"] = many["id"]
+        four = valid_filing(LONG_UNIT)
+        assert http.post("/api/v1/filings", json=four).status_code == 201
+        for rev in (2, 3, 4):
+            office.cli(
+                "return", four["id"], "--reason", f"第 {rev - 1} 版请补充检查依据的具体条款。"
+            )
+            nxt = copy.deepcopy(four)
+            nxt["revision"] = rev
+            nxt["basis"] = four["basis"] + "第" + "一二三"[rev - 2] + "项"
+            nxt["content"] = four["content"] + f"（第 {rev} 次修改）"
+            assert http.post("/api/v1/filings", json=nxt).status_code == 201
+        ids["four"] = four["id"]
+    with office.client(other) as http:
+        for _ in range(3):
+            assert http.post("/api/v1/filings", json=valid_filing()).status_code == 201
+    return ids
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        empty_dir = Path(tmp) / "empty"
+        empty_dir.mkdir()
+        with OfficeServer.start(empty_dir) as office:
+            add_staff(office, "reviewer", "reviewer")
+            page = browser.new_context(locale="zh-CN").new_page()
+            shoot(page, f"{office.url}/console/login", "login")
+            login(page, office.url, "reviewer")
+            shoot(page, f"{office.url}/console/", "pending-empty")
+            shoot(page, f"{office.url}/console/filings", "filings-empty")
+        full_dir = Path(tmp) / "full"
+        full_dir.mkdir()
+        with OfficeServer.start(full_dir) as office:
+            ids = fill(office)
+            add_staff(office, "reviewer", "reviewer")
+            add_staff(office, "justice", "justice")
+            page = browser.new_context(locale="zh-CN").new_page()
+            login(page, office.url, "reviewer")
+            shoot(page, f"{office.url}/console/", "pending")
+            shoot(page, f"{office.url}/console/filings", "filings")
+            shoot(page, f"{office.url}/console/filings/{ids['many']}", "filing-31-officers")
+            shoot(page, f"{office.url}/console/filings/{ids['four']}", "filing-four-revisions")
+            shoot(
+                page, f"{office.url}/console/filings/{ids['many']}?action=return", "filing-return"
+            )
+            justice = browser.new_context(locale="zh-CN").new_page()
+            login(justice, office.url, "justice")
+            shoot(justice, f"{office.url}/console/feed", "feed")
+            shoot(justice, f"{office.url}/console/filings/{ids['many']}", "filing-read-only")
+        browser.close()
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
