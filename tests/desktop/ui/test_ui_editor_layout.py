@@ -9,7 +9,15 @@ import pytest
 import pytestqt.exceptions
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 from desktop.store import Store
 from desktop.ui.main_window import MainWindow
@@ -198,6 +206,15 @@ def test_a_locked_filing_looks_read_only(qtbot, store, tmp_path):
     locked = lead.grab().toImage().pixelColor(3, lead.height() // 2)
     assert locked != editable  # not the white box of an input waiting for text
     assert lead.placeholderText() == ""
+    # No drop-down arrow on a choice that cannot be changed (备案类型).
+    kind = named(window, "备案类型")
+    assert isinstance(kind, QComboBox) and not kind.isEnabled()
+    option = QStyleOptionComboBox()
+    kind.initStyleOption(option)
+    arrow = kind.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, kind
+    )
+    assert arrow.width() == 0
     assert not window.editor.summary.isVisible()
     # No room kept for problems there: the form starts at the top of the editor.
     qtbot.waitUntil(lambda: window.editor.form_scroll.y() == 0, timeout=3000)
