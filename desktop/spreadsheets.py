@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,68 @@ MAX_ROWS = 100_000
 HEADER_SEARCH_ROWS = 15  # the header row may sit below a title and a blank line
 
 
+class ImportCode(StrEnum):
+    """Why a file as a whole cannot be read. The window words each code itself
+    (``desktop.ui.wording.import_text``); ``str(ImportFailed)`` is the terminal's wording."""
+
+    NOT_FOUND = "not_found"  # path
+    IS_FOLDER = "is_folder"  # path
+    UNREADABLE = "unreadable"  # reason: the operating system's words
+    FILE_TOO_BIG = "file_too_big"  # mb
+    OLD_XLS = "old_xls"
+    ENCODING = "encoding"
+    NOT_TEXT = "not_text"
+    CSV_MALFORMED = "csv_malformed"  # detail: the CSV parser's words
+    TOO_MANY_ROWS = "too_many_rows"  # rows, part: "file" | "sheet"
+    TOO_LARGE = "too_large"  # what: spreadsheet_limits.TooLarge's Chinese words
+    XLSX_UNREADABLE = "xlsx_unreadable"  # error: the exception's class name
+    NO_HEADER = "no_header"  # rows, columns: the required fields' names, quoted and joined
+
+
+def _terminal_words(code: ImportCode, p: dict[str, Any]) -> str:
+    if code is ImportCode.NOT_FOUND:
+        return f"找不到文件：{p['path']}"
+    if code is ImportCode.IS_FOLDER:
+        return f"这是一个文件夹，不是文件：{p['path']}"
+    if code is ImportCode.UNREADABLE:
+        return f"无法读取文件：{p['reason']}"
+    if code is ImportCode.FILE_TOO_BIG:
+        return f"文件过大（超过 {p['mb']} MB），无法导入。"
+    if code is ImportCode.OLD_XLS:
+        return (
+            "这是旧版 Excel 文件（.xls），无法直接导入。"
+            "请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8 后再导入。"
+        )
+    if code is ImportCode.ENCODING:
+        return _ENCODING_MESSAGE
+    if code is ImportCode.NOT_TEXT:
+        return "这不是文本格式的 CSV 文件。请选择 CSV 或 Excel 工作簿（.xlsx）文件。"
+    if code is ImportCode.CSV_MALFORMED:
+        return f"CSV 文件格式有误（{p['detail']}）。请在 Excel 中重新另存为 CSV。"
+    if code is ImportCode.TOO_MANY_ROWS:
+        what = "工作表" if p["part"] == "sheet" else "文件"
+        return f"{what}超过 {p['rows']} 行，无法导入。请拆分后分批导入。"
+    if code is ImportCode.TOO_LARGE:
+        return f"文件内容过多，无法导入：{p['what']}。请删去多余的内容或拆分后分批导入。"
+    if code is ImportCode.XLSX_UNREADABLE:
+        return (
+            f"无法打开 Excel 文件（{p['error']}）。文件可能已损坏或有密码保护；"
+            "请在 Excel 中打开后另存为 .xlsx 或 CSV UTF-8 再导入。"
+        )
+    return (
+        f"没有找到表头：文件前 {p['rows']} 行中应有一行包含 {p['columns']} 这几列"
+        "（列名可以是常见的同义说法）。"
+    )
+
+
 class ImportFailed(ValueError):  # noqa: N818 - reads better at call sites
-    """The file as a whole cannot be read; ``str(exc)`` is a Chinese message."""
+    """The file as a whole cannot be read: ``code`` and ``params`` say why;
+    ``str(exc)`` is the terminal's Chinese message."""
+
+    def __init__(self, code: ImportCode, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(_terminal_words(code, params))
 
 
 @dataclass(frozen=True)
@@ -208,7 +269,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16"), "UTF-16"
     except UnicodeDecodeError:
-        raise ImportFailed(_ENCODING_MESSAGE) from None
+        raise ImportFailed(ImportCode.ENCODING) from None
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -216,13 +277,13 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "GB18030"
     except UnicodeDecodeError:
-        raise ImportFailed(_ENCODING_MESSAGE) from None
+        raise ImportFailed(ImportCode.ENCODING) from None
 
 
 def _csv_rows(data: bytes) -> tuple[list[list[Any]], str]:
     text, encoding = _decode(data)
     if "\x00" in text:
-        raise ImportFailed("这不是文本格式的 CSV 文件。请选择 CSV 或 Excel 工作簿（.xlsx）文件。")
+        raise ImportFailed(ImportCode.NOT_TEXT)
     try:
         limits.check_csv_text(text)
     except limits.TooLarge as exc:
@@ -237,13 +298,13 @@ def _csv_rows(data: bytes) -> tuple[list[list[Any]], str]:
     try:
         for i, row in enumerate(reader):
             if i > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise ImportFailed(f"文件超过 {MAX_ROWS} 行，无法导入。请拆分后分批导入。")
+                raise ImportFailed(ImportCode.TOO_MANY_ROWS, rows=MAX_ROWS, part="file")
             budget.take(len(row))
             rows.append(row)
     except limits.TooLarge as exc:
         raise _too_large(exc) from None
     except csv.Error as exc:
-        raise ImportFailed(f"CSV 文件格式有误（{exc}）。请在 Excel 中重新另存为 CSV。") from None
+        raise ImportFailed(ImportCode.CSV_MALFORMED, detail=str(exc)) from None
     return rows, f"CSV，{encoding}"
 
 
@@ -267,7 +328,7 @@ def _xlsx_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
                     for i, row in enumerate(sheet.iter_rows(values_only=True)):
                         if i > MAX_ROWS + HEADER_SEARCH_ROWS:
                             raise ImportFailed(
-                                f"工作表超过 {MAX_ROWS} 行，无法导入。请拆分后分批导入。"
+                                ImportCode.TOO_MANY_ROWS, rows=MAX_ROWS, part="sheet"
                             )
                         try:
                             budget.take(len(row))
@@ -280,10 +341,7 @@ def _xlsx_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
         except ImportFailed:
             raise
         except Exception as exc:  # a damaged workbook fails in many ways inside openpyxl
-            raise ImportFailed(
-                f"无法打开 Excel 文件（{type(exc).__name__}）。文件可能已损坏或有密码保护；"
-                "请在 Excel 中打开后另存为 .xlsx 或 CSV UTF-8 再导入。"
-            ) from None
+            raise ImportFailed(ImportCode.XLSX_UNREADABLE, error=type(exc).__name__) from None
     # the first sheet whose header the fields can be found in (a workbook often has a
     # cover or notes sheet first)
     for title, rows in sheets:
@@ -293,36 +351,33 @@ def _xlsx_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
 
 
 def _too_large(exc: limits.TooLarge) -> ImportFailed:
-    return ImportFailed(f"文件内容过多，无法导入：{exc}。请删去多余的内容或拆分后分批导入。")
+    return ImportFailed(ImportCode.TOO_LARGE, what=str(exc))
 
 
 def _read_rows(path: Path, kind: str) -> tuple[list[list[Any]], str]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ImportFailed(f"文件过大（超过 {MAX_FILE_BYTES // 1_000_000} MB），无法导入。")
+            raise ImportFailed(ImportCode.FILE_TOO_BIG, mb=MAX_FILE_BYTES // 1_000_000)
         with path.open("rb") as fh:
             head = fh.read(8)
     except FileNotFoundError:
-        raise ImportFailed(f"找不到文件：{path}") from None
+        raise ImportFailed(ImportCode.NOT_FOUND, path=str(path)) from None
     except IsADirectoryError:
-        raise ImportFailed(f"这是一个文件夹，不是文件：{path}") from None
+        raise ImportFailed(ImportCode.IS_FOLDER, path=str(path)) from None
     except OSError as exc:
-        raise ImportFailed(f"无法读取文件：{exc.strerror or exc}") from None
+        raise ImportFailed(ImportCode.UNREADABLE, reason=str(exc.strerror or exc)) from None
     if head.startswith(b"PK\x03\x04"):
         return _xlsx_rows(path, kind)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFailed(
-            "这是旧版 Excel 文件（.xls），无法直接导入。"
-            "请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8 后再导入。"
-        )
+        raise ImportFailed(ImportCode.OLD_XLS)
     try:
         with path.open("rb") as fh:  # what is read is bounded, whatever stat said
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ImportFailed(f"无法读取文件：{exc.strerror or exc}") from None
+        raise ImportFailed(ImportCode.UNREADABLE, reason=str(exc.strerror or exc)) from None
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFailed(f"文件过大（超过 {MAX_FILE_BYTES // 1_000_000} MB），无法导入。")
+        raise ImportFailed(ImportCode.FILE_TOO_BIG, mb=MAX_FILE_BYTES // 1_000_000)
     return _csv_rows(data)
 
 
@@ -342,10 +397,7 @@ def _table(path: Path, kind: str) -> tuple[list[Column], list[str], Iterator, st
     header_index = _header_row(rows, kind)
     if header_index is None:
         wanted = "、".join(f"“{fields[f][0]}”" for f in required)
-        raise ImportFailed(
-            f"没有找到表头：文件前 {HEADER_SEARCH_ROWS} 行中应有一行包含 {wanted} 这几列"
-            "（列名可以是常见的同义说法）。"
-        )
+        raise ImportFailed(ImportCode.NO_HEADER, rows=HEADER_SEARCH_ROWS, columns=wanted)
     header = [_cell_text(v) for v in rows[header_index]]
     columns, ignored = _find_columns(header, fields)
 

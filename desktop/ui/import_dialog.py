@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import spreadsheets
-from desktop.ui import style
+from desktop.ui import style, wording
 from desktop.ui.errors import show_error
 from desktop.ui.workers import Job, run_in_background
 
@@ -58,7 +58,7 @@ def read_file(kind: str, path: str, options: dict):
     try:
         result = spreadsheets.read(kind, path, **options)
     except spreadsheets.ImportFailed as exc:
-        raise _ClerkError(str(exc)) from exc
+        raise _ClerkError(wording.import_text(exc)) from exc
     yield 95, QCoreApplication.translate("ImportDialog", "正在整理预览…")
     return result
 

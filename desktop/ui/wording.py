@@ -1,5 +1,5 @@
 """The window's wording of the services' problem codes (``desktop.sync.problems``, the
-store's ``StoreCode``).
+store's ``StoreCode``, a spreadsheet's ``ImportCode``).
 
 For a clerk at the window: it points to the window's buttons and dialogs and never to a
 command (the terminal's wording, which may, is ``desktop.sync.messages``). Translatable:
@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop.spreadsheets import ImportCode, ImportFailed
 from desktop.store.api import StoreCode, StoreError
 from desktop.sync.problems import Code, Problem
 
@@ -246,3 +247,88 @@ def store_text(exc: StoreError) -> str:
     own, ``StoreCode.OTHER``, by the store's message)."""
     words = _STORE.get(getattr(exc, "code", StoreCode.OTHER))
     return words() if words is not None else str(exc)
+
+
+def _import_fill(text: str, params: dict, *names: str) -> str:
+    for i, name in enumerate(names, 1):
+        text = text.replace(f"%{i}", str(params.get(name, "")))
+    return text
+
+
+_IMPORT: dict[ImportCode, Callable[[dict], str]] = {
+    ImportCode.NOT_FOUND: lambda p: _import_fill(
+        QCoreApplication.translate("Wording", "找不到文件：%1。请重新选择文件。"), p, "path"
+    ),
+    ImportCode.IS_FOLDER: lambda p: _import_fill(
+        QCoreApplication.translate("Wording", "这是一个文件夹，不是文件：%1。请选择一个表格文件。"),
+        p,
+        "path",
+    ),
+    ImportCode.UNREADABLE: lambda p: _import_fill(
+        QCoreApplication.translate(
+            "Wording", "无法读取文件（%1）。请确认文件没有被其他程序占用后重新选择。"
+        ),
+        p,
+        "reason",
+    ),
+    ImportCode.FILE_TOO_BIG: lambda p: _import_fill(
+        QCoreApplication.translate(
+            "Wording", "文件过大（超过 %1 MB），无法导入。请拆分后分批导入。"
+        ),
+        p,
+        "mb",
+    ),
+    ImportCode.OLD_XLS: lambda p: QCoreApplication.translate(
+        "Wording",
+        "这是旧版 Excel 文件（.xls），无法直接导入。"
+        "请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8 后再选择它。",
+    ),
+    ImportCode.ENCODING: lambda p: QCoreApplication.translate(
+        "Wording",
+        "无法识别文件的文字编码。"
+        "请在 Excel 中“另存为”CSV UTF-8 或 Excel 工作簿（.xlsx）后再选择它。",
+    ),
+    ImportCode.NOT_TEXT: lambda p: QCoreApplication.translate(
+        "Wording", "这不是文本格式的 CSV 文件。请选择 CSV 或 Excel 工作簿（.xlsx）文件。"
+    ),
+    ImportCode.CSV_MALFORMED: lambda p: _import_fill(
+        QCoreApplication.translate(
+            "Wording", "CSV 文件格式有误（%1）。请在 Excel 中重新另存为 CSV 后再选择它。"
+        ),
+        p,
+        "detail",
+    ),
+    ImportCode.TOO_MANY_ROWS: lambda p: _import_fill(
+        QCoreApplication.translate("Wording", "工作表超过 %1 行，无法导入。请拆分后分批导入。")
+        if p.get("part") == "sheet"
+        else QCoreApplication.translate("Wording", "文件超过 %1 行，无法导入。请拆分后分批导入。"),
+        p,
+        "rows",
+    ),
+    ImportCode.TOO_LARGE: lambda p: _import_fill(
+        QCoreApplication.translate(
+            "Wording", "文件内容过多，无法导入：%1。请删去多余的内容或拆分后分批导入。"
+        ),
+        p,
+        "what",
+    ),
+    ImportCode.XLSX_UNREADABLE: lambda p: QCoreApplication.translate(
+        "Wording",
+        "无法打开这个 Excel 文件，文件可能已损坏或有密码保护。"
+        "请在 Excel 中打开后另存为 .xlsx 或 CSV UTF-8，再选择它。",
+    ),
+    ImportCode.NO_HEADER: lambda p: _import_fill(
+        QCoreApplication.translate(
+            "Wording",
+            "没有找到表头：文件前 %1 行中应有一行包含 %2 这几列（列名可以是常见的同义说法）。",
+        ),
+        p,
+        "rows",
+        "columns",
+    ),
+}
+
+
+def import_text(exc: ImportFailed) -> str:
+    """A spreadsheet that cannot be read, worded for the import dialog."""
+    return _IMPORT[exc.code](exc.params)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from desktop.spreadsheets import ImportCode, ImportFailed
 from desktop.store import Store, StoreCode, StoreError
 from desktop.sync.problems import Code, Problem
 from desktop.ui import wording
@@ -55,3 +56,48 @@ def test_storage_failures_carry_codes_and_keep_their_terminal_words(qapp, tmp_pa
     assert translate(busy).code is StoreCode.BUSY
     rule = StoreError("只有被退回的备案表才能修改后重新提交（生成新版本）。")
     assert wording.store_text(rule) == str(rule)  # a rule of the store's own: its words
+
+
+IMPORT_SAMPLES = {
+    ImportCode.NOT_FOUND: {"path": "/tmp/名册.xlsx"},
+    ImportCode.IS_FOLDER: {"path": "/tmp/名册"},
+    ImportCode.UNREADABLE: {"reason": "Permission denied"},
+    ImportCode.FILE_TOO_BIG: {"mb": 20},
+    ImportCode.CSV_MALFORMED: {"detail": "field larger than field limit"},
+    ImportCode.TOO_MANY_ROWS: {"rows": 100000, "part": "sheet"},
+    ImportCode.TOO_LARGE: {"what": "表格超过 1,000,000 个单元格"},
+    ImportCode.XLSX_UNREADABLE: {"error": "BadZipFile"},
+    ImportCode.NO_HEADER: {"rows": 15, "columns": "“姓名”、“执法证号”"},
+}
+
+
+@pytest.mark.parametrize("code", list(ImportCode))
+def test_every_import_code_has_a_window_wording_without_a_command(qapp, code):
+    exc = ImportFailed(code, **IMPORT_SAMPLES.get(code, {}))
+    text = wording.import_text(exc)
+    assert text.strip() and str(exc).strip()
+    assert not COMMAND.search(text), text
+    assert "%1" not in text and "%2" not in text
+    for name, value in IMPORT_SAMPLES.get(code, {}).items():
+        if name not in ("part", "error"):  # a choice of words; a class name tells a clerk nothing
+            assert str(value) in text, (name, text)
+
+
+def test_an_unreadable_file_keeps_its_terminal_words_and_gets_a_code(qapp, tmp_path):
+    from desktop.spreadsheets import read_roster
+
+    old = tmp_path / "名册.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    with pytest.raises(ImportFailed) as info:
+        read_roster(old)
+    assert info.value.code is ImportCode.OLD_XLS
+    assert str(info.value).startswith("这是旧版 Excel 文件（.xls），无法直接导入。")
+    assert "另存为" in wording.import_text(info.value)
+
+    headless = tmp_path / "名册.csv"
+    headless.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        read_roster(headless)
+    assert info.value.code is ImportCode.NO_HEADER
+    assert "“姓名”" in wording.import_text(info.value)
+    assert str(info.value).startswith("没有找到表头：文件前 15 行中应有一行包含")
