@@ -96,7 +96,10 @@ class FilingRow:
     updated_at: str
     receipt: str | None = None
     return_reason: str | None = None
-    last_error: str | None = None  # last send failure, Chinese
+    last_error: str | None = None  # last send failure, Chinese (the terminal's wording)
+    # the same failure as {"code", "params"} of desktop.sync.problems, for the window's
+    # own wording; None when it was stored as text only (older versions)
+    last_problem: dict[str, Any] | None = None
 
     @property
     def editable(self) -> bool:
@@ -169,6 +172,7 @@ class OutboxItem:
     next_try_at: str | None
     last_error: str | None
     permanent: bool = False  # refused by the office: not retried until queued again
+    last_problem: dict[str, Any] | None = None  # as FilingRow.last_problem
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,14 @@ class StoreProtocol(Protocol):
         ...
 
     def mark_failed(
-        self, filing_id: str, revision: int, error: str, *, next_try_at: str | None, permanent: bool
+        self,
+        filing_id: str,
+        revision: int,
+        error: str,
+        *,
+        next_try_at: str | None,
+        permanent: bool,
+        problem: dict[str, Any] | None = None,
     ) -> None: ...
     def mark_returned(self, filing_id: str, revision: int, reason: str, at: str) -> None: ...
     def mark_reviewed(self, filing_id: str, revision: int) -> bool: ...

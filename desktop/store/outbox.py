@@ -333,7 +333,11 @@ class OutboxMixin(FilingsMixin):
         *,
         next_try_at: str | None,
         permanent: bool,
+        problem: dict[str, Any] | None = None,
     ) -> None:
+        """Record a failed send: ``error`` is the terminal's text, ``problem`` (optional)
+        its ``{"code", "params"}``, kept with it for the window's wording."""
+        error = rows.stored_error(error, problem)
         retry = None
         if next_try_at:
             retry = format_timestamp(parse_timestamp(next_try_at))
@@ -393,7 +397,7 @@ class OutboxMixin(FilingsMixin):
             self._event(conn, filing_id, revision, stamp, "returned", detail)
 
 
-def _outbox_items(rows: list[tuple[Any, ...]]) -> list[OutboxItem]:
+def _outbox_items(found: list[tuple[Any, ...]]) -> list[OutboxItem]:
     return [
         OutboxItem(
             id=r[0],
@@ -402,8 +406,9 @@ def _outbox_items(rows: list[tuple[Any, ...]]) -> list[OutboxItem]:
             queued_at=r[3],
             attempts=r[4],
             next_try_at=r[5],
-            last_error=r[6],
+            last_error=rows.error_text(r[6]),
             permanent=bool(r[7]),
+            last_problem=rows.error_problem(r[6]),
         )
-        for r in rows
+        for r in found
     ]

@@ -29,6 +29,41 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def stored_error(text: str, problem: dict[str, Any] | None) -> str:
+    """A send failure as kept in ``last_error``: the terminal's text, and with it the
+    problem's code and params (``{"code", "params"}``) so the window can word it itself."""
+    if problem is None:
+        return text
+    return dumps({"code": problem.get("code"), "params": problem.get("params", {}), "text": text})
+
+
+def _coded(value: str | None) -> dict[str, Any] | None:
+    if not value or not value.startswith("{"):
+        return None
+    try:
+        coded = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(coded, dict) or not isinstance(coded.get("code"), str):
+        return None
+    return coded
+
+
+def error_text(value: str | None) -> str | None:
+    """The terminal's text of a stored ``last_error`` (plain text from older versions too)."""
+    coded = _coded(value)
+    return str(coded.get("text", "")) if coded is not None else value
+
+
+def error_problem(value: str | None) -> dict[str, Any] | None:
+    """The ``{"code", "params"}`` of a stored ``last_error``; None for old plain text."""
+    coded = _coded(value)
+    if coded is None:
+        return None
+    params = coded.get("params")
+    return {"code": coded["code"], "params": params if isinstance(params, dict) else {}}
+
+
 def to_row(r: tuple[Any, ...]) -> FilingRow:
     return FilingRow(
         id=r[0],
@@ -39,7 +74,8 @@ def to_row(r: tuple[Any, ...]) -> FilingRow:
         updated_at=r[5],
         receipt=r[6],
         return_reason=r[7],
-        last_error=r[8],
+        last_error=error_text(r[8]),
+        last_problem=error_problem(r[8]),
     )
 
 

@@ -53,6 +53,10 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _coded(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) and isinstance(value.get("code"), str) else None
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
@@ -113,6 +117,12 @@ LAST_SYNC_TRY: Setting[str | None] = Setting(
 LAST_ERROR: Setting[str | None] = Setting(
     "last_error", None, _text, "the last pass's first problem, as worded for the clerk"
 )
+LAST_PROBLEM: Setting[dict[str, Any] | None] = Setting(
+    "last_problem",
+    None,
+    _coded,
+    "the same problem as {code, params}, for the window's own wording (none before it was kept)",
+)
 CLOCK_SKEW_S: Setting[float | None] = Setting(
     "clock_skew_s", None, _number, "the office's clock minus the desk's, in seconds"
 )
@@ -169,6 +179,7 @@ ALL: tuple[Setting[Any], ...] = (
     LAST_SYNC,
     LAST_SYNC_TRY,
     LAST_ERROR,
+    LAST_PROBLEM,
     CLOCK_SKEW_S,
     BUNDLE_CURSOR,
     REFERENCE,

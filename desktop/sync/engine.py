@@ -305,7 +305,12 @@ class SyncPass:
         if status == 401:
             rejected = Problem.of(Code.TOKEN_REJECTED)
             self.store.mark_failed(
-                item.id, item.revision, str(rejected), next_try_at=None, permanent=False
+                item.id,
+                item.revision,
+                str(rejected),
+                next_try_at=None,
+                permanent=False,
+                problem=rejected.stored(),
             )
             self.result.state = NEEDS_TOKEN
             self.result.add_error(rejected)
@@ -313,7 +318,14 @@ class SyncPass:
         if status in PERMANENT:
             refused = Problem.of(Code.REFUSED, status=status, office=reply.office_message() or "")
             text = str(refused)
-            self.store.mark_failed(item.id, item.revision, text, next_try_at=None, permanent=True)
+            self.store.mark_failed(
+                item.id,
+                item.revision,
+                text,
+                next_try_at=None,
+                permanent=True,
+                problem=refused.stored(),
+            )
             self.result.failed.append(
                 Failure(item.id, item.revision, text, True, status, problem=refused)
             )
@@ -346,7 +358,14 @@ class SyncPass:
         when = backoff.next_try_at(attempt, now=now, retry_after=retry_after, rand=self.rand)
         when_text = format_timestamp(when)
         text = str(problem)
-        self.store.mark_failed(item.id, item.revision, text, next_try_at=when_text, permanent=False)
+        self.store.mark_failed(
+            item.id,
+            item.revision,
+            text,
+            next_try_at=when_text,
+            permanent=False,
+            problem=problem.stored(),
+        )
         status = reply.status if reply else None
         self.result.failed.append(
             Failure(item.id, item.revision, text, False, status, when_text, problem)
@@ -414,12 +433,14 @@ class SyncPass:
         r.next_due_at = min(dues, key=_sort_key) if dues else None
         if self._reached and r.state != NEEDS_TOKEN:
             settings.LAST_SYNC.set(self.store, format_timestamp(self.clock()))
+        first = r.problems[0] if r.problems else (r.failed[0].problem if r.failed else None)
         if r.errors:
             settings.LAST_ERROR.set(self.store, r.errors[0])
         elif r.failed:
             settings.LAST_ERROR.set(self.store, r.failed[0].message)
         else:
             settings.LAST_ERROR.set(self.store, None)
+        settings.LAST_PROBLEM.set(self.store, first.stored() if first is not None else None)
 
 
 def _pull_problem(status: int) -> Problem:

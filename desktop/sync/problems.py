@@ -71,6 +71,22 @@ class Problem:
 
         return messages.terminal(self)
 
+    def stored(self) -> dict[str, Any]:
+        """``{"code", "params"}`` as the store keeps it beside the terminal's text."""
+        return {"code": str(self.code.value), "params": dict(self.params)}
+
+    @classmethod
+    def from_stored(cls, value: Any) -> Problem | None:
+        """The problem :meth:`stored` kept; None for anything else (old text, unknown code)."""
+        if not isinstance(value, dict):
+            return None
+        try:
+            code = Code(str(value.get("code")))
+        except ValueError:
+            return None
+        params = value.get("params")
+        return cls.of(code, **(params if isinstance(params, dict) else {}))
+
     def to_dict(self) -> dict[str, Any]:
         return {"code": str(self.code.value), **{k: v for k, v in self.params.items()}}
 

@@ -33,6 +33,7 @@ def _stopped(
         result.remaining = store.counts_by_status().get(QUEUED, 0)
         if state != BUSY:
             settings.LAST_ERROR.set(store, str(problem))
+            settings.LAST_PROBLEM.set(store, problem.stored())
     return result
 
 

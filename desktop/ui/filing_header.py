@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from desktop.filing_summary import enterprise_name
 from desktop.store.api import DRAFT, QUEUED, READY, RETURNED, SENT, FilingRow
-from desktop.ui import style
+from desktop.ui import style, wording
 from desktop.ui.labels import revision_label, status_label
 
 _BANNER_STYLE = {
@@ -104,7 +104,8 @@ class FilingHeader(QWidget):
         if row.status == QUEUED:
             text = self.tr("已提交，在发件箱中等待发送。发送前如需修改，可以撤回提交。")
             if row.last_error:
-                text += "\n" + self.tr("上次发送没有成功：") + row.last_error
+                last = wording.stored_text(row.last_problem, row.last_error)
+                text += "\n" + self.tr("上次发送没有成功：") + last
             if self._revising(row):
                 text += "\n" + self._previous_return(row)
             return text

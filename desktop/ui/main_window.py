@@ -39,6 +39,7 @@ from desktop.ui import (
     submit_dialogs,
     window_actions,
     window_layout,
+    wording,
 )
 from desktop.ui.autosave import Autosaver
 from desktop.ui.errors import show_error
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
         with store_call(self, LOG, "outbox"):
             item = self.store.outbox_item(row.id)
         if item is not None and item.permanent:
-            self.header.show_refusal(item.last_error or "")
+            self.header.show_refusal(wording.stored_text(item.last_problem, item.last_error))
 
     def refresh_history(self) -> None:
         if self._row is None:

@@ -329,6 +329,13 @@ _IMPORT: dict[ImportCode, Callable[[dict], str]] = {
 }
 
 
+def stored_text(coded: dict | None, text: str | None) -> str:
+    """A problem the store kept (``last_problem`` beside ``last_error``) worded for the
+    window; the stored text when only text was kept (older versions) or the code is unknown."""
+    problem = Problem.from_stored(coded)
+    return _WINDOW[problem.code](problem) if problem is not None else (text or "")
+
+
 def import_text(exc: ImportFailed) -> str:
     """A spreadsheet that cannot be read, worded for the import dialog."""
     return _IMPORT[exc.code](exc.params)

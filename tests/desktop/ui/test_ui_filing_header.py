@@ -102,3 +102,32 @@ def test_a_narrow_header_wraps_between_phrases_never_inside_one(qtbot, store, he
         for line in filter(None, lines):  # a lone "·" is stripped to ""
             parts = line.split(" · ")
             assert all(part in phrases for part in parts), (width, lines)
+
+
+def test_a_rejected_token_is_worded_for_the_window_and_old_text_still_shows(store, header):
+    import re
+
+    from desktop.sync.problems import Code, Problem
+
+    command = re.compile(r"beian (?:connect|sync|status)|--[a-z]|命令|运行 ")
+    row = store.create_filing(good_filing())
+    store.save_draft(row.id, row.filing, has_errors=False)
+    store.queue(row.id)
+    store.mark_attempt(row.id, 1)
+    rejected = Problem.of(Code.TOKEN_REJECTED)
+    store.mark_failed(
+        row.id, 1, str(rejected), next_try_at=None, permanent=False, problem=rejected.stored()
+    )
+    kept = store.get(row.id)
+    assert kept.last_error == str(rejected)  # the terminal's words, for the command line
+    assert store.outbox_item(row.id).last_problem == rejected.stored()
+    header.show_row(kept)
+    shown = header.message.text()
+    assert "上次发送没有成功" in shown and "输入令牌" in shown
+    assert not command.search(shown), shown
+
+    store.mark_failed(row.id, 1, "无法连接备案部门", next_try_at=None, permanent=False)
+    old = store.get(row.id)  # text only, as older versions kept it
+    assert old.last_error == "无法连接备案部门" and old.last_problem is None
+    header.show_row(old)
+    assert "无法连接备案部门" in header.message.text()
