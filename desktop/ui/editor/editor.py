@@ -683,7 +683,7 @@ class FilingEditor(QWidget):
                 path = _parent_path(path)
             return len(order)
 
-        self.summary.set_problems(shown, place)
+        self.summary.set_problems(shown, place, complete=self._visibility.reveal_all)
         # QFormLayout keeps the heights for width it measured before messages came or
         # went (a row's message, a reflowed officer row, the 事前 note were cut after
         # switching filings); measure again.
