@@ -47,6 +47,12 @@ class ChoiceFill:
     def can_undo(self, current: Mapping[str, str]) -> bool:
         return bool(self.undo(current))
 
+    def replaced(self, picked: str) -> tuple[Change, ...]:
+        """The changes worth announcing: a value that was there, other than in the field
+        the clerk chose by (``picked``), now replaced or emptied. Filling empty fields is
+        what the clerk expects of a choice and is not announced."""
+        return tuple(c for c in self.changes if c.key != picked and c.before.strip())
+
 
 def _same(a: str, b: str, key: Callable[[str], str]) -> bool:
     return key(a) == key(b)

@@ -28,6 +28,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "visits": frozenset({"admin", "reviewer", "viewer"}),
     # counts of the whole office: not for a park committee (it reads only its park)
     "dashboard": frozenset({"admin", "reviewer", "justice", "viewer"}),
+    # 联合检查, 重复检查, 检查计划 (office/console/crosscheck.py): the office's own staff
+    "crosscheck": frozenset({"admin", "reviewer", "viewer"}),
 }
 
 

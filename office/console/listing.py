@@ -24,10 +24,11 @@ from starlette.concurrency import run_in_threadpool
 
 from office import offices
 from office.console import summaries, web
+from office.console.crosscheck import FLAG_TEXT
 from office.console.summaries import KIND_TEXT, STATUS_TEXT
 from office.staff import Actor
 from office.store import OfficeStore
-from office.tables import filing_facts, filings, reviews
+from office.tables import crosscheck_flags, filing_facts, filings, reviews
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -47,7 +48,7 @@ class Filters:
     status: str = ""  # filed, returned, reviewed
     kind: str = ""
     park: str = ""
-    flagged: str = ""  # "1": only those with warnings
+    flagged: str = ""  # "1": only those with warnings; a cross-check code: with that flag
     q: str = ""
 
     @classmethod
@@ -68,7 +69,8 @@ class Filters:
             values["status"] = ""
         if values["kind"] not in ("", *KIND_TEXT):
             values["kind"] = ""
-        values["flagged"] = "1" if values["flagged"] == "1" else ""
+        if values["flagged"] not in ("1", *FLAG_TEXT):
+            values["flagged"] = ""
         return cls(**values), problems
 
     def query_string(self, **extra: str) -> str:
@@ -130,8 +132,13 @@ def conditions(db: Connection, actor: Actor, flt: Filters) -> list[ColumnElement
         out.append(x.kind == flt.kind)
     if flt.park:
         out.append(x.park == flt.park)
-    if flt.flagged:
+    if flt.flagged == "1":
         out.append(x.flagged == 1)
+    elif flt.flagged:
+        c = crosscheck_flags.c
+        out.append(
+            exists().where((c.id == x.id) & (c.revision == x.revision) & (c.code == flt.flagged))
+        )
     f, r = filings.c, reviews.c
     is_reviewed = exists().where((r.id == x.id) & (r.revision == x.revision))
     if flt.status == "returned":
@@ -327,6 +334,7 @@ async def list_page(request: Request, who: web.SignedIn) -> Response:
         title="备案列表",
         rows=found.rows,
         flt=flt,
+        flag_text=FLAG_TEXT,
         problems=problems,
         offered=offered,
         next_query=flt.query_string(after=found.next_after) if found.next_after else "",

@@ -75,6 +75,7 @@ NAV: list[tuple[str, str, str]] = [
     ("evaluations", "/console/evaluations", "企业评价"),
     ("complaints", "/console/complaints", "投诉"),
     ("visits", "/console/visits", "扫码留痕"),
+    ("crosscheck", "/console/crosscheck", "联合检查"),
 ]
 
 

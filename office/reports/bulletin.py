@@ -24,7 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from forms.pdf import fonts
 from forms.record import format_timestamp, now
-from office.reports.counts import Summary
+from office.reports.counts import Counts, Summary
 from office.reports.labels import COLUMNS, TOTAL
 from office.reports.workbook import summary_rows
 
@@ -77,7 +77,8 @@ def highlights(summary: Summary) -> list[str]:
     """A few sentences of what stands out, for the top of the 通报."""
     t = summary.total
     if t.filings == 0:
-        return [f"{summary.period.label}，{summary.office.name}未收到涉企行政检查备案。"]
+        empty = f"{summary.period.label}，{summary.office.name}未收到涉企行政检查备案。"
+        return [empty, *enterprise_line(t)]
     out = [
         f"{summary.period.label}，共收到涉企行政检查备案 {t.filings} 件，其中事前备案 "
         f"{t.prior} 件、事后补报 {t.post_hoc} 件（占 {round(100 * t.post_hoc / t.filings)}%）。"
@@ -102,6 +103,7 @@ def highlights(summary: Summary) -> list[str]:
             f"系统提示可联合检查 {t.joint} 件（其中 {t.joint_joined} 件已联合），"
             f"重复检查 {t.repeated} 件，计划外检查 {t.unplanned} 件。"
         )
+    out += enterprise_line(t)
     top = summary.enterprises[0] if summary.enterprises else None
     if top is not None and top.inspections > 1:
         out.append(
@@ -109,6 +111,18 @@ def highlights(summary: Summary) -> list[str]:
             f"{len(top.units)} 个单位），请关注是否可合并检查。"
         )
     return out
+
+
+def enterprise_line(t: Counts) -> list[str]:
+    """The enterprises' side in one sentence: numbers only, never what they wrote."""
+    if not (t.evaluations or t.visits or t.unvisited):
+        return []
+    mean = "" if t.satisfaction_mean is None else f"，平均满意度 {t.satisfaction_mean:.1f}"
+    return [
+        f"企业评价 {t.evaluations} 条{mean}，反映影响生产经营 {t.disrupted} 条、"
+        f"要求主要负责人陪同 {t.principal_required} 条，投诉 {t.complaints} 件；"
+        f"扫码留痕 {t.visits} 次，检查结束未扫码 {t.unvisited} 件。"
+    ]
 
 
 def _month_chart(summary: Summary, font: str, width: float) -> Drawing:

@@ -12,6 +12,12 @@ Rules (issue: 定期汇总, measure 13's quarterly report):
 - reviewed: the workbench recorded a review of it (audit actions in ``REVIEWED_ACTIONS``);
 - the cross-filing checks are read from the receipt warnings stored with each revision
   (codes in ``FLAG_CODES``): a flag raised on any revision counts the filing once;
+- the enterprises' side (the QR page): an evaluation counts in the period of its latest
+  edit (``at``), a visit in the period it was recorded; 未扫码 counts the filings whose
+  inspection ended in the period (before today) and whose latest revision stands filed
+  with no visit recorded on any revision. All are attributed to the filing's latest
+  revision's unit and office. Only numbers leave here: never an evaluation's text or
+  contact;
 - the city sees its counties: each office's units separately, each office's total, and
   the total of all of them.
 """
@@ -28,12 +34,12 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from forms.definition import load_definition
-from forms.record import SHANGHAI
+from forms.record import SHANGHAI, BadTimestamp, parse_timestamp
 from forms.workdays import WorkCalendar
 from office import offices
 from office import reference as reference_data
 from office.reports.periods import Period
-from office.tables import audit, changes, filings
+from office.tables import audit, changes, evaluations, filings, visits
 
 JOINT = "joint_inspection_suggested"
 REPEATED = "repeated_inspection"
@@ -58,7 +64,14 @@ class Counts:
     repeated: int = 0
     unplanned: int = 0
     white_list: int = 0  # white-listed enterprises inspected (each once)
+    evaluations: int = 0
+    disrupted: int = 0  # evaluations saying the inspection disturbed production
+    principal_required: int = 0
+    complaints: int = 0
+    visits: int = 0  # 扫码留痕 recorded
+    unvisited: int = 0  # inspection ended, no visit recorded
     _white: set[str] = field(default_factory=set, repr=False, compare=False)
+    _satisfaction: int = field(default=0, repr=False, compare=False)  # sum of the levels
 
     def add(self, f: FilingFacts) -> None:
         self.filings += 1
@@ -74,6 +87,25 @@ class Counts:
         if WHITE_LIST in f.flags:
             self._white.add(f.enterprise_key)
             self.white_list = len(self._white)
+
+    def add_evidence(self, e: Evidence) -> None:
+        if e.kind == "evaluation":
+            self.evaluations += 1
+            self._satisfaction += e.satisfaction
+            self.disrupted += e.disrupted
+            self.principal_required += e.principal_required
+            self.complaints += e.complaint
+        elif e.kind == "visit":
+            self.visits += 1
+        else:
+            self.unvisited += 1
+
+    @property
+    def satisfaction_mean(self) -> float | None:
+        """The mean satisfaction (1–5) to one decimal; None when nothing was evaluated."""
+        if not self.evaluations:
+            return None
+        return round(self._satisfaction / self.evaluations, 1)
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
@@ -112,6 +144,19 @@ class FilingFacts:
     @property
     def month(self) -> str:
         return self.received.strftime("%Y-%m")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One thing an enterprise told the office (or failed to), reduced to numbers."""
+
+    office: str
+    unit: str
+    kind: str  # evaluation / visit / unvisited
+    satisfaction: int = 0
+    disrupted: bool = False
+    principal_required: bool = False
+    complaint: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,7 +318,70 @@ def filing_facts(db: Connection, codes: list[str], period: Period) -> list[Filin
     return out
 
 
-def summarise(db: Connection, office_code: str, period: Period) -> Summary:
+def _in_period(text: str | None, period: Period) -> bool:
+    if not text:
+        return False
+    try:
+        day = parse_timestamp(text).astimezone(SHANGHAI).date()
+    except (BadTimestamp, ValueError):
+        return False
+    return period.start <= day < period.end
+
+
+def enterprise_evidence(
+    db: Connection, codes: list[str], period: Period, today: date
+) -> list[Evidence]:
+    """The period's evaluations, visits and unvisited filings of the offices ``codes``,
+    each attributed to its filing's latest revision (unit and office)."""
+    t = filings.c
+    latest_rev = select(t.id, func.max(t.revision).label("revision")).group_by(t.id).subquery()
+    owners = {
+        r.id: r
+        for r in db.execute(
+            select(t.id, t.unit, t.office, t.status, t.body)
+            .join(latest_rev, (latest_rev.c.id == t.id) & (latest_rev.c.revision == t.revision))
+            .where(t.office.in_(codes))
+        )
+    }
+    out: list[Evidence] = []
+    e = evaluations.c
+    for r in db.execute(
+        select(e.id, e.satisfaction, e.disrupted, e.principal_required, e.complaint, e.at)
+    ):
+        owner = owners.get(r.id)
+        if owner is None or not _in_period(r.at, period):
+            continue
+        out.append(
+            Evidence(
+                owner.office,
+                owner.unit,
+                "evaluation",
+                satisfaction=int(r.satisfaction),
+                disrupted=bool(r.disrupted),
+                principal_required=bool(r.principal_required),
+                complaint=bool(r.complaint),
+            )
+        )
+    seen: set[str] = set()
+    for v in db.execute(select(visits.c.id, visits.c.recorded_at)):
+        seen.add(v.id)
+        owner = owners.get(v.id)
+        if owner is not None and _in_period(v.recorded_at, period):
+            out.append(Evidence(owner.office, owner.unit, "visit"))
+    for filing_id, owner in owners.items():
+        if filing_id in seen or owner.status != "filed":
+            continue
+        end_day = _end_day(_body(bytes(owner.body)).get("inspection_end"))
+        if end_day is None or end_day >= today:
+            continue
+        if period.start <= end_day < period.end:
+            out.append(Evidence(owner.office, owner.unit, "unvisited"))
+    return out
+
+
+def summarise(
+    db: Connection, office_code: str, period: Period, *, today: date | None = None
+) -> Summary:
     """The summary ``office_code`` sees for ``period``: its own units and, for the city,
     each county's, each office's total and the grand total."""
     office = offices.get(db, office_code)
@@ -293,6 +401,11 @@ def summarise(db: Connection, office_code: str, period: Period) -> Summary:
         per_month.setdefault(f.month, Counts()).add(f)
         total.add(f)
         by_enterprise[f.enterprise_key].append(f)
+    day = today if today is not None else shanghai_today()
+    for ev in enterprise_evidence(db, reach, period, day):
+        per_unit[(ev.office, ev.unit)].add_evidence(ev)
+        per_office[ev.office].add_evidence(ev)
+        total.add_evidence(ev)
     order = {code: i for i, code in enumerate(reach)}
     units = sorted(
         (UnitRow(code, names[code].name, unit, c) for (code, unit), c in per_unit.items()),

@@ -16,5 +16,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("repeated", "重复检查提示"),
     ("unplanned", "计划外检查"),
     ("white_list", "白名单企业被检查"),
+    ("evaluations", "评价数"),
+    ("satisfaction_mean", "平均满意度"),  # a property: one decimal, None (blank) when none
+    ("disrupted", "影响生产经营"),
+    ("principal_required", "要求负责人陪同"),
+    ("complaints", "投诉"),
+    ("visits", "扫码留痕"),
+    ("unvisited", "未扫码"),
 )
 TOTAL = "合计"

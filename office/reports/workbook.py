@@ -22,7 +22,7 @@ from office.reports.counts import Counts, Summary
 from office.reports.labels import COLUMNS, TOTAL
 
 _FORMULA = re.compile(r"^[=+@\t\r]|^-(?=[^\d.\s-])")
-Cell = str | int | date | None
+Cell = str | int | float | date | None
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _TOTAL_FONT = Font(bold=True)
 
@@ -131,6 +131,8 @@ def build(summary: Summary) -> bytes:
             for cell in row:
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, float):  # the mean satisfaction
+                    cell.number_format = "0.0"
     wb.properties.creator = "beian-office"
     wb.properties.title = f"{summary.office.name}{summary.period.label}涉企行政检查备案汇总"
     buf = io.BytesIO()

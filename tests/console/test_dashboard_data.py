@@ -94,3 +94,29 @@ def test_the_enterprise_export_keeps_the_order_and_never_holds_a_formula(store, 
     assert rows[0] == tuple(dashboard.ENTERPRISE_HEADER)
     assert [r[2] for r in rows[1:]] == [3, 2, 1]
     assert all(not str(r[0]).startswith("=") for r in rows[1:])
+
+
+def test_the_unit_table_shows_the_enterprises_side_and_a_blank_mean(store, monkeypatch):
+    from office.console import web
+    from office.reports.labels import COLUMNS
+    from tests.office.reports_data import add_feedback
+
+    add_feedback(store, build(store, monkeypatch))
+    with store.read() as db:
+        b = dashboard.board(db, CITY_REVIEWER, "2025Q4")
+    header = ["办公室", "单位", *(label for _, label in COLUMNS)]
+    rows = {row[1]: dict(zip(header, row, strict=True)) for row in b.unit_rows}
+    assert rows[YUHU_UNIT]["扫码留痕"] == 2 and rows[YUHU_UNIT]["平均满意度"] == 5.0
+    assert rows[CITY_UNIT]["投诉"] == 1 and rows["合计"]["评价数"] == 2
+    page = web.templates.get_template("dashboard/page.html").render(
+        who=None,
+        nav=[],
+        path="/console/dashboard",
+        b=b,
+        problem="",
+        query="",
+        columns=COLUMNS,
+        params={},
+    )
+    assert '<th scope="col">平均满意度</th>' in page and '<th scope="col">未扫码</th>' in page
+    assert "None" not in page  # 岳塘区's unit has no evaluation: its mean is blank

@@ -40,6 +40,16 @@ def test_a_first_choice_keeps_what_the_clerk_typed_where_the_record_has_nothing(
     fill = choose(current, {"name": "易桐", "cert_no": "43031121002", "title": "", "phone": ""})
     assert not fill.replaced_other
     assert fill.after() == {"name": "易桐", "cert_no": "43031121002"}
+    assert not fill.replaced("name")  # only empty fields were filled: nothing to announce
+
+
+def test_only_a_choice_that_replaced_a_value_is_announced():
+    current = {"name": "易", "cert_no": "", "title": "科员"}
+    fill = choose(current, {"name": "易桐", "cert_no": "43031121002", "title": "科员"})
+    assert fill.after() == {"name": "易桐", "cert_no": "43031121002"}
+    assert not fill.replaced("name")  # the name typed is not "replaced", it was completed
+    fill = choose(current, {"name": "易桐", "cert_no": "43031121002", "title": "四级主任科员"})
+    assert [c.key for c in fill.replaced("name")] == ["title"]
 
 
 def test_choosing_the_same_record_changes_nothing():

@@ -211,3 +211,81 @@ def build(store: OfficeStore, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
     )
     give_back("H", "2026-01-03T10:00:00")
     return ids
+
+
+def add_feedback(store: OfficeStore, ids: dict[str, str]) -> None:
+    """The enterprises' side of the data set, stored in the office's own tables:
+
+    - evaluations: D rev 3 (4, disrupted, complaint, text and contact that a report must
+      never show) and E (5, principal required) in Q4; A (1) edited in January — not Q4;
+    - visits: E recorded in Q4 (twice: two visits count twice), F recorded in January
+      (not a Q4 visit, but F is visited: not 未扫码);
+    - 未扫码 in Q4: D (ended 11-25) and G (ended 10-25, received in Q3: counted by its
+      inspection's end); E, F visited; A, B ended in Q3; H returned.
+    """
+    from sqlalchemy import insert
+
+    from office.tables import evaluations, visits
+
+    def evaluation(key: str, revision: int, level: int, when: str, **flags: Any) -> dict[str, Any]:
+        return {
+            "id": ids[key],
+            "revision": revision,
+            "satisfaction": level,
+            "disrupted": int(flags.get("disrupted", False)),
+            "principal_required": int(flags.get("principal_required", False)),
+            "text": flags.get("text", ""),
+            "complaint": int(flags.get("complaint", False)),
+            "contact": flags.get("contact", ""),
+            "created_at": when,
+            "at": when,
+            "complaint_state": "received" if flags.get("complaint") else None,
+            "reply": "",
+            "replied_at": None,
+        }
+
+    with store.write() as db:
+        db.execute(
+            insert(evaluations),
+            [
+                evaluation(
+                    "D",
+                    3,
+                    4,
+                    "2025-11-26T10:00:00+08:00",
+                    disrupted=True,
+                    complaint=True,
+                    text="检查人员态度生硬秘密投诉内容",
+                    contact="13800000000",
+                ),
+                evaluation("E", 1, 5, "2025-11-21T10:00:00+08:00", principal_required=True),
+                evaluation("A", 1, 1, "2026-01-02T10:00:00+08:00"),
+            ],
+        )
+        visit = {"left_at": None, "standing": "filed"}
+        db.execute(
+            insert(visits),
+            [
+                {
+                    **visit,
+                    "id": ids["E"],
+                    "revision": 1,
+                    "arrived_at": "2025-11-20T09:00:00+08:00",
+                    "recorded_at": "2025-11-20T09:01:00+08:00",
+                },
+                {
+                    **visit,
+                    "id": ids["E"],
+                    "revision": 1,
+                    "arrived_at": "2025-11-20T14:00:00+08:00",
+                    "recorded_at": "2025-11-20T14:01:00+08:00",
+                },
+                {
+                    **visit,
+                    "id": ids["F"],
+                    "revision": 1,
+                    "arrived_at": "2025-11-20T09:00:00+08:00",
+                    "recorded_at": "2026-01-05T09:00:00+08:00",
+                },
+            ],
+        )

@@ -42,6 +42,7 @@ def test_the_city_sees_every_unit_each_county_and_the_total(store, dataset):
         "post_hoc": 2,
         "late": 1,  # B; A arrived on the 5th working day after the National Day holiday
         "returned": 1,  # D, returned twice; H was returned only in January
+        "unvisited": 2,  # D, and G (received in Q3, its inspection ended in Q4); no visits
     }
     assert _row(s, YUHU_UNIT) == {
         **ZERO,
@@ -50,6 +51,7 @@ def test_the_city_sees_every_unit_each_county_and_the_total(store, dataset):
         "joint": 1,
         "repeated": 1,
         "white_list": 1,
+        "unvisited": 1,
     }
     assert _row(s, YUETANG_UNIT) == {
         **ZERO,
@@ -57,6 +59,7 @@ def test_the_city_sees_every_unit_each_county_and_the_total(store, dataset):
         "post_hoc": 1,
         "late": 1,
         "unplanned": 1,
+        "unvisited": 1,
     }
     assert s.total.as_dict() == {
         **ZERO,
@@ -69,6 +72,7 @@ def test_the_city_sees_every_unit_each_county_and_the_total(store, dataset):
         "repeated": 1,
         "unplanned": 1,
         "white_list": 1,
+        "unvisited": 4,
     }
     assert [(o.office.code, o.counts.filings) for o in s.offices] == [
         ("430300", 4),

@@ -166,7 +166,7 @@ class Autofill(QObject):
             field.autofilled = None if change.key == picked else change.after
         # The choice is made: leaving the field now is only passing through.
         present[picked].entered_value = present[picked].value()
-        if any(c.key != picked for c in fill.changes):
+        if fill.replaced(picked):
             self.chosen.emit(AppliedChoice(fill, present, picked, record, kind))
 
     # --- units ----------------------------------------------------------------------------

@@ -66,9 +66,10 @@ READ_ONLY_STYLE = (
     "QLineEdit, QPlainTextEdit, QDateTimeEdit, QComboBox {"
     " background: palette(window); color: palette(window-text);"
     " border: 1px solid palette(mid); border-radius: 2px; padding: 1px 3px; }"
-    # A choice that cannot be changed shows no drop-down arrow (it would invite a click).
-    " QComboBox::drop-down { width: 0px; border: none; }"
-    " QComboBox::down-arrow { image: none; width: 0px; }"
+    # A choice or a date that cannot be changed shows no drop-down arrow (it would invite
+    # a click).
+    " QComboBox::drop-down, QDateTimeEdit::drop-down { width: 0px; border: none; }"
+    " QComboBox::down-arrow, QDateTimeEdit::down-arrow { image: none; width: 0px; }"
 )
 # Kinds of fields whose normalised value may replace what was typed, once valid.
 _NORMALISED_TYPES = {"text", "multiline", "person_name", "phone", "cert_no", "uscc"}
@@ -683,7 +684,7 @@ class FilingEditor(QWidget):
                 path = _parent_path(path)
             return len(order)
 
-        self.summary.set_problems(shown, place)
+        self.summary.set_problems(shown, place, complete=self._visibility.reveal_all)
         # QFormLayout keeps the heights for width it measured before messages came or
         # went (a row's message, a reflowed officer row, the 事前 note were cut after
         # switching filings); measure again.

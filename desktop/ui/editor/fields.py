@@ -333,6 +333,9 @@ class DateTimeField(ScalarField):
         edit.setDateTime(_EMPTY)
         edit.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
         edit.dateTimeChanged.connect(self._on_changed)
+        # A click only places the cursor inside a section, where digits are refused; see
+        # eventFilter.
+        edit.lineEdit().installEventFilter(self)
         return edit
 
     @staticmethod
@@ -404,7 +407,18 @@ class DateTimeField(ScalarField):
         self.input.setSelectedSection(self.input.sectionAt(0))
         return True
 
+    def _select_first_section(self) -> None:
+        """After a plain click on a filled box: digits typed next replace the date from
+        the year on, as after tabbing in (a drag that selected text is left alone)."""
+        edit = self.input
+        if self.is_empty() or edit.isReadOnly() or edit.lineEdit().hasSelectedText():
+            return
+        edit.setCurrentSectionIndex(0)
+        edit.setSelectedSection(edit.sectionAt(0))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.input.lineEdit() and event.type() == QEvent.Type.MouseButtonRelease:
+            self._select_first_section()  # the press placed the cursor; release keeps it
         if watched is self.input:
             kind = event.type()
             key = event.key() if kind == QEvent.Type.KeyPress else None

@@ -138,11 +138,15 @@ class ProblemSummary(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.problems: list[Problem] = []
         self._idle = True
+        self._complete = False
         self._show_idle()
         self.fit()
 
     def _idle_text(self) -> str:
         return self.tr("离开一项后，发现的问题列在这里；点“保存并检查”可查看全部问题。")
+
+    def _checked_text(self) -> str:
+        return self.tr("已检查全部填写项。")
 
     def _found_text(self, errors: int, warnings: int) -> str:
         return (
@@ -152,20 +156,30 @@ class ProblemSummary(QWidget):
         )
 
     def _show_idle(self) -> None:
-        self.heading.setText(self._idle_text())
+        # After a full check the hint to press 保存并检查 has been followed.
+        self.heading.setText(self._checked_text() if self._complete else self._idle_text())
         self.list.clear()
         item = QListWidgetItem(self.tr("暂未发现问题。"))
         item.setFlags(Qt.ItemFlag.NoItemFlags)  # not a problem: nothing to select
         self.list.addItem(item)
 
     def set_problems(
-        self, problems: list[Problem], place: Callable[[Problem], int] = lambda p: 0
+        self,
+        problems: list[Problem],
+        place: Callable[[Problem], int] = lambda p: 0,
+        *,
+        complete: bool = False,
     ) -> None:
         """Show ``problems``: errors first, each kind in the order ``place`` gives
-        (the editor passes the field's position on the paper)."""
+        (the editor passes the field's position on the paper). ``complete``: every
+        problem of the filing is shown (after 保存并检查), not only those of fields left."""
         ordered = sorted(problems, key=lambda p: (not p.is_error, place(p)))
         if ordered == self.problems and not (self._idle and ordered):
+            if self._idle and complete != self._complete:
+                self._complete = complete
+                self._show_idle()
             return
+        self._complete = complete
         self.problems = ordered
         self.list.clear()
         if not ordered:
@@ -240,7 +254,7 @@ class ProblemSummary(QWidget):
             heading_metrics.boundingRect(
                 QRect(0, 0, heading_width, 1 << 16), int(Qt.TextFlag.TextWordWrap), text
             ).height()
-            for text in (self._idle_text(), self._found_text(99, 99))
+            for text in (self._idle_text(), self._checked_text(), self._found_text(99, 99))
         )
         self.heading.setFixedHeight(heading_height)
 

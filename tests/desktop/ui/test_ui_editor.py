@@ -262,6 +262,18 @@ def test_validate_now_shows_every_problem_and_the_summary_jumps(qtbot, editor, d
     assert QApplication.focusWidget() is by_name(editor, "企业名称")
 
 
+def test_a_clean_full_check_drops_the_hint_to_check(qtbot, editor):
+    editor.set_filing(good())
+    assert "保存并检查" in editor.summary.heading.text()
+    report = editor.validate_now()
+    assert not report.problems
+    assert "暂未发现问题" in editor.summary.list.item(0).text()
+    assert "保存并检查" not in editor.summary.heading.text()
+    assert editor.summary.heading.text() == "已检查全部填写项。"
+    editor.set_filing(good())  # another load: the hint is back
+    assert "保存并检查" in editor.summary.heading.text()
+
+
 def test_focus_field_reaches_rows_and_groups(qtbot, editor):
     editor.set_filing(good())
     editor.focus_field("inspectors[0].cert_no")
@@ -481,6 +493,17 @@ def test_first_arrow_sets_the_suggestion_and_digits_still_type(qtbot, editor, ke
     assert editor.filing()["inspection_start"] == format_timestamp(suggested)
     qtbot.keyClicks(start, "202612040830")
     assert editor.filing()["inspection_start"] == "2026-12-04T08:30:00+08:00"
+
+
+def test_digits_replace_a_filled_date_after_a_click(qtbot, editor):
+    editor.set_filing(good())
+    start = by_name(editor, "检查开始时间")
+    assert start.text() != "未填写"
+    line = start.lineEdit()
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
+    qtbot.waitUntil(start.hasFocus)
+    qtbot.keyClicks(start, "202611281400")
+    assert editor.filing()["inspection_start"] == "2026-11-28T14:00:00+08:00"
 
 
 def test_a_time_that_is_not_valid_is_kept_and_shown(qtbot, editor):

@@ -190,6 +190,16 @@ def test_typing_another_officers_name_replaces_the_number_and_can_be_undone(qtbo
     assert not notice.isVisible()
 
 
+def test_a_name_that_only_fills_empty_fields_is_not_announced(qtbot, editor):
+    name = by_name(editor, "其他检查人员 第1行 姓名")
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    type_text(qtbot, name, "侯燕娟")
+    leave(qtbot, name)
+    assert by_name(editor, "其他检查人员 第1行 执法证号").text() == "43031142003"
+    assert not editor.choice_notice.isVisible()  # nothing was replaced
+
+
 def test_a_number_of_another_officer_offers_the_named_officers_number(qtbot, editor):
     filing = json.loads((DATA / "good_prior.json").read_text("utf-8"))
     filing["inspectors"] = [{"name": "侯燕娟", "cert_no": "43031121002"}]  # 易桐's number

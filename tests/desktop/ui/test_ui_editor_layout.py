@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDateTimeEdit,
     QLabel,
     QLineEdit,
     QStyle,
@@ -213,6 +214,17 @@ def test_a_locked_filing_looks_read_only(qtbot, store, tmp_path):
     kind.initStyleOption(option)
     arrow = kind.style().subControlRect(
         QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, kind
+    )
+    assert arrow.width() == 0
+    # Nor on a date (检查开始时间): QDateTimeEdit draws its calendar drop-down as a combo's.
+    start = named(window, "检查开始时间")
+    assert isinstance(start, QDateTimeEdit) and start.calendarPopup() and start.isReadOnly()
+    option = QStyleOptionComboBox()
+    option.initFrom(start)
+    option.editable = True
+    option.frame = True
+    arrow = start.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, start
     )
     assert arrow.width() == 0
     assert not window.editor.summary.isVisible()
