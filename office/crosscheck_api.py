@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from forms.record import SHANGHAI, now
-from office import crosscheck, limits, plans
+from office import crosscheck, limits, plans, schemas
 from office import reference as reference_data
 from office.errors import Refusal, bad_request, not_found
 from office.logs import log_event
@@ -42,7 +42,11 @@ def add_routes(
     """Register the plan and overlaps routes on ``app`` (one line in office.api)."""
     token_dep = Depends(unit_token)
 
-    @app.put("/api/v1/plans/{year}", summary="登记（替换）本单位某年度的“双随机”抽查计划")
+    @app.put(
+        "/api/v1/plans/{year}",
+        summary="登记（替换）本单位某年度的“双随机”抽查计划",
+        responses=schemas.refusals(400, 401, 413, 415, 422, 429, 503),
+    )
     async def put_plan(year: str, request: Request, token: Any = token_dep) -> JSONResponse:
         y = plans.check_year(year)
         limits.check_json_content_type(request.headers.get("content-type"))
@@ -66,7 +70,11 @@ def add_routes(
         log_event("plan", unit=token.unit, year=y, items=len(items), late=plan.late)
         return JSONResponse(plan.answer())
 
-    @app.get("/api/v1/plans/{year}", summary="本单位某年度的“双随机”抽查计划")
+    @app.get(
+        "/api/v1/plans/{year}",
+        summary="本单位某年度的“双随机”抽查计划",
+        responses=schemas.refusals(400, 401, 404, 429, 503),
+    )
     def get_plan(year: str, token: Any = token_dep) -> JSONResponse:
         y = plans.check_year(year)
         with store.read() as db:
@@ -75,7 +83,11 @@ def add_routes(
             raise not_found(f"本单位尚未登记 {y} 年度的抽查计划。")
         return JSONResponse(plan.answer())
 
-    @app.get("/api/v1/overlaps", summary="其他单位对同一企业在相近时间的检查（仅单位和日期）")
+    @app.get(
+        "/api/v1/overlaps",
+        summary="其他单位对同一企业在相近时间的检查（仅单位和日期）",
+        responses=schemas.refusals(400, 401, 422, 429, 503),
+    )
     def get_overlaps(
         token: Any = token_dep,
         uscc: str | None = None,

@@ -266,7 +266,11 @@ def build_router(unit_token: Callable[..., tokens.TokenInfo]) -> APIRouter:
         return RedirectResponse(url, status_code=303, headers=PAGE_HEADERS)
 
     @router.post(
-        "/verify/{filing_id}/visit", response_class=HTMLResponse, summary="扫码留痕（网页表单）"
+        "/verify/{filing_id}/visit",
+        response_class=HTMLResponse,
+        status_code=303,
+        responses=_FORM_RESPONSES,
+        summary="扫码留痕（网页表单）",
     )
     async def post_visit_form(request: Request, filing_id: str) -> Response:
         return await form_post(request, filing_id, "visit")

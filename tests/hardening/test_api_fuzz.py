@@ -110,6 +110,12 @@ OPERATIONS = [
     ("POST", "/api/v1/evaluations", (POSITIVE, NEGATIVE)),
     ("POST", "/api/v1/visits", (POSITIVE, NEGATIVE)),
     ("GET", "/api/v1/satisfaction", (POSITIVE, NEGATIVE)),
+    ("PUT", "/api/v1/plans/{year}", (POSITIVE, NEGATIVE)),
+    ("GET", "/api/v1/plans/{year}", (POSITIVE, NEGATIVE)),
+    ("GET", "/api/v1/overlaps", (POSITIVE, NEGATIVE)),
+    # The enterprise page's plain forms (HTML answers; their JSON twins are above).
+    ("POST", "/verify/{filing_id}/visit", (POSITIVE,)),
+    ("POST", "/verify/{filing_id}/evaluation", (POSITIVE,)),
 ]
 CASES = [
     pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")
