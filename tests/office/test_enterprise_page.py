@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from forms.pdf import qr_payload
+from tests.support.browser import browser  # noqa: F401 (a fixture)
 from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
 from tests.support.phone_browser import phone_page  # noqa: F401 (a fixture)
 

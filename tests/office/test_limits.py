@@ -4,6 +4,7 @@ tests/hardening/test_parse_bounds.py, against a real office)."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -50,7 +51,10 @@ def _run(app) -> list[dict]:  # type: ignore[no-untyped-def]
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(QuietErrors(app)({"type": "http"}, receive, send))
+    # In a thread of its own: a browser test earlier in the session may have left
+    # Playwright's event loop running in this one, where asyncio.run refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, QuietErrors(app)({"type": "http"}, receive, send)).result()
     return sent
 
 

@@ -1,6 +1,7 @@
 """Debian's chromium driven by Playwright (never Playwright's own browser download),
 headless, with a fresh profile, in a phone viewport (390×844) or any other size::
 
+    from tests.support.browser import browser  # noqa: F401 (a fixture)
     from tests.support.phone_browser import phone_page  # noqa: F401 (a fixture)
 
     def test_layout(phone_page):
@@ -57,7 +58,19 @@ def browser_context(viewport: dict[str, int], *, mobile: bool = True) -> Iterato
 
 
 @pytest.fixture
-def phone_page() -> Iterator[Any]:
-    with browser_context(PHONE) as context:
-        page = context.new_page()
-        yield page
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A phone-sized page in the session's one Chromium (``tests.support.browser``:
+    Playwright's sync API runs once at a time in a process, so tests share it; a module
+    using this fixture imports ``browser`` from there too)."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
