@@ -1,11 +1,24 @@
-"""The workbench's 备案列表 at scale: a page and a search at 10^6 filings.
+"""The workbench at scale: 备案列表, 待审 and 统计汇总 at 10^6 filings.
 
 Loads ``--rows`` filings with the office bench's bulk loader (bench/bench_office.py),
 fills ``filing_facts`` for them as intake would (enterprises vary, one in 50 in a park,
-one in 20 flagged), then times ``office.console.listing.page`` — the first page, a
-deep page (keyset), a unit filter, a credit-code filter, an enterprise-name filter and
-a free search — as a reviewer of office 430300 would ask them. Prints medians in
-milliseconds; asserts nothing about time.
+one in 20 flagged), records a review of every filing but the newest 1 % and returns
+one in 1,000 (an office that keeps up: what waits is recent), then times, as a
+reviewer of office 430300 would ask them:
+
+- ``office.console.listing.page`` — the first page, a deep page (keyset), a unit
+  filter, a credit-code filter, an enterprise-name filter, a status filter (已退回: few
+  rows), a received-date range, a park, a receipt search and a free search that finds
+  nothing — and ``listing.choices`` (the units and parks the filter row offers, which
+  the page computes on every load);
+- ``office.console.pending.pending`` (待审: the oldest 200 waiting);
+- ``office.console.dashboard.board`` for one quarter (统计汇总: ``office.reports``
+  counting every filing received in it), once (``--dashboard-runs``), as it takes
+  seconds;
+- the floor: ``SELECT 1`` through the same ``store.read()`` — what any query costs on
+  that backend (a connection from the pool, a round trip, the rollback).
+
+Prints medians in milliseconds; asserts nothing about time.
 
     .venv/bin/python bench/bench_console.py --rows 1000000 --backends sqlite,postgresql
 """
@@ -21,11 +34,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_office import UNITS, bulk_load, timed
-from office.console import listing
+from office.console import dashboard, listing, pending
 from office.console.listing import Filters
 from office.staff import Actor
 from office.store import OfficeStore
-from office.tables import filing_facts
+from office.tables import filing_facts, filings, reviews
 from tests.support.postgres import PostgresServer
 
 BATCH = 10_000
@@ -57,20 +70,48 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
             )
         with store.write() as db:
             db.execute(filing_facts.insert(), batch)
+    reviewed_below = rows - rows // 100  # the newest 1 % waits for review
+    for first in range(0, reviewed_below, BATCH):
+        done = [
+            {
+                "id": f"bench-{n:08d}",
+                "revision": 1,
+                "office": "430300",
+                "actor": "bench",
+                "at": received[n],
+            }
+            for n in range(first, min(first + BATCH, reviewed_below))
+            if n % 1000 != 999
+        ]
+        with store.write() as db:
+            db.execute(reviews.insert(), done)
+    returned = [f"bench-{n:08d}" for n in range(999, rows, 1000)]
     with store.write() as db:
-        db.exec_driver_sql("ANALYZE filing_facts" if store.dialect == "postgresql" else "ANALYZE")
+        for first in range(0, len(returned), 500):
+            db.execute(
+                filings.update()
+                .where(filings.c.id.in_(returned[first : first + 500]))
+                .values(status="returned", reason="材料不全", returned_at=received[0])
+            )
+    with store.write() as db:
+        db.exec_driver_sql("ANALYZE")
 
 
-def measure(store: OfficeStore, rows: int) -> dict[str, float]:
+def measure(store: OfficeStore, rows: int, dashboard_runs: int = 1) -> dict[str, float]:
     out: dict[str, float] = {}
 
-    def run(name: str, flt: Filters, after: str = "") -> None:
+    def timed_read(name: str, fn: Any, runs: int = 5) -> None:
         def once() -> None:
             with store.read() as db:
-                listing.page(db, REVIEWER, flt, after=after)
+                fn(db)
 
-        once()
-        out[name] = timed(once)
+        once()  # warm the cache: the figures are for a running office
+        out[name] = timed(once, runs)
+
+    def run(name: str, flt: Filters, after: str = "") -> None:
+        timed_read(name, lambda db: listing.page(db, REVIEWER, flt, after=after))
+
+    timed_read("floor_select_1_ms", lambda db: db.exec_driver_sql("SELECT 1").scalar_one())
 
     with store.read() as db:
         at = db.exec_driver_sql(
@@ -84,6 +125,17 @@ def measure(store: OfficeStore, rows: int) -> dict[str, float]:
     run("list_enterprise_name_ms", Filters(enterprise="第4321号制造"))
     run("list_search_receipt_ms", Filters(q=f"潭优备〔2026〕{rows // 3:07d}号"))
     run("list_search_miss_ms", Filters(q="不存在的企业"))
+    run("list_status_returned_ms", Filters(status="returned"))
+    run("list_status_filed_ms", Filters(status="filed"))
+    run("list_received_range_ms", Filters(received_from="2026-03-01", received_to="2026-03-31"))
+    run("list_park_ms", Filters(park="湘潭高新技术产业开发区"))
+    timed_read("list_choices_ms", lambda db: listing.choices(db, REVIEWER))
+    timed_read("pending_ms", lambda db: pending.pending(db, REVIEWER))
+    timed_read(
+        "dashboard_quarter_ms",
+        lambda db: dashboard.board(db, REVIEWER, "2026Q1"),
+        runs=dashboard_runs,
+    )
     return out
 
 
@@ -91,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--dashboard-runs", type=int, default=1)
     args = parser.parse_args()
     postgres = PostgresServer(durable=True) if "postgresql" in args.backends else None
     if postgres:
@@ -103,7 +156,7 @@ def main() -> None:
                 load_s = bulk_load(store, args.rows)
                 fill_facts(store, args.rows)
                 print(f"{backend}: loaded {args.rows} filings in {load_s:.1f} s", flush=True)
-                for key, value in measure(store, args.rows).items():
+                for key, value in measure(store, args.rows, args.dashboard_runs).items():
                     print(f"{backend}_{key}\t{value:.2f}", flush=True)
                 store.dispose()
     finally:
