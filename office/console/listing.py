@@ -19,7 +19,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    exists,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 from starlette.concurrency import run_in_threadpool
 
 from office import offices
@@ -142,7 +152,9 @@ def conditions(db: Connection, actor: Actor, flt: Filters) -> list[ColumnElement
     f, r = filings.c, reviews.c
     is_reviewed = exists().where((r.id == x.id) & (r.revision == x.revision))
     if flt.status == "returned":
-        out.append(f.status == "returned")
+        # Written out, not bound: SQLite uses the partial index ix_filings_returned only
+        # when the query names its condition as the index does.
+        out.append(f.status == literal_column("'returned'"))
     elif flt.status == "reviewed":
         out.append(is_reviewed)
     elif flt.status == "filed":
@@ -234,15 +246,56 @@ def every(db: Connection, actor: Actor, flt: Filters) -> list[summaries.Row]:
     return _rows(db, list(db.execute(query.limit(MAX_EXPORT_ROWS))))
 
 
+MAX_UNIT_CHOICES = 500
+MAX_PARK_CHOICES = 200
+
+
+def _distinct(db: Connection, office: str, column: Any, limit: int) -> set[str]:
+    """The distinct non-empty values of ``column`` in ``office``'s rows, by a loose index
+    scan: one index probe per value (``> previous ORDER BY LIMIT 1``, recursively), where
+    ``SELECT DISTINCT`` reads every row of the office (0.5 s at 10^6 on PostgreSQL)."""
+    x = filing_facts.c
+    start = (
+        select(column.label("value"))
+        .where((x.office == office) & column.is_not(None))
+        .order_by(column)
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = select(start.label("value")).cte("found", recursive=True)
+    following = (
+        select(column)
+        .where((x.office == office) & column.is_not(None) & (column > found.c.value))
+        .order_by(column)
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = found.union_all(select(following).where(found.c.value.is_not(None)))
+    query = select(found.c.value).where(found.c.value.is_not(None)).limit(limit + 1)
+    return {v for v in db.execute(query).scalars() if v}
+
+
 def choices(db: Connection, actor: Actor) -> dict[str, list[str]]:
     """The units and parks the viewer's filters offer (of what it may read)."""
     x = filing_facts.c
-    reach = conditions(db, actor, Filters())
-    units = db.execute(select(x.unit).where(*reach).distinct().order_by(x.unit)).scalars()
-    parks = db.execute(
-        select(x.park).where(*reach, x.park.is_not(None)).distinct().order_by(x.park)
-    ).scalars()
-    return {"units": list(units)[:500], "parks": [p for p in parks if p][:200]}
+    if actor.operator or actor.role == "park":
+        # An operator reads every office, a park committee its park's rows (through
+        # ix_filing_facts_office_park): a plain DISTINCT over those.
+        reach = conditions(db, actor, Filters())
+        units = set(db.execute(select(x.unit).where(*reach).distinct()).scalars())
+        parks = set(
+            db.execute(select(x.park).where(*reach, x.park.is_not(None)).distinct()).scalars()
+        )
+    else:
+        assert actor.office is not None
+        units, parks = set(), set()
+        for office in offices.in_reach(db, actor.office):
+            units |= _distinct(db, office, x.unit, MAX_UNIT_CHOICES)
+            parks |= _distinct(db, office, x.park, MAX_PARK_CHOICES)
+    return {
+        "units": sorted(u for u in units if u)[:MAX_UNIT_CHOICES],
+        "parks": sorted(p for p in parks if p)[:MAX_PARK_CHOICES],
+    }
 
 
 # --- export --------------------------------------------------------------------------
