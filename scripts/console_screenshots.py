@@ -4,7 +4,8 @@
 Starts a real office on a temporary database, fills it (long Chinese names, 50
 officers on a filing, a filing with four revisions, a county, justice and park
 accounts), and photographs every page in headless Chromium at desktop and phone width;
-also an empty office. Run from the repository root: ``.venv/bin/python
+also an empty office, and the cross-filing checks (联合检查, 重复检查, 检查计划) and
+统计汇总 of an office where units overlap. Run from the repository root: ``.venv/bin/python
 scripts/console_screenshots.py``.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 from tests.support.browser import ARGS, CHROMIUM, DESKTOP, PHONE, add_staff, login  # noqa: E402
 from tests.support.office import OfficeServer, valid_filing  # noqa: E402
@@ -79,6 +80,81 @@ def fill(office: OfficeServer) -> dict[str, str]:
     return ids
 
 
+# --- 联合检查, 重复检查, 检查计划, 统计汇总 ---------------------------------------------
+
+OTHER_UNIT = "湘潭市应急管理局安全生产监督管理综合行政执法支队"
+THIRD_UNIT = "湘潭市市场监督管理局"
+CHECK_YEAR = "2027"
+
+
+def fill_crosscheck(office: OfficeServer) -> None:
+    """Three units inspecting one enterprise days apart in 2027 (a cluster for 联合检查),
+    one of them twice (重复检查), a second cluster, and plans for 2027 and, registered
+    after 31 March, for this year (逾期)."""
+    enterprise = {
+        "name": LONG_ENTERPRISE,
+        "uscc": "91430304MA4YG57FJC",
+        "address": "湘潭市岳塘区科技路45号创新创业园三期十二栋",
+        "park": "",
+    }
+    second = {
+        "name": "湘潭顺阳新材料科技股份有限公司",
+        "uscc": "91430300MA4L1PQX11",
+        "address": "湘潭市雨湖区先锋街道",
+        "park": "",
+    }
+    visits = [
+        (LONG_UNIT, enterprise, "2027-03-01"),
+        (OTHER_UNIT, enterprise, "2027-03-03"),
+        (THIRD_UNIT, enterprise, "2027-03-04"),
+        (LONG_UNIT, enterprise, "2027-05-20"),
+        (OTHER_UNIT, second, "2027-06-10"),
+        (THIRD_UNIT, second, "2027-06-11"),
+    ]
+    tokens = {u: office.create_token(u) for u in (LONG_UNIT, OTHER_UNIT, THIRD_UNIT)}
+    for unit, who, day in visits:
+        body = valid_filing(
+            unit,
+            enterprise=who,
+            inspection_start=f"{day}T09:00:00+08:00",
+            inspection_end=f"{day}T17:00:00+08:00",
+            items="安全生产条件及隐患排查治理情况",
+        )
+        with office.client(tokens[unit]) as http:
+            answer = http.post("/api/v1/filings", json=body)
+            assert answer.status_code == 201, answer.text
+    items = [
+        {"ref": f"2027-{i:02d}", "matter": m, "scope": "辖区内生产经营单位"}
+        for i, m in enumerate(("危险化学品经营许可条件", "安全生产标准化达标情况"), 1)
+    ]
+    for unit, year in ((LONG_UNIT, "2027"), (OTHER_UNIT, "2027"), (THIRD_UNIT, "2026")):
+        with office.client(tokens[unit]) as http:
+            answer = http.put(f"/api/v1/plans/{year}", json={"items": items})
+            assert answer.status_code == 200, answer.text
+
+
+def shoot_crosscheck(browser: Browser, workdir: Path) -> None:
+    workdir.mkdir()
+    with OfficeServer.start(workdir) as office:
+        fill_crosscheck(office)
+        add_staff(office, "reviewer", "reviewer")
+        page = browser.new_context(locale="zh-CN").new_page()
+        login(page, office.url, "reviewer")
+        shoot(page, f"{office.url}/console/crosscheck?year={CHECK_YEAR}", "crosscheck")
+        shoot(page, f"{office.url}/console/repeats?year={CHECK_YEAR}", "repeats")
+        shoot(page, f"{office.url}/console/plans?year={CHECK_YEAR}", "plans")
+        shoot(page, f"{office.url}/console/plans?year=2026", "plans-late")
+        shoot(page, f"{office.url}/console/dashboard", "dashboard")
+        shoot(page, f"{office.url}/console/dashboard?period=2026", "dashboard-year")
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            # The count columns beyond the window: the table scrolled to its last column.
+            page.set_viewport_size(size)
+            page.goto(f"{office.url}/console/dashboard")
+            wrap = page.locator(".table-wrap").first
+            wrap.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+            wrap.screenshot(path=str(OUT / f"console-dashboard-scrolled-{label}.png"))
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -111,6 +187,7 @@ def main() -> None:
             login(justice, office.url, "justice")
             shoot(justice, f"{office.url}/console/feed", "feed")
             shoot(justice, f"{office.url}/console/filings/{ids['many']}", "filing-read-only")
+        shoot_crosscheck(browser, Path(tmp) / "crosscheck")
         browser.close()
     print(f"screenshots in {OUT}")
 

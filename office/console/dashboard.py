@@ -43,6 +43,12 @@ class Bar:
     width: int
     height: int
 
+    @property
+    def month(self) -> str:
+        """The label under the bar (10月): a year's twelve full labels would overlap; the
+        caption names the first and last month with their years."""
+        return self.label.partition("年")[2] or self.label
+
 
 @dataclass(frozen=True)
 class Board:

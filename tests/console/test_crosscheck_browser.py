@@ -39,6 +39,8 @@ def test_a_reviewer_marks_a_cluster_coordinated_with_a_note(office, page: Page) 
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_role("heading", name="联合检查")).to_be_visible()
     expect(page.get_by_role("heading", level=2)).to_contain_text("待协调")
+    # Undecided: the choice is blank (请选择), not a preselected 已协调 saved unseen.
+    expect(page.get_by_label("协调结果")).to_have_value("")
     page.get_by_label("协调结果").select_option(label="已协调")
     page.get_by_label("协调备注").fill("3月2日两局联合检查")
     page.get_by_role("button", name="保存").click()

@@ -120,3 +120,16 @@ def test_the_unit_table_shows_the_enterprises_side_and_a_blank_mean(store, monke
     )
     assert '<th scope="col">平均满意度</th>' in page and '<th scope="col">未扫码</th>' in page
     assert "None" not in page  # 岳塘区's unit has no evaluation: its mean is blank
+
+
+def test_a_years_month_labels_fit_under_their_bars():
+    from office.reports.counts import Counts
+
+    months = [(f"2026-{m:02d}", Counts(filings=m)) for m in range(1, 13)]
+    bars = dashboard.month_bars(months)
+    assert [bar.month for bar in bars] == [f"{m}月" for m in range(1, 13)]
+    assert bars[0].label == "2026年1月"  # the full label stays (the bar's tooltip, caption)
+    slot = dashboard.CHART_WIDTH // len(bars)
+    for bar in bars:  # the template's 16-unit font: a CJK glyph 16 wide, a digit about 9
+        width = sum(16 if ord(ch) > 0x2E80 else 9 for ch in bar.month)
+        assert width < slot
