@@ -26,6 +26,7 @@ Prints medians in milliseconds; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -145,6 +146,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--dashboard-runs", type=int, default=1)
     args = parser.parse_args()
+    # A terminated run stops its PostgreSQL server and removes its files (the finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     postgres = PostgresServer(durable=True) if "postgresql" in args.backends else None
     if postgres:
         postgres.start()
