@@ -37,6 +37,7 @@ router = APIRouter()
 # A unit name as typed, before normalisation: far beyond any real name (the form allows
 # 50 characters) is refused before the name is looked at.
 MAX_TYPED_UNIT = 4 * tokens.MAX_UNIT_LENGTH
+OPERATOR_TEXT = "服务器操作员（命令行）"  # who the audit calls ``cli``
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _issuers(db: Connection, office: str) -> dict[int, str]:
         except (ValueError, AttributeError):
             continue
         if isinstance(token_id, int):
-            found[token_id] = row.actor
+            found[token_id] = OPERATOR_TEXT if row.actor == Actor.cli().name else row.actor
     return found
 
 

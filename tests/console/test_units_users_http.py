@@ -24,7 +24,7 @@ CITY, COUNTY = "430300", "430302"
 UNIT = "湘潭市市场监督管理局"
 COUNTY_UNIT = "雨湖区市场监督管理局"
 PASSWORD = "correct horse battery"
-TOKEN_RE = re.compile(r'id="token" value="([A-Za-z0-9_-]{43})"')
+TOKEN_RE = re.compile(r'id="token"[^>]*>([A-Za-z0-9_-]{43})</textarea>')
 
 
 @pytest.fixture(scope="module")
