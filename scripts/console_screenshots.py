@@ -93,10 +93,19 @@ def admin_pages(page: Page, office: OfficeServer) -> None:
     page.get_by_label("单位名称").fill("湘潭市岳塘区城市管理和综合执法局")
     page.get_by_role("button", name="签发令牌").click()
     page.get_by_role("heading", name="令牌已签发").wait_for()
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):  # one answer, never reloaded
-        page.set_viewport_size(size)
-        page.screenshot(path=str(OUT / f"console-token-issued-{label}.png"), full_page=True)
+    answer_shots(page, "token-issued")  # the answer of a POST: never reloaded
     shoot(page, f"{office.url}/console/units", "units")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="吊销令牌").first.click()
+    page.get_by_role("heading", name="确认吊销令牌").wait_for()
+    answer_shots(page, "token-revoke-confirm")
+
+
+def answer_shots(page: Page, name: str) -> None:
+    """The page shown now (a POST's answer) at both sizes, without loading it again."""
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
 
 
 def main() -> None:

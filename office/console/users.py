@@ -118,7 +118,9 @@ def create_user(
 ) -> users.User:
     """Create an account of the actor's office (``office``, when posted, must be it:
     ``users.create`` refuses any other). Every check before the password is hashed."""
-    _own_office(actor)
+    own = _own_office(actor)
+    if office.strip() not in ("", own):  # the page offers only its own office
+        raise Forbidden("管理员只能新建本办公室的工作人员账号。")
     if len(username) > MAX_TYPED_USERNAME:
         raise OfficeError("用户名最多 40 个字符。")
     if not username.strip():
@@ -141,7 +143,7 @@ def create_user(
         username=username,
         role=role,
         password=password,
-        office=office.strip() or actor.office,
+        office=own or None,
         park=park or None,
     )
 

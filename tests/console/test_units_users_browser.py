@@ -31,7 +31,7 @@ def test_an_admin_issues_a_token_a_desk_files_with_it_and_revoking_stops_it(
     page.get_by_label("单位名称").fill(f" {NEW_UNIT} ")
     page.get_by_role("button", name="签发令牌").click()
     expect(page.get_by_role("heading", name="令牌已签发")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text(f"已为“{NEW_UNIT}”签发令牌")
+    expect(page.get_by_role("status").first).to_contain_text(f"已为“{NEW_UNIT}”签发令牌")
     token = page.get_by_label("令牌", exact=True).input_value()
     address = page.get_by_label("备案办公室地址").input_value()
     assert len(token) == 43 and address == office.url
@@ -40,6 +40,11 @@ def test_an_admin_issues_a_token_a_desk_files_with_it_and_revoking_stops_it(
         "办公室：湘潭市（代码 430300）\n"
     )
     assert "/tokens" in page.url and token not in page.url
+    # 复制连接信息 (a static script: the CSP holds) puts the whole block on the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=office.url)
+    page.get_by_role("button", name="复制连接信息").click()
+    expect(page.get_by_role("status").filter(has_text="已复制")).to_have_text("已复制到剪贴板。")
+    assert page.evaluate("navigator.clipboard.readText()").startswith("备案办公室地址：")
 
     # A real desk, set up with what the page handed over, files with the token.
     desk = Desk(tmp_path / "desk")

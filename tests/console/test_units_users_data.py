@@ -184,7 +184,8 @@ def test_the_office_users_with_role_text_state_and_last_login(two_offices):
         ({"again": "another long password"}, "两次输入的密码不一致"),
         ({"role": "park"}, "还没有载入园区名单"),
         ({"username": "city-admin"}, "已被使用"),
-        ({"office": COUNTY}, "无权"),
+        ({"office": COUNTY}, "只能新建本办公室"),
+        ({"office": "999999"}, "只能新建本办公室"),
     ],
 )
 def test_bad_account_input_gets_a_chinese_message_and_nothing_is_made(two_offices, fields, message):
