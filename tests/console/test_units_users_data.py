@@ -243,6 +243,8 @@ def test_disable_and_reset_within_the_office_and_never_oneself(two_offices):
     session = auth.create_session(two_offices, rev.id, "127.0.0.1", moment)
     with pytest.raises(OfficeError, match="不能停用自己"), two_offices.write() as db:
         staff_page.disable_user(db, admin, me.id)
+    with pytest.raises(OfficeError, match="不能停用自己"), two_offices.write() as db:
+        users.disable(db, admin, "city-admin")  # the guard is the store's: `--as` too
     with pytest.raises(staff_page.Unknown), two_offices.write() as db:
         staff_page.disable_user(db, county, rev.id)  # another office's account: unknown
     with pytest.raises(staff_page.Unknown), two_offices.write() as db:
