@@ -81,6 +81,8 @@ def test_issue_shows_the_token_once_no_store_and_never_again(app, store, caplog)
     answer = admin.post("/console/units/tokens", unit=" 湘潭市 市场监督管理局")
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
+    assert "script-src 'self'" in answer.headers["content-security-policy"]
+    assert '<script src="/console/static/copy.js">' in answer.text and "<script>" not in answer.text
     token = TOKEN_RE.search(answer.text).group(1)
     assert f"令牌：{token}" in answer.text  # the ready-to-copy block
     assert 'id="address" value="https://testserver"' in answer.text
