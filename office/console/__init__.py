@@ -13,6 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from office.console import crosscheck, dashboard, enterprise, feed, filing, listing, login, pending
+from office.console.units import router as units_router
+from office.console.users import router as users_router
 from office.console.web import STATIC, LoginRequired, Refused, refused_page
 
 # Every page module's router; a new page adds its module here (docs/console.md).
@@ -25,6 +27,8 @@ PAGES = [
     enterprise.router,
     dashboard.router,
     crosscheck.router,
+    units_router,  # 单位与令牌
+    users_router,  # 工作人员
 ]
 
 
