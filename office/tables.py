@@ -447,7 +447,8 @@ crosscheck_clusters = Table(
 # --- The workbench's list at scale (office/console/listing.py, migration 0010_list_indexes)
 # 已退回 is a small part of what an office holds: the list's status filter finds those
 # rows through this partial index instead of reading every filing. The filter row's
-# parks (and a park committee's list) walk only the rows that have a park.
+# parks, the park filter and a park committee's list walk only the rows that have a
+# park, in the list's order.
 # (Indexes in this block are named by hand, as the migration names them.)
 Index(
     "ix_filings_returned",
@@ -461,6 +462,8 @@ Index(
     "ix_filing_facts_office_park",
     filing_facts.c.office,
     filing_facts.c.park,
+    filing_facts.c.received_at,  # the park filter pages newest first without a sort
+    filing_facts.c.id,
     sqlite_where=text("park IS NOT NULL"),
     postgresql_where=text("park IS NOT NULL"),
 )

@@ -1,5 +1,9 @@
 """The workbench's list at scale: partial indexes for 已退回 and for the rows with a park.
 
+A park's rows in the list's order (office, park, received_at, id): the park filter and a
+park committee's list page through them without a sort, and the filter row's parks
+walk them by a loose index scan.
+
 Revision ID: 0010_list_indexes
 Revises: 0006_enterprise
 """
@@ -28,7 +32,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_filing_facts_office_park",
         "filing_facts",
-        ["office", "park"],
+        ["office", "park", "received_at", "id"],
         sqlite_where=with_park,
         postgresql_where=with_park,
     )
