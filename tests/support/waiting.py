@@ -73,6 +73,13 @@ class OutputLines:
             self.seen.append(line)
         return line
 
+    def next_line(self, timeout: float, what: str) -> str | None:
+        """The next line, or None once the pipe has ended; ``NotInTimeError`` after
+        ``timeout`` seconds."""
+        if self._ended:
+            return None
+        return self._next(time.monotonic() + timeout, what)
+
     def expect(self, predicate: Callable[[str], bool], timeout: float, what: str) -> str:
         """The next line for which ``predicate`` holds (lines before it are kept in
         ``seen``); ``NotInTimeError`` after ``timeout`` seconds or when the pipe ends first."""
