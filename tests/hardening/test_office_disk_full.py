@@ -35,6 +35,7 @@ from tests.support.office import (
     free_port,
     office_cli,
     valid_filing,
+    write_bundle,
 )
 from tests.support.waiting import OutputLines
 
@@ -109,19 +110,7 @@ def test_every_receipt_is_synced_to_disk_before_it_is_handed_out(tmp_path: Path)
     db = tmp_path / "office.db"
     office_cli(db, "token", "create", "--unit", DEFAULT_UNIT)
     filings = [valid_filing() for _ in range(3)]
-    bundle = tmp_path / "bundle.json"
-    bundle.write_text(
-        json.dumps(
-            {
-                "format": "beian-bundle/1",
-                "unit": DEFAULT_UNIT,
-                "created_at": "2026-11-27T10:00:00+08:00",
-                "filings": filings,
-            },
-            ensure_ascii=False,
-        ),
-        "utf-8",
-    )
+    bundle = write_bundle(tmp_path / "bundle.json", filings)
     trace = tmp_path / "strace.txt"
     command = [*OFFICE_COMMAND, "import", str(bundle), "--unit", DEFAULT_UNIT, "--db", str(db)]
     result = subprocess.run(

@@ -43,7 +43,8 @@ server, ``tests.support.postgres``), so the office's suite runs on both.
 ``new_office_db(request, backend, workdir)`` gives a fresh database of either kind.
 
 ``valid_filing(unit, ...)`` builds a filing the office accepts now (a prior
-filing for an inspection ``days_ahead`` days from now, with a fresh id).
+filing for an inspection ``days_ahead`` days from now, with a fresh id);
+``write_bundle(path, filings, unit)`` writes an offline bundle of them.
 
 Nothing here sleeps for a fixed time: start-up polls ``/api/v1/health`` until a deadline.
 """
@@ -364,6 +365,25 @@ def valid_filing(
     }
     filing.update(overrides)
     return filing
+
+
+def write_bundle(
+    path: Path,
+    filings: Sequence[Any],
+    unit: str = DEFAULT_UNIT,
+    *,
+    created_at: str = "2026-11-27T10:00:00+08:00",
+) -> Path:
+    """An offline bundle (``beian-bundle/1``) at ``path``, as a desk writes one, for
+    ``beian-office import``; ``filings`` may hold anything (a test of bad items)."""
+    document = {
+        "format": "beian-bundle/1",
+        "unit": unit,
+        "created_at": created_at,
+        "filings": list(filings),
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return path
 
 
 def new_office_db(request: pytest.FixtureRequest, backend: str, workdir: Path) -> Path | str:
