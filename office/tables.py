@@ -442,3 +442,18 @@ crosscheck_clusters = Table(
     Column("decided_at", Text, nullable=False),
     CheckConstraint("state IN ('coordinated', 'not_needed')", name="state"),
 )
+
+# --- 待审: how far each reviewer has looked (office/console/pending.py) -------------------
+# Per user and office, the newest receipt (year, number of the office's series) the user
+# marked 已看 on the 待审 page: a pending filing with a later receipt is new to them.
+# Receipt numbers are taken under the office's series lock, so they follow commit order.
+pending_seen = Table(
+    "pending_seen",
+    metadata,
+    Column("username", Text, nullable=False),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("receipt_year", Integer, nullable=False),
+    Column("receipt_no", Integer, nullable=False),
+    Column("at", Text, nullable=False),
+    PrimaryKeyConstraint("username", "office"),
+)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select, update
 
-from forms.normalize import single_line
 from forms.record import format_timestamp, now
 from office import audit, changes, filings
 from office.errors import OfficeError
@@ -103,30 +102,81 @@ def templates_of(db: Connection, office: str) -> list[tuple[int, str]]:
     return [(int(row.seq), row.text) for row in db.execute(query)]
 
 
-def add_template(db: Connection, actor: Actor, office: str, text: str) -> None:
-    require(actor, "return", office)
-    text = single_line(text)
+def template_text(db: Connection, office: str, seq: int) -> str | None:
+    """The text of the office's template ``seq`` in use; None for any other (retired,
+    unknown, another office's)."""
+    t = return_templates.c
+    query = select(t.text).where((t.seq == seq) & (t.office == office) & t.retired_at.is_(None))
+    found = db.execute(query).scalar_one_or_none()
+    return None if found is None else str(found)
+
+
+def checked_template_text(text: str) -> str:
+    """A template's text as typed (only trimmed: it becomes a return reason verbatim),
+    within the reason's length; a Chinese OfficeError otherwise."""
+    text = text.strip()
     if not text:
         raise OfficeError("请填写模板内容。")
     if len(text) > MAX_TEMPLATE_LENGTH:
-        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATE_LENGTH} 个字。")
+        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATE_LENGTH} 个字（现为 {len(text)} 个字）。")
+    return text
+
+
+def _refuse_duplicate(db: Connection, office: str, text: str, seq: int | None = None) -> None:
+    if any(t == text and s != seq for s, t in templates_of(db, office)):
+        raise OfficeError("已有内容相同的退回原因模板。")
+
+
+def add_template(db: Connection, actor: Actor, office: str, text: str) -> int:
+    """A new template at the end of the office's list; returns its ``seq``."""
+    require(actor, "return_template", office)
+    text = checked_template_text(text)
     if len(templates_of(db, office)) >= MAX_TEMPLATES:
-        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATES} 条，请先删除不用的。")
-    db.execute(
+        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATES} 条，请先停用不用的。")
+    _refuse_duplicate(db, office, text)
+    seq = db.execute(
         return_templates.insert().values(
             office=office, text=text, created_at=format_timestamp(now())
         )
+    ).inserted_primary_key[0]
+    audit.record(db, actor, "return_template_added", office, office=office, seq=int(seq), text=text)
+    return int(seq)
+
+
+def edit_template(db: Connection, actor: Actor, office: str, seq: int, text: str) -> bool:
+    """Change the wording of the office's template ``seq`` in place (it keeps its place
+    in the list); the audit keeps the old and the new wording. Returns False when the
+    text is unchanged (nothing written)."""
+    require(actor, "return_template", office)
+    text = checked_template_text(text)
+    was = template_text(db, office, seq)
+    if was is None:
+        raise OfficeError("未找到这条退回原因模板，可能已被停用。")
+    if was == text:
+        return False
+    _refuse_duplicate(db, office, text, seq)
+    t = return_templates.c
+    db.execute(
+        update(return_templates)
+        .where((t.seq == seq) & (t.office == office) & t.retired_at.is_(None))
+        .values(text=text)
     )
-    audit.record(db, actor, "return_template_added", office, office=office, text=text)
+    audit.record(
+        db, actor, "return_template_edited", office, office=office, seq=seq, was=was, text=text
+    )
+    return True
 
 
 def retire_template(db: Connection, actor: Actor, office: str, seq: int) -> None:
-    require(actor, "return", office)
+    """Stop offering the office's template ``seq`` (the row stays, with ``retired_at``)."""
+    require(actor, "return_template", office)
+    was = template_text(db, office, seq)
+    if was is None:
+        raise OfficeError("未找到这条退回原因模板，可能已被停用。")
     t = return_templates.c
-    done = db.execute(
+    db.execute(
         update(return_templates)
         .where((t.seq == seq) & (t.office == office) & t.retired_at.is_(None))
         .values(retired_at=format_timestamp(now()))
-    ).rowcount
-    if done:
-        audit.record(db, actor, "return_template_retired", office, office=office, seq=seq)
+    )
+    audit.record(db, actor, "return_template_retired", office, office=office, seq=seq, text=was)
