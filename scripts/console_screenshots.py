@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +34,43 @@ def shoot(page: Page, url: str, name: str) -> None:
         page.set_viewport_size(size)
         page.goto(url)
         page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
+def shoot_after(page: Page, url: str, name: str, then: Callable[[Page], None]) -> None:
+    """Like ``shoot``, doing ``then`` on the page before each photograph."""
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(url)
+        then(page)
+        page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
+TEMPLATES = [
+    "检查依据不明确，请补充所依据的法律、法规的具体条款。",
+    "检查人员执法证件号码不完整或已过有效期，请核对后补正。",
+    "事后补报未说明未能事前备案的紧急情形，请补充说明。",
+    "检查内容与检查事项不一致，请按双随机抽查计划填写检查事项，并写明本次检查的具体内容、"
+    "检查方式及发现的问题。",
+]
+
+
+def add_templates(page: Page, url: str) -> None:
+    page.goto(f"{url}/console/return-templates")
+    for text in TEMPLATES:
+        page.get_by_label("模板内容", exact=True).fill(text)
+        page.get_by_role("button", name="添加模板").click()
+        page.get_by_role("status").wait_for()
+
+
+def choose_template(page: Page) -> None:
+    page.get_by_label("常用原因模板").select_option(label=TEMPLATES[0])
+    page.get_by_label("退回原因").fill(TEMPLATES[0] + "本次检查涉及《食品安全法》第几条，请写明。")
+
+
+def arrive(office: OfficeServer, token: str, count: int) -> None:
+    with office.client(token) as http:
+        for _ in range(count):
+            assert http.post("/api/v1/filings", json=valid_filing()).status_code == 201
 
 
 def fill(office: OfficeServer) -> dict[str, str]:
@@ -107,6 +145,20 @@ def main() -> None:
             shoot(
                 page, f"{office.url}/console/filings/{ids['many']}?action=return", "filing-return"
             )
+            add_templates(page, office.url)
+            shoot(page, f"{office.url}/console/return-templates", "return-templates")
+            shoot_after(
+                page,
+                f"{office.url}/console/filings/{ids['four']}?action=return",
+                "filing-return-template",
+                choose_template,
+            )
+            # 待审 after 标记为已看, with two more filings arrived since.
+            page.goto(f"{office.url}/console/")
+            page.get_by_role("button", name="标记为已看").click()
+            page.get_by_role("status").wait_for()
+            arrive(office, office.create_token(), 2)
+            shoot(page, f"{office.url}/console/", "pending-since")
             justice = browser.new_context(locale="zh-CN").new_page()
             login(justice, office.url, "justice")
             shoot(justice, f"{office.url}/console/feed", "feed")
