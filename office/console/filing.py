@@ -307,9 +307,33 @@ async def filing_action(request: Request, filing_id: str, what: str, who: web.Si
     try:
         await run_in_threadpool(_act, web.store_of(request), who.actor, filing_id, what, form)
     except OfficeError as exc:
+        if what == "return" and type(exc).__name__ != "Forbidden":
+            return await _return_refused(request, who, filing_id, form, str(exc))
         raise web.Refused(403 if type(exc).__name__ == "Forbidden" else 400, str(exc)) from exc
     done = {"approve": "reviewed", "return": "returned", "note": "noted"}[what]
     return RedirectResponse(f"/console/filings/{filing_id}?done={done}", status_code=303)
+
+
+async def _return_refused(
+    request: Request, who: web.Viewer, filing_id: str, form: dict[str, str], message: str
+) -> Response:
+    """A refused 退回 (no reason, a retired template, too long) shows the form again with
+    the message and what was typed and chosen, so nothing is lost."""
+    found = await run_in_threadpool(_open, web.store_of(request), who.actor, filing_id)
+    if found is None or not found.may_review:
+        raise web.Refused(400, message)
+    return web.render(
+        request,
+        "filing/page.html",
+        who,
+        status=400,
+        f=found,
+        asking_return=True,
+        return_error=message,
+        reason_draft=form.get("reason", ""),
+        chosen_template=form.get("template", ""),
+        title=f"备案 {found.latest.receipt}",
+    )
 
 
 def _pdf(store: OfficeStore, actor: Actor, filing_id: str) -> bytes | None:

@@ -134,11 +134,13 @@ def add_template(db: Connection, actor: Actor, office: str, text: str) -> int:
     if len(templates_of(db, office)) >= MAX_TEMPLATES:
         raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATES} 条，请先停用不用的。")
     _refuse_duplicate(db, office, text)
-    seq = db.execute(
+    key = db.execute(
         return_templates.insert().values(
             office=office, text=text, created_at=format_timestamp(now())
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert key is not None
+    seq = key[0]
     audit.record(db, actor, "return_template_added", office, office=office, seq=int(seq), text=text)
     return int(seq)
 

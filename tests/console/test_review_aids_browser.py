@@ -118,6 +118,9 @@ def test_without_javascript_the_chosen_template_is_the_reason(
         expect(page.get_by_role("status")).to_have_text("已添加退回原因模板。")
         page.goto(f"{office.url}/console/filings/{held['id']}")
         page.get_by_role("button", name="退回").click()
+        # Neither a reason nor a template: told so, the form shown again.
+        page.get_by_role("button", name="确认退回").click()
+        expect(page.get_by_role("alert")).to_have_text("请填写退回原因，或选择一条常用原因模板。")
         page.get_by_label("常用原因模板").select_option(label="检查人员证件号码不完整，请补正。")
         expect(page.get_by_label("退回原因")).to_have_value("")  # no script ran
         page.get_by_role("button", name="确认退回").click()
