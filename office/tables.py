@@ -248,6 +248,9 @@ return_templates = Table(
     Column("text", Text, nullable=False),
     Column("created_at", Text, nullable=False),
     Column("retired_at", Text),
+    # its place in the office's list once templates were moved (else by seq);
+    # added by 0008_pending_seen (office/console/return_templates.py)
+    Column("position", Integer),
     sqlite_autoincrement=True,
 )
 

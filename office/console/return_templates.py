@@ -1,5 +1,5 @@
 """退回原因模板 (``/console/return-templates``): the office's admins and reviewers keep
-the reasons a filing's 退回 offers — add, reword, 停用. Always the signed-in user's own
+the reasons a filing's 退回 offers — add, reword, reorder, 停用. Always the signed-in user's own
 office; every change goes through ``office.console.review`` (``require`` first, then
 the limits, then the write and its audit entry, in one transaction)."""
 
@@ -26,6 +26,8 @@ _DONE = {
     "edited": "已保存修改。",
     "unchanged": "内容没有变化，未作修改。",
     "retired": "已停用这条模板，退回时不再列出。",
+    "moved": "已调整顺序。",
+    "unmoved": "已在最前或最后，顺序未变。",
 }
 
 
@@ -59,7 +61,7 @@ def parse_seq(text: str) -> int:
 
 
 def apply(db: Connection, actor: Actor, form: dict[str, str]) -> str:
-    """Do what the form asks (``do``: add, edit, retire) in the actor's own office;
+    """Do what the form asks (``do``: add, edit, up, down, retire) in the actor's own office;
     returns the key of the notice to show. Refusals raise (Forbidden, OfficeError)."""
     office = actor.office or ""
     what = form.get("do", "")
@@ -71,6 +73,10 @@ def apply(db: Connection, actor: Actor, form: dict[str, str]) -> str:
             db, actor, office, parse_seq(form.get("seq", "")), form.get("text", "")
         )
         return "edited" if changed else "unchanged"
+    if what in ("up", "down"):
+        step = -1 if what == "up" else 1
+        moved = review.move_template(db, actor, office, parse_seq(form.get("seq", "")), step)
+        return "moved" if moved else "unmoved"
     if what == "retire":
         review.retire_template(db, actor, office, parse_seq(form.get("seq", "")))
         return "retired"

@@ -5,7 +5,7 @@ the same operation the command line uses.)"""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from forms.record import format_timestamp, now
 from office import audit, changes, filings
@@ -94,10 +94,13 @@ def notes_of(db: Connection, filing_id: str) -> list[dict[str, object]]:
 
 
 def templates_of(db: Connection, office: str) -> list[tuple[int, str]]:
-    """The office's return-reason templates in use: (seq, text), oldest first."""
+    """The office's return-reason templates in use: (seq, text), in the office's order
+    (oldest first until someone moves one)."""
     t = return_templates.c
     query = (
-        select(t.seq, t.text).where((t.office == office) & t.retired_at.is_(None)).order_by(t.seq)
+        select(t.seq, t.text)
+        .where((t.office == office) & t.retired_at.is_(None))
+        .order_by(func.coalesce(t.position, t.seq), t.seq)
     )
     return [(int(row.seq), row.text) for row in db.execute(query)]
 
@@ -134,9 +137,18 @@ def add_template(db: Connection, actor: Actor, office: str, text: str) -> int:
     if len(templates_of(db, office)) >= MAX_TEMPLATES:
         raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATES} 条，请先停用不用的。")
     _refuse_duplicate(db, office, text)
+    t = return_templates.c
+    last = db.execute(
+        select(func.max(func.coalesce(t.position, t.seq))).where(
+            (t.office == office) & t.retired_at.is_(None)
+        )
+    ).scalar_one_or_none()
     key = db.execute(
         return_templates.insert().values(
-            office=office, text=text, created_at=format_timestamp(now())
+            office=office,
+            text=text,
+            created_at=format_timestamp(now()),
+            position=None if last is None else int(last) + 1,
         )
     ).inserted_primary_key
     assert key is not None
@@ -182,3 +194,32 @@ def retire_template(db: Connection, actor: Actor, office: str, seq: int) -> None
         .values(retired_at=format_timestamp(now()))
     )
     audit.record(db, actor, "return_template_retired", office, office=office, seq=seq, text=was)
+
+
+def move_template(db: Connection, actor: Actor, office: str, seq: int, step: int) -> bool:
+    """Move the office's template ``seq`` one place up (``step`` -1) or down (+1) in
+    the list the 退回 form offers. Returns False at either end (nothing written)."""
+    require(actor, "return_template", office)
+    if step not in (-1, 1):
+        raise OfficeError("没有这个操作。")
+    order = [s for s, _ in templates_of(db, office)]
+    if seq not in order:
+        raise OfficeError("未找到这条退回原因模板，可能已被停用。")
+    at = order.index(seq)
+    to = at + step
+    if not 0 <= to < len(order):
+        return False
+    order[at], order[to] = order[to], order[at]
+    t = return_templates.c
+    for place, each in enumerate(order, start=1):
+        db.execute(update(return_templates).where(t.seq == each).values(position=place))
+    audit.record(
+        db,
+        actor,
+        "return_template_moved",
+        office,
+        office=office,
+        seq=seq,
+        **{"from": at + 1, "to": to + 1},
+    )
+    return True

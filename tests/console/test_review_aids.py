@@ -119,6 +119,32 @@ def test_template_limits_are_checked_first_with_chinese_messages(two: OfficeStor
     assert len(actions(two)) == len(before) + review.MAX_TEMPLATES
 
 
+def test_templates_move_up_and_down_and_new_ones_go_last(two: OfficeStore):
+    rev = staff(two, "rev", "reviewer")
+    with two.write() as db:
+        a, b, c = (review.add_template(db, rev, CITY, t) for t in ("甲", "乙", "丙"))
+    with two.write() as db:
+        assert return_templates.apply(db, rev, {"do": "up", "seq": str(c)}) == "moved"
+        assert return_templates.apply(db, rev, {"do": "up", "seq": str(c)}) == "moved"
+        assert return_templates.apply(db, rev, {"do": "up", "seq": str(c)}) == "unmoved"
+        assert not review.move_template(db, rev, CITY, b, 1)  # already last
+    with two.write() as db:
+        review.retire_template(db, rev, CITY, a)
+        d = review.add_template(db, rev, CITY, "丁")
+        assert review.move_template(db, rev, CITY, c, 1)
+    held = file_one(two)
+    with two.read() as db:
+        assert review.templates_of(db, CITY) == [(b, "乙"), (c, "丙"), (d, "丁")]
+        moved = [e for e in audit.entries(db) if e["action"] == "return_template_moved"]
+        page = filing.view(db, rev, held["id"])
+    assert page is not None and [t for _, t in page.templates] == ["乙", "丙", "丁"]
+    assert [(e["details"]["seq"], e["details"]["from"], e["details"]["to"]) for e in moved] == [
+        (c, 3, 2),
+        (c, 2, 1),
+        (c, 1, 2),
+    ]
+
+
 @pytest.mark.parametrize("role", ["justice", "park", "viewer"])
 def test_readers_cannot_touch_templates(two: OfficeStore, role: str):
     rev = staff(two, "rev", "reviewer")
@@ -129,6 +155,7 @@ def test_readers_cannot_touch_templates(two: OfficeStore, role: str):
     for form in (
         {"do": "add", "text": "伪造"},
         {"do": "edit", "seq": str(seq), "text": "伪造"},
+        {"do": "up", "seq": str(seq)},
         {"do": "retire", "seq": str(seq)},
     ):
         with two.write() as db, pytest.raises(Forbidden):
@@ -147,6 +174,7 @@ def test_another_offices_templates_are_untouchable(two: OfficeStore):
     assert mine == "added"
     for form in (
         {"do": "edit", "seq": str(seq), "text": "改掉"},
+        {"do": "down", "seq": str(seq)},
         {"do": "retire", "seq": str(seq)},
     ):
         with two.write() as db, pytest.raises(OfficeError, match="未找到"):

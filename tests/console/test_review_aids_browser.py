@@ -74,6 +74,13 @@ def test_a_reviewer_keeps_a_template_and_returns_with_it_edited_to_the_desk(
     expect(page.get_by_role("columnheader", name="退回原因")).to_be_visible()
     expect(page.get_by_role("row").filter(has=page.get_by_role("textbox"))).to_have_count(1)
     expect(page.get_by_role("textbox").last).to_have_value(TEMPLATE)
+    # A second one, moved to the top: the 退回 form offers them in this order.
+    page.get_by_label("模板内容", exact=True).fill("检查人员证件号码不全。")
+    page.get_by_role("button", name="添加模板").click()
+    page.get_by_role("button", name="上移第 2 条").click()
+    expect(page.get_by_role("status")).to_have_text("已调整顺序。")
+    expect(page.get_by_label("第 1 条模板内容")).to_have_value("检查人员证件号码不全。")
+    expect(page.get_by_label("第 2 条模板内容")).to_have_value(TEMPLATE)
     # A limit is told in Chinese, with what was typed kept.
     page.get_by_label("模板内容", exact=True).fill(TEMPLATE)
     page.get_by_role("button", name="添加模板").click()
@@ -84,7 +91,11 @@ def test_a_reviewer_keeps_a_template_and_returns_with_it_edited_to_the_desk(
     page.get_by_role("link", name="待审").click()
     page.get_by_role("link", name=receipt).click()
     page.get_by_role("button", name="退回").click()
-    page.get_by_label("常用原因模板").select_option(label=TEMPLATE)
+    choice = page.get_by_label("常用原因模板")
+    expect(choice.locator("option")).to_have_text(
+        ["（不使用模板）", "检查人员证件号码不全。", TEMPLATE]
+    )
+    choice.select_option(label=TEMPLATE)
     reason = page.get_by_label("退回原因")
     expect(reason).to_have_value(TEMPLATE)
     reason.fill(EDITED)

@@ -1,4 +1,5 @@
-"""待审: how far each reviewer has looked (``pending_seen``).
+"""待审: how far each reviewer has looked (``pending_seen``); the return-reason
+templates' place in their office's list (``return_templates.position``).
 
 Revision ID: 0008_pending_seen
 Revises: 0006_enterprise
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("username", "office", name="pk_pending_seen"),
         sa.ForeignKeyConstraint(["office"], ["offices.code"], name="fk_pending_seen_office"),
     )
+    op.add_column("return_templates", sa.Column("position", sa.Integer, nullable=True))
 
 
 def downgrade() -> None:
