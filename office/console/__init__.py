@@ -12,17 +12,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from office.console import (
-    crosscheck,
-    dashboard,
-    enterprise,
-    feed,
-    filing,
-    listing,
-    login,
-    pending,
-    return_templates,
-)
+from office.console import crosscheck, dashboard, enterprise, feed, filing, listing, login, pending
+from office.console.return_templates import router as return_templates_router
+from office.console.units import router as units_router
+from office.console.users import router as users_router
 from office.console.web import STATIC, LoginRequired, Refused, refused_page
 
 # Every page module's router; a new page adds its module here (docs/console.md).
@@ -35,7 +28,9 @@ PAGES = [
     enterprise.router,
     dashboard.router,
     crosscheck.router,
-    return_templates.router,
+    units_router,  # 单位与令牌
+    users_router,  # 工作人员
+    return_templates_router,  # 退回原因模板
 ]
 
 
