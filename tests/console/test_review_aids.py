@@ -160,8 +160,13 @@ def test_readers_cannot_touch_templates(two: OfficeStore, role: str):
     ):
         with two.write() as db, pytest.raises(Forbidden):
             return_templates.apply(db, reader, form)
+    # Nor return with one, whatever is posted.
+    held = file_one(two)
+    with two.read() as db, pytest.raises(Forbidden):
+        filing.return_reason(db, reader, held["id"], {"reason": "", "template": str(seq)})
     with two.read() as db:
         assert review.templates_of(db, CITY) == [(seq, REASON)]
+        assert filings.latest(db, held["id"]).status == "filed"
     assert actions(two) == before
 
 
