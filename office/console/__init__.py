@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from office.console import crosscheck, dashboard, enterprise, feed, filing, listing, login, pending
+from office.console import reference as reference_page
 from office.console.web import STATIC, LoginRequired, Refused, refused_page
 
 # Every page module's router; a new page adds its module here (docs/console.md).
@@ -25,6 +26,7 @@ PAGES = [
     enterprise.router,
     dashboard.router,
     crosscheck.router,
+    reference_page.router,
 ]
 
 
