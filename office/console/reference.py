@@ -381,7 +381,24 @@ async def cancel_action(request: Request, who: web.SignedIn, upload_id: str) -> 
 @router.get("/console/reference/calendar", include_in_schema=False)
 async def calendar_page(request: Request, who: web.SignedIn) -> Response:
     web.require_page(who, "reference")
-    return await run_in_threadpool(_calendar_page, request, who)
+    edit = request.query_params.get("edit", "")
+    return await run_in_threadpool(
+        _calendar_page, request, who, 200, form=_edit_form(request, edit)
+    )
+
+
+def _edit_form(request: Request, year: str) -> dict[str, str] | None:
+    """The typed form filled with a loaded year's days (``?edit=2027``), to correct it."""
+    calendar = _read(web.store_of(request), lambda db: reference.current(db).data["calendar"])
+    spec = calendar.get(year)
+    if spec is None:
+        return None
+    return {
+        "from": "typed",
+        "year": year,
+        "holidays": reference_calendar.as_text(spec["holidays"]),
+        "workdays": reference_calendar.as_text(spec["workdays"]),
+    }
 
 
 def _calendar_page(

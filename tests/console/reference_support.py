@@ -47,9 +47,7 @@ def xlsx(rows: Sequence[Sequence[Any]], *, title: str = "Sheet1", sheets: int = 
 
 def add_user(store: OfficeStore, username: str, role: str, park: str | None = None) -> None:
     with store.write() as db:
-        users.create(
-            db, Actor.cli(), username=username, role=role, password=PASSWORD, park=park
-        )
+        users.create(db, Actor.cli(), username=username, role=role, password=PASSWORD, park=park)
 
 
 class Console:
