@@ -284,8 +284,11 @@ def read_list(section: str, data: bytes, *, max_rows: int = MAX_LIST_ITEMS) -> P
         if problem is None:
             key = normalize.name_key(item[kind.key]) if section == "parks" else item[kind.key]
             if key in seen:
-                what = f"园区“{item['name']}”" if section == "parks" else f"统一社会信用代码 {key}"
-                problem = f"{what}与第 {seen[key]} 行重复"
+                problem = (
+                    f"园区“{item['name']}”与第 {seen[key]} 行重复"
+                    if section == "parks"
+                    else f"统一社会信用代码 {key} 与第 {seen[key]} 行重复"
+                )
             else:
                 seen[key] = number
         if problem is not None:
@@ -355,7 +358,7 @@ def _park(values: dict[str, str], kind: ListKind) -> tuple[dict[str, str], str |
 
 # --- comparing ------------------------------------------------------------------------------
 
-EXAMPLES = 10
+EXAMPLES = 5
 
 
 def _key(section: str, item: dict[str, str]) -> str:

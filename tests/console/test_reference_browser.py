@@ -43,7 +43,7 @@ def test_the_admin_uploads_parks_confirms_and_desks_receive_the_new_version(
     page.get_by_role("button", name="确认载入").click()
 
     expect(page.get_by_role("status")).to_contain_text(f"参考数据现为第 {before['version'] + 1} 版")
-    expect(page.get_by_text("来源：工作台上传：湘潭园区.xlsx", exact=False)).to_be_visible()
+    expect(page.get_by_role("cell", name="工作台上传：湘潭园区.xlsx").first).to_be_visible()
     with office.client(token) as http:
         after = http.get("/api/v1/reference").json()
     assert after["version"] == before["version"] + 1

@@ -86,7 +86,7 @@ def test_a_parks_upload_is_previewed_then_confirmed_as_a_new_version(
     page = admin.get(preview)
     assert page.status_code == 200
     shown = text_of(page.text)
-    assert "新增 3 条：湘潭高新技术产业开发区、湘潭经济技术开发区、湘潭昭山示范区" in shown
+    assert "上传 3 行可载入；现有 0 条。 新增 3 条 删除 0 条" in shown
     assert "第 3 行 湘潭经济技术开发区 湘潭经开区 430373 九华示范区" in shown
     assert "确认载入" in shown
 
@@ -106,7 +106,8 @@ def test_a_parks_upload_is_previewed_then_confirmed_as_a_new_version(
     assert staged(store) == 0
     shown = text_of(admin.get("/console/reference?loaded=1").text)
     assert "已载入，参考数据现为第 1 版" in shown
-    assert "载入人：adm · 来源：工作台上传：湘潭园区.xlsx" in shown
+    assert "版本 第 1 版" in shown
+    assert "载入人 adm 来源 工作台上传：湘潭园区.xlsx" in shown
     assert "园区 3 个" in shown
     # confirming again: the upload is gone, nothing more is stored
     again = admin.post(f"{preview}/confirm")
@@ -144,7 +145,7 @@ def test_a_file_with_errors_is_shown_with_its_rows_and_cannot_be_confirmed(
     shown = text_of(admin.get(preview).text)
     assert "有 2 处错误，不能载入" in shown
     assert "第 3 行 统一社会信用代码“91430304MA4YG57FJD”校验位不对" in shown
-    assert f"第 4 行 统一社会信用代码 {USCC_A}与第 2 行重复" in shown
+    assert f"第 4 行 统一社会信用代码 {USCC_A} 与第 2 行重复" in shown
     assert "确认载入" not in shown
     refused = admin.post(f"{preview}/confirm")  # posted anyway
     assert refused.status_code == 409 and "文件中有错误" in refused.text

@@ -95,7 +95,7 @@ def test_bad_codes_empty_names_and_duplicates_are_problems_with_their_row() -> N
     assert "格式不对" in messages[1] and "“9143”" in messages[1]
     assert messages[2] == "没有代码缺少统一社会信用代码"
     assert messages[3] == f"统一社会信用代码 {USCC_B} 缺少企业名称"
-    assert messages[4] == f"统一社会信用代码 {USCC_A}与第 2 行重复"
+    assert messages[4] == f"统一社会信用代码 {USCC_A} 与第 2 行重复"
     # written by openpyxl as a formula: no cached value, so the cell reads as empty
     assert "缺少企业名称" in messages[5]
     assert "不可见字符" in messages[6]
