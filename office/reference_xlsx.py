@@ -305,11 +305,16 @@ def read_list(section: str, data: bytes, *, max_rows: int = MAX_LIST_ITEMS) -> P
 _FORMULA_RE = re.compile(r"^[=+@]|^-(?=[^\d.\s-])")
 
 
+# Printable ASCII, CJK ideographs and the full-width brackets names carry: never a bad
+# character, so the full check (per character, slow over 100,000 rows) is skipped.
+_PLAIN_RE = re.compile(r"[\u0020-\u007e\u4e00-\u9fff\uff08\uff09\u00b7]*")
+
+
 def _text_problem(values: dict[str, str], kind: ListKind) -> str | None:
     for key, raw in values.items():
         text = normalize.single_line(raw)
         label = kind.fields[key][0]
-        if identifiers.has_bad_characters(text):
+        if not _PLAIN_RE.fullmatch(text) and identifiers.has_bad_characters(text):
             return f"“{label}”中有不可见字符或控制字符（多见于从网页或文档复制的文字）"
         if _FORMULA_RE.match(text):
             return f"“{label}”以“{text[0]}”开头，像是表格公式"
@@ -425,9 +430,9 @@ def workbook(section: str, items: list[dict[str, str]] | None = None) -> bytes:
     if items is None:
         # the template's rows are text cells: a credit or statistics code typed in stays
         # as typed (Excel would turn 430371000000 into 4.30371E+11)
-        for row in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS, max_col=len(headers)):
-            for cell in row:
-                cell.number_format = "@"
+        for blank_row in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS, max_col=len(headers)):
+            for blank in blank_row:
+                blank.number_format = "@"
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -23,12 +23,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from forms import identifiers, normalize
 from office import reference, reference_calendar, reference_uploads, reference_xlsx
 from office.console import web
 from office.errors import OfficeError
 from office.staff import Forbidden
 from office.store import OfficeStore
 from office.tables import audit
+from office.tables import reference as reference_table
 
 router = APIRouter()
 
@@ -119,11 +121,8 @@ def overview(db: Connection) -> Overview:
         if known:
             current = known[0]
         else:  # loaded before the audit named versions: the table's own record
-            from office.tables import reference as table
-
-            row = db.execute(
-                select(table.c.loaded_at, table.c.source).where(table.c.version == ref.version)
-            ).one()
+            t = reference_table.c
+            row = db.execute(select(t.loaded_at, t.source).where(t.version == ref.version)).one()
             current = Version(ref.version, _shown_time(row.loaded_at), "", row.source, [])
     sizes = {section: len(data[section]) for section in LISTS}
     return Overview(current, counts, recent, sorted(int(y) for y in data["calendar"]), sizes)
@@ -265,6 +264,13 @@ async def read_upload(request: Request, who: web.Viewer) -> tuple[dict[str, str]
     return fields, file
 
 
+def _file_name(given: str) -> str:
+    """The uploaded file's name as the source of the version: its last part, on one
+    line, without invisible characters (it is shown on the page and kept in the audit)."""
+    name = normalize.single_line(given.replace("\\", "/").rsplit("/", 1)[-1])[:100]
+    return "上传的文件" if not name or identifiers.has_bad_characters(name) else name
+
+
 def _too_big() -> str:
     return f"文件超过 {reference_xlsx.MAX_FILE_BYTES // 1024 // 1024} MB，未上传。"
 
@@ -308,7 +314,7 @@ async def upload_action(request: Request, who: web.SignedIn) -> Response:
     if section not in LISTS:
         raise web.Refused(400, "请选择要替换的名单。")
     data = await file.read(reference_xlsx.MAX_FILE_BYTES + 1)
-    name = (file.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:100]
+    name = _file_name(file.filename or "")
     try:
         upload_id = await run_in_threadpool(
             _stage_list, web.store_of(request), who, section, name, data
