@@ -390,3 +390,15 @@ def test_a_new_upload_of_a_list_replaces_the_sessions_earlier_one(store: OfficeS
         upload = reference_uploads.get(db, "s", second, at)
     assert upload is not None and upload.source == "c"
     assert staged(store) == 2
+
+
+def test_the_uploaded_files_name_is_kept_as_its_last_part_on_one_line(
+    store: OfficeStore, admin: Console
+) -> None:
+    preview = preview_of(admin.upload("parks", PARKS, name="C:\\文件\\湘潭  园区 2026.xlsx"))
+    assert "工作台上传：湘潭园区2026.xlsx ·" in text_of(admin.get(preview).text)
+    hidden = preview_of(admin.upload("parks", PARKS, name="园区\u202exslx.exe"))
+    assert admin.post(f"{hidden}/confirm").status_code == 303
+    with store.read() as db:
+        [entry] = db.execute(select(audit).where(audit.c.action == "reference_loaded")).all()
+    assert json.loads(entry.details)["source"] == "工作台上传：上传的文件"
