@@ -182,6 +182,14 @@ def _stage_list(store: OfficeStore, who: web.Viewer, section: str, name: str, da
         )
 
 
+class TypedProblems(OfficeError):  # noqa: N818 - a refusal, like office.staff.Forbidden
+    """Typed calendar dates that cannot be loaded; ``problems`` in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("；".join(problems))
+        self.problems = problems
+
+
 def _stage_calendar(store: OfficeStore, who: web.Viewer, form: dict[str, str]) -> str:
     if form.get("from") == "package":
         year = reference_calendar.parse_year(form.get("year", ""))
@@ -199,6 +207,8 @@ def _stage_calendar(store: OfficeStore, who: web.Viewer, form: dict[str, str]) -
             form.get("year", ""), form.get("holidays", ""), form.get("workdays", "")
         )
         source = f"工作台：手工填写 {typed.year or ''} 年"
+        if typed.problems:  # back to the form with what was typed: nothing is lost
+            raise TypedProblems(typed.problems)
     with store.write() as db:
         preview = calendar_preview(db, typed)
         return reference_uploads.stage(
@@ -213,11 +223,12 @@ def _get_upload(store: OfficeStore, who: web.Viewer, upload_id: str) -> Any:
     return upload, current
 
 
-def _confirm(store: OfficeStore, who: web.Viewer, upload_id: str) -> int:
+def _confirm(store: OfficeStore, who: web.Viewer, upload_id: str) -> tuple[int, str]:
+    """The new version and the section loaded."""
     with store.write() as db:
-        return reference_uploads.confirm(
-            db, who.actor, who.session_id, upload_id, web.utcnow()
-        ).version
+        upload = reference_uploads.get(db, who.session_id, upload_id, web.utcnow())
+        new = reference_uploads.confirm(db, who.actor, who.session_id, upload_id, web.utcnow())
+    return new.version, upload.section if upload else ""
 
 
 def _cancel(store: OfficeStore, who: web.Viewer, upload_id: str) -> None:
@@ -365,12 +376,13 @@ async def confirm_action(request: Request, who: web.SignedIn, upload_id: str) ->
     web.require_page(who, "reference")
     await web.checked_form(request, who)
     try:
-        version = await run_in_threadpool(_confirm, web.store_of(request), who, upload_id)
+        version, section = await run_in_threadpool(_confirm, web.store_of(request), who, upload_id)
     except Forbidden as exc:
         raise web.Refused(403, str(exc)) from None
     except OfficeError as exc:
         raise web.Refused(409, str(exc)) from None
-    return RedirectResponse(f"/console/reference?loaded={version}", status_code=303)
+    page = "/console/reference/calendar" if section == "calendar" else "/console/reference"
+    return RedirectResponse(f"{page}?loaded={version}", status_code=303)
 
 
 @router.post("/console/reference/uploads/{upload_id}/cancel", include_in_schema=False)
@@ -388,8 +400,12 @@ async def cancel_action(request: Request, who: web.SignedIn, upload_id: str) -> 
 async def calendar_page(request: Request, who: web.SignedIn) -> Response:
     web.require_page(who, "reference")
     edit = request.query_params.get("edit", "")
+    loaded = request.query_params.get("loaded", "")
+    notice = (
+        f"已载入，参考数据现为第 {loaded} 版；各单位下次同步时收到。" if loaded.isdigit() else None
+    )
     return await run_in_threadpool(
-        _calendar_page, request, who, 200, form=_edit_form(request, edit)
+        _calendar_page, request, who, 200, form=_edit_form(request, edit), notice=notice
     )
 
 
@@ -431,6 +447,10 @@ async def calendar_action(request: Request, who: web.SignedIn) -> Response:
         upload_id = await run_in_threadpool(_stage_calendar, web.store_of(request), who, form)
     except Forbidden as exc:
         raise web.Refused(403, str(exc)) from None
+    except TypedProblems as exc:
+        return await run_in_threadpool(
+            _calendar_page, request, who, 400, problems=exc.problems, form=form
+        )
     except OfficeError as exc:
         return await run_in_threadpool(_calendar_page, request, who, 400, error=str(exc), form=form)
     return RedirectResponse(f"/console/reference/uploads/{upload_id}", status_code=303)

@@ -48,6 +48,8 @@ BAD = xlsx(
     ]
 )
 
+ADMIN = Actor("adm", "admin", "430300")
+
 
 def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -273,7 +275,9 @@ def test_a_calendar_year_from_the_package_and_one_typed_merge_by_year(
     shown = text_of(admin.get(preview).text)
     assert "春节 2月15日（周日） 至 2月23日（周一） 9" in shown
     assert "2026 年尚未载入" in shown
-    assert admin.post(f"{preview}/confirm").status_code == 303
+    done = admin.post(f"{preview}/confirm")
+    assert done.headers["location"] == "/console/reference/calendar?loaded=1"
+    assert "已载入，参考数据现为第 1 版" in text_of(admin.get(done.headers["location"]).text)
 
     typed = admin.post(
         "/console/reference/calendar",
@@ -302,19 +306,37 @@ def test_a_calendar_year_from_the_package_and_one_typed_merge_by_year(
     assert "不再调休上班：2月14日（周日）" in shown
 
 
-def test_bad_typed_dates_are_shown_and_cannot_be_loaded(store: OfficeStore, admin: Console) -> None:
+def test_bad_typed_dates_are_shown_with_what_was_typed_and_nothing_is_staged(
+    store: OfficeStore, admin: Console
+) -> None:
+    typed = "2027-02-30\n2026-10-01\n1月1日"
     bad = admin.post(
         "/console/reference/calendar",
-        **{"from": "typed", "year": "2027", "holidays": "2027-02-30\n2026-10-01", "workdays": ""},
+        **{"from": "typed", "year": "2027", "holidays": typed, "workdays": "2月14日"},
     )
-    preview = preview_of(bad)
-    shown = text_of(admin.get(preview).text)
+    assert bad.status_code == 400
+    shown = text_of(bad.text)
+    assert "填写的日期有问题，未载入（已保留填写的内容）" in shown
     assert "假日中的“2027-02-30”不是有效日期" in shown
     assert "假日中的“2026-10-01”不在 2027 年内" in shown
-    assert "确认载入" not in shown
-    assert admin.post(f"{preview}/confirm").status_code == 409
+    assert f">{typed}</textarea>" in bad.text and ">2月14日</textarea>" in bad.text
+    assert 'id="typed-year" name="year" inputmode="numeric" maxlength="4" value="2027"' in bad.text
     unknown = admin.post("/console/reference/calendar", **{"from": "package", "year": "2099"})
     assert unknown.status_code == 400 and "只有 2004—" in text_of(unknown.text)
+    assert staged(store) == 0 and version(store) == 0
+
+
+def test_a_staged_calendar_with_problems_cannot_be_confirmed(store: OfficeStore) -> None:
+    """Whatever reaches the staging table with problems (the page never stages typed
+    dates with problems) is refused at confirmation."""
+    at = datetime.now(UTC)
+    value = {"2027": {"holidays": ["2027-01-01"], "workdays": []}}
+    with store.write() as db:
+        upload_id = reference_uploads.stage(
+            db, ADMIN, "s", "calendar", "t", {"value": value, "problems": [[0, "坏"]]}, at
+        )
+    with pytest.raises(OfficeError, match="文件中有错误"), store.write() as db:
+        reference_uploads.confirm(db, ADMIN, "s", upload_id, at)
     assert version(store) == 0
 
 
@@ -335,8 +357,6 @@ def test_the_export_and_the_template_are_workbooks(store: OfficeStore, admin: Co
 
 
 # --- the staging store itself -----------------------------------------------------------------
-
-ADMIN = Actor("adm", "admin", "430300")
 
 
 def test_an_expired_upload_is_gone_and_purged(store: OfficeStore) -> None:
