@@ -29,6 +29,7 @@ from office.tables import reference_uploads as uploads
 LIFETIME = timedelta(minutes=30)
 SECTIONS = ("parks", "white_list", "key_supervision", "calendar")
 GONE = "这次上传的预览已过期或已处理，请重新上传。"
+CHANGED = "参考数据刚被其他人更新，这次上传的比较已不准确，未载入。请重新上传。"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -224,10 +225,15 @@ def _get_upload(store: OfficeStore, who: web.Viewer, upload_id: str) -> Any:
 
 
 def _confirm(store: OfficeStore, who: web.Viewer, upload_id: str) -> tuple[int, str]:
-    """The new version and the section loaded."""
-    with store.write() as db:
-        upload = reference_uploads.get(db, who.session_id, upload_id, web.utcnow())
-        new = reference_uploads.confirm(db, who.actor, who.session_id, upload_id, web.utcnow())
+    """The new version and the section loaded. Two loads at once on PostgreSQL both
+    read the same version and the second's new version collides with the first's
+    (its primary key): it is refused as a change meanwhile, and nothing is stored."""
+    try:
+        with store.write() as db:
+            upload = reference_uploads.get(db, who.session_id, upload_id, web.utcnow())
+            new = reference_uploads.confirm(db, who.actor, who.session_id, upload_id, web.utcnow())
+    except IntegrityError:
+        raise OfficeError(reference_uploads.CHANGED) from None
     return new.version, upload.section if upload else ""
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -422,3 +424,59 @@ def test_the_uploaded_files_name_is_kept_as_its_last_part_on_one_line(
     with store.read() as db:
         [entry] = db.execute(select(audit).where(audit.c.action == "reference_loaded")).all()
     assert json.loads(entry.details)["source"] == "工作台上传：上传的文件"
+
+
+def test_two_confirmations_at_once_store_one_version_and_refuse_the_other(
+    store: OfficeStore, office_backend: str
+) -> None:
+    """The second confirmation reads the version the first has not committed yet; on
+    PostgreSQL its new version then waits on the first's and collides with it once the
+    first commits, on SQLite it waits for the write lock and finds the version moved.
+    Either way it is refused in Chinese and only the first list is stored."""
+    from office.console import reference as page
+    from office.console.web import Viewer
+
+    at = datetime.now(UTC)
+    with store.write() as db:
+        first = reference_uploads.stage(
+            db, ADMIN, "s1", "parks", "a", {"value": [{"name": "甲园区"}], "problems": []}, at
+        )
+        second = reference_uploads.stage(
+            db, ADMIN, "s2", "parks", "b", {"value": [{"name": "乙园区"}], "problems": []}, at
+        )
+    outcome: dict[str, str] = {}
+
+    def confirm_second() -> None:
+        try:
+            page._confirm(store, Viewer(ADMIN, "s2"), second)
+            outcome["second"] = "stored"
+        except OfficeError as exc:
+            outcome["second"] = str(exc)
+
+    with store.write() as db:
+        reference_uploads.confirm(db, ADMIN, "s1", first, at)
+        racer = threading.Thread(target=confirm_second)
+        racer.start()
+        if office_backend == "postgresql":  # commit only once the second one waits on us
+            deadline = time.monotonic() + 30
+            while not waiting_on_a_lock(store):
+                assert time.monotonic() < deadline, "the second confirmation never waited"
+                time.sleep(0.02)  # between polls of the condition
+    racer.join(timeout=60)
+    assert not racer.is_alive()
+    assert outcome["second"] in (reference_uploads.CHANGED, CHANGED_MEANWHILE), outcome
+    with store.read() as db:
+        ref = reference.current(db)
+    assert ref.version == 1 and ref.data["parks"] == [{"name": "甲园区"}]
+
+
+CHANGED_MEANWHILE = (
+    "预览之后参考数据已有更新（现为第 1 版），这次上传的比较已不准确，未载入。请重新上传。"
+)
+
+
+def waiting_on_a_lock(store: OfficeStore) -> bool:
+    from sqlalchemy import text
+
+    with store.read() as db:
+        return bool(db.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar())
