@@ -134,6 +134,35 @@ def reference_pages(browser: Browser, tmp: Path) -> None:
         shoot(page, f"{office.url}/console/reference/calendar", "reference-calendar")
 
 
+def admin_pages(page: Page, office: OfficeServer) -> None:
+    """单位与令牌 (with the token-shown-once page) and 工作人员, as an admin sees them."""
+    add_staff(office, "admin", "admin")
+    for name, role in (("ouyang.jianguo", "reviewer"), ("viewer-01", "viewer")):
+        add_staff(office, name, role)
+    office.cli("token", "revoke", "--unit", LONG_UNIT)
+    office.create_token(LONG_UNIT)
+    login(page, office.url, "admin")
+    shoot(page, f"{office.url}/console/users", "users")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{office.url}/console/units")
+    page.get_by_label("单位名称").fill("湘潭市岳塘区城市管理和综合执法局")
+    page.get_by_role("button", name="签发令牌").click()
+    page.get_by_role("heading", name="令牌已签发").wait_for()
+    answer_shots(page, "token-issued")  # the answer of a POST: never reloaded
+    shoot(page, f"{office.url}/console/units", "units")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="吊销令牌").first.click()
+    page.get_by_role("heading", name="确认吊销令牌").wait_for()
+    answer_shots(page, "token-revoke-confirm")
+
+
+def answer_shots(page: Page, name: str) -> None:
+    """The page shown now (a POST's answer) at both sizes, without loading it again."""
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -170,6 +199,7 @@ def main() -> None:
             login(justice, office.url, "justice")
             shoot(justice, f"{office.url}/console/feed", "feed")
             shoot(justice, f"{office.url}/console/filings/{ids['many']}", "filing-read-only")
+            admin_pages(browser.new_context(locale="zh-CN").new_page(), office)
         browser.close()
     print(f"screenshots in {OUT}")
 
