@@ -410,15 +410,17 @@ async def calendar_page(request: Request, who: web.SignedIn) -> Response:
     notice = (
         f"已载入，参考数据现为第 {loaded} 版；各单位下次同步时收到。" if loaded.isdigit() else None
     )
-    return await run_in_threadpool(
-        _calendar_page, request, who, 200, form=_edit_form(request, edit), notice=notice
-    )
+    return await run_in_threadpool(_edit_page, request, who, edit, notice)
 
 
-def _edit_form(request: Request, year: str) -> dict[str, str] | None:
+def _edit_page(request: Request, who: web.Viewer, edit: str, notice: str | None) -> Response:
+    form = _read(web.store_of(request), edit_form, edit)
+    return _calendar_page(request, who, 200, form=form, notice=notice)
+
+
+def edit_form(db: Connection, year: str) -> dict[str, str] | None:
     """The typed form filled with a loaded year's days (``?edit=2027``), to correct it."""
-    calendar = _read(web.store_of(request), lambda db: reference.current(db).data["calendar"])
-    spec = calendar.get(year)
+    spec = reference.current(db).data["calendar"].get(year)
     if spec is None:
         return None
     return {

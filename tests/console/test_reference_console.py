@@ -480,3 +480,20 @@ def waiting_on_a_lock(store: OfficeStore) -> bool:
 
     with store.read() as db:
         return bool(db.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar())
+
+
+def test_a_loaded_year_fills_the_typed_form_to_correct_it(
+    store: OfficeStore, admin: Console
+) -> None:
+    with store.write() as db:
+        reference.load(
+            db,
+            {"calendar": {"2027": {"holidays": ["2027-01-01", "2027-01-02"], "workdays": []}}},
+            source="t",
+        )
+    page = admin.get("/console/reference/calendar?edit=2027").text
+    assert ">2027-01-01至2027-01-02</textarea>" in page
+    assert 'maxlength="4" value="2027"' in page
+    assert "修改 2027 年的安排" in page
+    unknown = admin.get("/console/reference/calendar?edit=2031").text
+    assert 'name="holidays" maxlength="5000"></textarea>' in unknown
