@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 from tests.support.browser import ARGS, CHROMIUM, DESKTOP, PHONE, add_staff, login  # noqa: E402
 from tests.support.office import OfficeServer, valid_filing  # noqa: E402
@@ -117,6 +117,61 @@ def fill(office: OfficeServer) -> dict[str, str]:
     return ids
 
 
+def reference_pages(browser: Browser, tmp: Path) -> None:
+    """参考数据: the page with lists loaded, a preview with errors, the calendar."""
+    from stdnum.cn import uscc
+
+    from tests.console.reference_support import PARKS_HEADER, XIANGTAN_PARKS, xlsx
+
+    def code(i: int) -> str:
+        head = f"9143030{i % 10}MA4{i:05d}X"[:17]
+        return head + uscc.calc_check_digit(head)
+
+    folder = tmp / "reference"
+    folder.mkdir()
+    with OfficeServer.start(folder) as office:
+        add_staff(office, "admin", "admin")
+        page = browser.new_context(locale="zh-CN").new_page()
+        login(page, office.url, "admin")
+
+        def upload(label: str, rows: list[list[str]], confirm: bool) -> str:
+            page.goto(f"{office.url}/console/reference")
+            path = folder / f"{label}.xlsx"
+            path.write_bytes(xlsx(rows))
+            page.get_by_label(f"{label}文件（.xlsx）").set_input_files(path)
+            page.get_by_role("button", name=f"上传并预览{label}").click()
+            page.wait_for_url("**/console/reference/uploads/**")
+            preview = page.url
+            if confirm:
+                page.get_by_role("button", name="确认载入").click()
+                page.wait_for_url(lambda url: "loaded=" in url)
+            return preview
+
+        upload("园区", [PARKS_HEADER, *XIANGTAN_PARKS], True)
+        header = ["统一社会信用代码", "企业名称"]
+        white = [[code(i), f"{LONG_ENTERPRISE[:14]}第{i + 1}分公司"] for i in range(40)]
+        upload("白名单", [header, *white], True)
+        for year in ("2025", "2026"):
+            page.goto(f"{office.url}/console/reference/calendar")
+            page.get_by_label("年份（内置", exact=False).fill(year)
+            page.get_by_role("button", name="预览内置安排").click()
+            page.get_by_role("button", name="确认载入").click()
+            page.wait_for_url(lambda url: "loaded=" in url)
+        bad = [
+            header,
+            [code(1), LONG_ENTERPRISE],
+            [code(2)[:17] + "0" if code(2)[17] != "0" else code(2)[:17] + "1", "校验位输错的企业"],
+            ["9143030", "湘潭某某科技有限公司"],
+            [code(1), "与第 2 行重复的企业"],
+            [code(5), ""],
+            *[[code(i), f"湘潭市重点监管企业{i}号"] for i in range(10, 16)],
+        ]
+        preview = upload("重点监管企业名单", bad, False)
+        shoot(page, f"{office.url}/console/reference", "reference")
+        shoot(page, preview, "reference-preview-errors")
+        shoot(page, f"{office.url}/console/reference/calendar", "reference-calendar")
+
+
 def admin_pages(page: Page, office: OfficeServer) -> None:
     """单位与令牌 (with the token-shown-once page) and 工作人员, as an admin sees them."""
     add_staff(office, "admin", "admin")
@@ -150,6 +205,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        reference_pages(browser, Path(tmp))
+        if "--reference" in sys.argv:  # only the 参考数据 pages
+            browser.close()
+            return
         empty_dir = Path(tmp) / "empty"
         empty_dir.mkdir()
         with OfficeServer.start(empty_dir) as office:

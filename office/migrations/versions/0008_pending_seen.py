@@ -2,7 +2,7 @@
 templates' place in their office's list (``return_templates.position``).
 
 Revision ID: 0008_pending_seen
-Revises: 0006_enterprise
+Revises: 0007_reference_uploads
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_pending_seen"
-down_revision = "0006_enterprise"
+down_revision = "0007_reference_uploads"
 branch_labels = None
 depends_on = None
 
