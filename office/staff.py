@@ -29,6 +29,8 @@ MAY = {
     "reference": frozenset({"admin"}),
     "office": frozenset(),  # creating offices: the operator only
     "complaint": frozenset({"admin", "reviewer"}),  # the enterprise's page (office.enterprise)
+    # the office's 退回原因模板 (office/console/return_templates.py)
+    "return_template": frozenset({"admin", "reviewer"}),
 }
 
 ROLE_TEXT = {
@@ -47,6 +49,7 @@ ACTION_TEXT = {
     "reference": "载入参考数据",
     "office": "设立办公室",
     "complaint": "处理企业投诉",
+    "return_template": "管理退回原因模板",
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +35,43 @@ def shoot(page: Page, url: str, name: str) -> None:
         page.set_viewport_size(size)
         page.goto(url)
         page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
+def shoot_after(page: Page, url: str, name: str, then: Callable[[Page], None]) -> None:
+    """Like ``shoot``, doing ``then`` on the page before each photograph."""
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(url)
+        then(page)
+        page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
+TEMPLATES = [
+    "检查依据不明确，请补充所依据的法律、法规的具体条款。",
+    "检查人员执法证件号码不完整或已过有效期，请核对后补正。",
+    "事后补报未说明未能事前备案的紧急情形，请补充说明。",
+    "检查内容与检查事项不一致，请按双随机抽查计划填写检查事项，并写明本次检查的具体内容、"
+    "检查方式及发现的问题。",
+]
+
+
+def add_templates(page: Page, url: str) -> None:
+    page.goto(f"{url}/console/return-templates")
+    for text in TEMPLATES:
+        page.get_by_label("模板内容", exact=True).fill(text)
+        page.get_by_role("button", name="添加模板").click()
+        page.get_by_role("status").wait_for()
+
+
+def choose_template(page: Page) -> None:
+    page.get_by_label("常用原因模板").select_option(label=TEMPLATES[0])
+    page.get_by_label("退回原因").fill(TEMPLATES[0] + "本次检查涉及《食品安全法》第几条，请写明。")
+
+
+def arrive(office: OfficeServer, token: str, count: int) -> None:
+    with office.client(token) as http:
+        for _ in range(count):
+            assert http.post("/api/v1/filings", json=valid_filing()).status_code == 201
 
 
 def fill(office: OfficeServer) -> dict[str, str]:
@@ -78,6 +116,61 @@ def fill(office: OfficeServer) -> dict[str, str]:
         for _ in range(3):
             assert http.post("/api/v1/filings", json=valid_filing()).status_code == 201
     return ids
+
+
+def reference_pages(browser: Browser, tmp: Path) -> None:
+    """参考数据: the page with lists loaded, a preview with errors, the calendar."""
+    from stdnum.cn import uscc
+
+    from tests.console.reference_support import PARKS_HEADER, XIANGTAN_PARKS, xlsx
+
+    def code(i: int) -> str:
+        head = f"9143030{i % 10}MA4{i:05d}X"[:17]
+        return head + uscc.calc_check_digit(head)
+
+    folder = tmp / "reference"
+    folder.mkdir()
+    with OfficeServer.start(folder) as office:
+        add_staff(office, "admin", "admin")
+        page = browser.new_context(locale="zh-CN").new_page()
+        login(page, office.url, "admin")
+
+        def upload(label: str, rows: list[list[str]], confirm: bool) -> str:
+            page.goto(f"{office.url}/console/reference")
+            path = folder / f"{label}.xlsx"
+            path.write_bytes(xlsx(rows))
+            page.get_by_label(f"{label}文件（.xlsx）").set_input_files(path)
+            page.get_by_role("button", name=f"上传并预览{label}").click()
+            page.wait_for_url("**/console/reference/uploads/**")
+            preview = page.url
+            if confirm:
+                page.get_by_role("button", name="确认载入").click()
+                page.wait_for_url(lambda url: "loaded=" in url)
+            return preview
+
+        upload("园区", [PARKS_HEADER, *XIANGTAN_PARKS], True)
+        header = ["统一社会信用代码", "企业名称"]
+        white = [[code(i), f"{LONG_ENTERPRISE[:14]}第{i + 1}分公司"] for i in range(40)]
+        upload("白名单", [header, *white], True)
+        for year in ("2025", "2026"):
+            page.goto(f"{office.url}/console/reference/calendar")
+            page.get_by_label("年份（内置", exact=False).fill(year)
+            page.get_by_role("button", name="预览内置安排").click()
+            page.get_by_role("button", name="确认载入").click()
+            page.wait_for_url(lambda url: "loaded=" in url)
+        bad = [
+            header,
+            [code(1), LONG_ENTERPRISE],
+            [code(2)[:17] + "0" if code(2)[17] != "0" else code(2)[:17] + "1", "校验位输错的企业"],
+            ["9143030", "湘潭某某科技有限公司"],
+            [code(1), "与第 2 行重复的企业"],
+            [code(5), ""],
+            *[[code(i), f"湘潭市重点监管企业{i}号"] for i in range(10, 16)],
+        ]
+        preview = upload("重点监管企业名单", bad, False)
+        shoot(page, f"{office.url}/console/reference", "reference")
+        shoot(page, preview, "reference-preview-errors")
+        shoot(page, f"{office.url}/console/reference/calendar", "reference-calendar")
 
 
 def admin_pages(page: Page, office: OfficeServer) -> None:
@@ -188,6 +281,14 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        if "--crosscheck" in sys.argv:  # only the cross-checks and 统计汇总
+            shoot_crosscheck(browser, Path(tmp) / "crosscheck")
+            browser.close()
+            return
+        reference_pages(browser, Path(tmp))
+        if "--reference" in sys.argv:  # only the 参考数据 pages
+            browser.close()
+            return
         empty_dir = Path(tmp) / "empty"
         empty_dir.mkdir()
         with OfficeServer.start(empty_dir) as office:
@@ -212,6 +313,20 @@ def main() -> None:
             shoot(
                 page, f"{office.url}/console/filings/{ids['many']}?action=return", "filing-return"
             )
+            add_templates(page, office.url)
+            shoot(page, f"{office.url}/console/return-templates", "return-templates")
+            shoot_after(
+                page,
+                f"{office.url}/console/filings/{ids['four']}?action=return",
+                "filing-return-template",
+                choose_template,
+            )
+            # 待审 after 标记为已看, with two more filings arrived since.
+            page.goto(f"{office.url}/console/")
+            page.get_by_role("button", name="标记为已看").click()
+            page.get_by_role("status").wait_for()
+            arrive(office, office.create_token(), 2)
+            shoot(page, f"{office.url}/console/", "pending-since")
             justice = browser.new_context(locale="zh-CN").new_page()
             login(justice, office.url, "justice")
             shoot(justice, f"{office.url}/console/feed", "feed")

@@ -13,6 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from office.console import crosscheck, dashboard, enterprise, feed, filing, listing, login, pending
+from office.console.reference import router as reference_router
+from office.console.return_templates import router as return_templates_router
 from office.console.units import router as units_router
 from office.console.users import router as users_router
 from office.console.web import STATIC, LoginRequired, Refused, refused_page
@@ -27,8 +29,10 @@ PAGES = [
     enterprise.router,
     dashboard.router,
     crosscheck.router,
+    reference_router,  # 参考数据
     units_router,  # 单位与令牌
     users_router,  # 工作人员
+    return_templates_router,  # 退回原因模板
 ]
 
 
