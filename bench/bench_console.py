@@ -11,7 +11,8 @@ reviewer of office 430300 would ask them:
   rows), a received-date range, a park, a receipt search and a free search that finds
   nothing — and ``listing.choices`` (the units and parks the filter row offers, which
   the page computes on every load);
-- ``office.console.pending.pending`` (待审: the oldest 200 waiting);
+- ``office.console.pending.pending`` (待审: the oldest 200 waiting) and
+  ``pending.view`` (what the page loads: its lists and their counts);
 - ``office.console.dashboard.board`` for one quarter (统计汇总: ``office.reports``
   counting every filing received in it), once (``--dashboard-runs``), as it takes
   seconds;
@@ -132,6 +133,9 @@ def measure(store: OfficeStore, rows: int, dashboard_runs: int = 1) -> dict[str,
     run("list_park_ms", Filters(park="湘潭高新技术产业开发区"))
     timed_read("list_choices_ms", lambda db: listing.choices(db, REVIEWER))
     timed_read("pending_ms", lambda db: pending.pending(db, REVIEWER))
+    # What the 待审 page loads: both lists (new since the reviewer's mark, earlier) and
+    # their counts — the reviewer has never marked, so everything waiting is new.
+    timed_read("pending_page_ms", lambda db: pending.view(db, REVIEWER))
     if dashboard_runs > 0:
         timed_read(
             "dashboard_quarter_ms",
