@@ -352,6 +352,7 @@ def test_a_postgresql_office_before_the_checks_takes_notices_after_migrating(
         # …and the enterprise's page's (visits, evaluations, the rate-limit counter).
         for table in ("evaluations", "visits", "enterprise_hits"):
             db.execute(text(f"DROP TABLE {table}"))
+        db.execute(text("DROP TABLE park_replies"))  # the parks' replies
         db.execute(text("ALTER TABLE changes DROP CONSTRAINT ck_changes_type"))
         db.execute(
             text(
