@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.store.api import StoreError
-from desktop.sync.changes import notices_for
+from desktop.sync.changes import PARK_REPLY, notices_for
 
 # The office's codes (docs/rules.md, "Cross-filing checks"); the desk never imports office.
 CROSSCHECK_CODES = (
@@ -35,8 +35,41 @@ def office_hints(store: Any, filing_id: str, revision: int) -> list[str]:
                 message = w.get("message")
                 if isinstance(message, str) and message and message not in out:
                     out.append(message[:300])
-    for notice in notices_for(store, filing_id):
+    notices = notices_for(store, filing_id)
+    # A park committee's later reply supersedes its earlier one: only the latest shows.
+    latest_reply = {
+        str((n.get("reply") or {}).get("park") or n.get("other_unit") or ""): n.get("seq")
+        for n in notices
+        if n.get("code") == PARK_REPLY
+    }
+    for notice in notices:
+        if notice.get("code") == PARK_REPLY:
+            park = str((notice.get("reply") or {}).get("park") or notice.get("other_unit") or "")
+            if latest_reply.get(park) != notice.get("seq"):
+                continue
+        reply = notice.get("reply")
+        if notice.get("code") == PARK_REPLY and isinstance(reply, dict):
+            message = park_reply_text(reply)  # in full: the office's message may be cut
+            if message not in out:
+                out.append(message)
+            continue
         message = notice.get("message") or ""
         if message and message not in out:
             out.append(message[:300])
     return out[:MAX_HINTS]
+
+
+def park_reply_text(reply: dict[str, Any]) -> str:
+    """A park committee's reply as the filing's header says it (园区, 派员 or 无补充意见)."""
+    park = str(reply.get("park") or "")
+    if reply.get("kind") == "send_staff" and reply.get("staff"):
+        people = "、".join(
+            f"{s.get('name', '')}（{s.get('phone', '')}）"
+            for s in reply["staff"]
+            if isinstance(s, dict)
+        )
+        text = f"{park}管理委员会回复：派员参加——{people}"
+    else:
+        text = f"{park}管理委员会回复：无补充意见"
+    note = str(reply.get("note") or "")
+    return text + (f"。说明：{note}" if note else "")

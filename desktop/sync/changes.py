@@ -25,7 +25,7 @@ class Applied:
     reviewed: list[tuple[str, int]] = field(default_factory=list)  # id, revision (审核通过)
     skipped: int = 0
     bad: int = 0  # malformed entries, ignored
-    notices: int = 0  # the office's notices newly kept (joint-inspection suggestions)
+    notices: int = 0  # the office's notices newly kept (joint-inspection suggestions, park replies)
 
 
 def _valid(change: Any) -> bool:
@@ -67,7 +67,55 @@ def _notice(change: Any) -> dict[str, Any] | None:
         value = change.get(key)
         out[key] = value[:limit] if isinstance(value, str) else ""
     out["at"] = change.get("at") if isinstance(change.get("at"), str) else ""
+    if out["code"] == PARK_REPLY:
+        reply = _park_reply(change.get("reply"))
+        if reply is not None:
+            out["reply"] = reply
     return out
+
+
+PARK_REPLY = "park_reply"  # a park committee's reply (office.park_replies)
+PARK_REPLY_KINDS = ("send_staff", "nothing_to_add")
+
+
+def _park_reply(value: Any) -> dict[str, Any] | None:
+    """A park committee's reply as the desk keeps it to print (limits as the office's)."""
+    if not isinstance(value, dict) or value.get("kind") not in PARK_REPLY_KINDS:
+        return None
+    park = value.get("park")
+    if not isinstance(park, str) or not park:
+        return None
+    staff = value.get("staff") if isinstance(value.get("staff"), list) else []
+    people = [
+        {"name": s["name"][:40], "phone": s["phone"][:40]}
+        for s in staff[:5]
+        if isinstance(s, dict)
+        and isinstance(s.get("name"), str)
+        and isinstance(s.get("phone"), str)
+    ]
+    note, at = value.get("note"), value.get("at")
+    return {
+        "park": park[:100],
+        "kind": value["kind"],
+        "staff": people,
+        "note": note[:300] if isinstance(note, str) else "",
+        "at": at[:40] if isinstance(at, str) else "",
+    }
+
+
+def park_replies_for(store: Any, filing_id: str) -> list[dict[str, Any]]:
+    """The parks' current replies to one filing (the latest notice of each park), as
+    ``forms.pdf.render_pdf(park_replies=...)`` prints them on the unit's copy."""
+    latest: dict[str, tuple[int, dict[str, Any]]] = {}
+    for notice in notices_for(store, filing_id):
+        reply = notice.get("reply")
+        if notice.get("code") != PARK_REPLY or not isinstance(reply, dict):
+            continue
+        seq = notice.get("seq") if isinstance(notice.get("seq"), int) else 0
+        park = str(reply.get("park", ""))
+        if park not in latest or latest[park][0] < seq:
+            latest[park] = (seq, reply)
+    return [reply for _, reply in sorted(latest.values(), key=lambda item: item[0])]
 
 
 def keep_notices(store: Any, notices: list[tuple[str, dict[str, Any]]]) -> int:

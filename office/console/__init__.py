@@ -12,7 +12,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from office.console import crosscheck, dashboard, enterprise, feed, filing, listing, login, pending
+from office.console import (
+    crosscheck,
+    dashboard,
+    enterprise,
+    feed,
+    filing,
+    listing,
+    login,
+    park_reply,
+    pending,
+)
 from office.console.web import STATIC, LoginRequired, Refused, refused_page
 
 # Every page module's router; a new page adds its module here (docs/console.md).
@@ -25,6 +35,7 @@ PAGES = [
     enterprise.router,
     dashboard.router,
     crosscheck.router,
+    park_reply.router,
 ]
 
 
