@@ -220,3 +220,54 @@ def test_the_operator_may_record_a_reply_given_by_telephone(parks):
     with parks.write() as db:
         made = park_replies.reply(db, CLI, held["id"], "nothing_to_add", [], "电话告知")
     assert made.actor == "cli" and made.park == PARK
+
+
+def test_the_command_line_replies_as_the_committee_and_lists_the_history(parks):
+    from tests.support.office import office_cli
+
+    held = file_in_park(parks)
+    staff(parks, "gx-park", "park", park=PARK)
+    staff(parks, "justice", "justice")
+    url = parks.engine.url
+    db = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(False)
+    refused = office_cli(
+        db, "park-reply", held["id"], "--kind", "nothing_to_add", "--as", "justice", check=False
+    )
+    assert refused.returncode == 1 and "无权回复" in refused.stderr
+    bad = office_cli(
+        db,
+        "park-reply",
+        held["id"],
+        "--kind",
+        "send_staff",
+        "--staff",
+        "李强",
+        "1380732",
+        "--as",
+        "gx-park",
+        check=False,
+    )
+    assert bad.returncode == 1 and "不是有效的手机号或固定电话" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    done = office_cli(
+        db,
+        "park-reply",
+        held["id"],
+        "--kind",
+        "send_staff",
+        "--staff",
+        "李强",
+        "138 0732 0001",
+        "--note",
+        "已电话联系",
+        "--as",
+        "gx-park",
+    )
+    assert "派员参加：李强（13807320001）" in done.stdout
+    office_cli(db, "park-reply", held["id"], "--kind", "nothing_to_add", "--as", "gx-park")
+    listed = json.loads(office_cli(db, "park-reply", held["id"], "--json").stdout)
+    assert [(r["kind"], r["current"], r["actor"]) for r in listed] == [
+        ("send_staff", False, "gx-park"),
+        ("nothing_to_add", True, "gx-park"),
+    ]
+    assert listed[0]["staff"] == [{"name": "李强", "phone": "13807320001"}]
