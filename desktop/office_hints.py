@@ -20,8 +20,11 @@ CROSSCHECK_CODES = (
 MAX_HINTS = 8
 
 
-def office_hints(store: Any, filing_id: str, revision: int) -> list[str]:
-    """The hints' messages for ``revision`` of ``filing_id``, receipt's first."""
+def office_hints(
+    store: Any, filing_id: str, revision: int, *, park_replies: bool = True
+) -> list[str]:
+    """The hints' messages for ``revision`` of ``filing_id``, receipt's first (the parks'
+    replies last, unless the caller shows them apart: ``park_replies=False``)."""
     out: list[str] = []
     try:
         events = store.history(filing_id)
@@ -35,28 +38,32 @@ def office_hints(store: Any, filing_id: str, revision: int) -> list[str]:
                 message = w.get("message")
                 if isinstance(message, str) and message and message not in out:
                     out.append(message[:300])
-    notices = notices_for(store, filing_id)
-    # A park committee's later reply supersedes its earlier one: only the latest shows.
-    latest_reply = {
-        str((n.get("reply") or {}).get("park") or n.get("other_unit") or ""): n.get("seq")
-        for n in notices
-        if n.get("code") == PARK_REPLY
-    }
-    for notice in notices:
+    for notice in notices_for(store, filing_id):
         if notice.get("code") == PARK_REPLY:
-            park = str((notice.get("reply") or {}).get("park") or notice.get("other_unit") or "")
-            if latest_reply.get(park) != notice.get("seq"):
-                continue
-        reply = notice.get("reply")
-        if notice.get("code") == PARK_REPLY and isinstance(reply, dict):
-            message = park_reply_text(reply)  # in full: the office's message may be cut
-            if message not in out:
-                out.append(message)
             continue
         message = notice.get("message") or ""
         if message and message not in out:
             out.append(message[:300])
+    if park_replies:
+        out += [h for h in park_reply_hints(store, filing_id) if h not in out]
     return out[:MAX_HINTS]
+
+
+def park_reply_hints(store: Any, filing_id: str) -> list[str]:
+    """Each park committee's current reply to the filing, in words (a later reply of a
+    park supersedes its earlier one; a notice without its reply object, from an office
+    before the reply was kept, shows the office's message)."""
+    latest: dict[str, tuple[int, str]] = {}
+    for notice in notices_for(store, filing_id):
+        if notice.get("code") != PARK_REPLY:
+            continue
+        reply = notice.get("reply")
+        park = str(reply.get("park") if isinstance(reply, dict) else notice.get("other_unit"))
+        text = park_reply_text(reply) if isinstance(reply, dict) else notice.get("message")
+        seq = notice.get("seq") if isinstance(notice.get("seq"), int) else 0
+        if isinstance(text, str) and text and (park not in latest or latest[park][0] < seq):
+            latest[park] = (seq, text[:600])
+    return [text for _, text in sorted(latest.values())]
 
 
 def park_reply_text(reply: dict[str, Any]) -> str:
@@ -68,8 +75,8 @@ def park_reply_text(reply: dict[str, Any]) -> str:
             for s in reply["staff"]
             if isinstance(s, dict)
         )
-        text = f"{park}管理委员会回复：派员参加——{people}"
+        text = f"{park}管理委员会：派员参加——{people}"
     else:
-        text = f"{park}管理委员会回复：无补充意见"
+        text = f"{park}管理委员会：无补充意见"
     note = str(reply.get("note") or "")
     return text + (f"。说明：{note}" if note else "")

@@ -21,6 +21,9 @@ DEFAULT_MARKS = {
     "park_reply_nothing": "{park}管理委员会：无补充意见",
     "park_reply_note": "说明：{note}",
     "park_reply_at": "（{at}回复）",
+    # a space, not brackets: reportlab's CJK wrapping may leave an opening bracket at a
+    # line's end
+    "park_reply_person": "{name} {phone}",
 }
 MAX_REPLIES = 5
 MAX_STAFF = 5
@@ -46,13 +49,17 @@ def reply_lines(replies: Sequence[Mapping[str, Any]], marks: Mapping[str, str]) 
         kind = reply.get("kind")
         staff = reply.get("staff") if isinstance(reply.get("staff"), list) else []
         people = [
-            f"{_text(s.get('name'), 40)}（{_text(s.get('phone'), 40)}）"
+            m["park_reply_person"].format(
+                name=_text(s.get("name"), 40), phone=_text(s.get("phone"), 40)
+            )
             for s in staff[:MAX_STAFF]
             if isinstance(s, Mapping) and _text(s.get("name"), 40)
         ]
         if not park or kind not in ("send_staff", "nothing_to_add"):
             continue
-        if kind == "send_staff" and people:
+        if kind == "send_staff":
+            if not people:
+                continue  # never print "nothing to add" for a reply that says otherwise
             line = m["park_reply_staff"].format(park=park, staff="、".join(people))
         else:
             line = m["park_reply_nothing"].format(park=park)

@@ -539,13 +539,16 @@ class _Foot:
     @property
     def height(self) -> float:
         h = FOOT_GAP + sum(_height(p, self.width) + FOOT_GAP for p in self.note)
-        if self.reply:
-            h += 2 * NOTICE_PAD + FOOT_GAP
-            h += sum(_height(p, self.width - 2 * NOTICE_PAD) for p in self.reply)
-        if self.notice:
-            h += 2 * NOTICE_PAD + FOOT_GAP
-            h += sum(_height(p, self.width - 2 * NOTICE_PAD) for p in self.notice)
+        for box in (self.reply, self.notice):
+            if box:
+                h += 2 * NOTICE_PAD + FOOT_GAP + sum(_height(p, self.inner) for p in box)
         return h
+
+    @property
+    def inner(self) -> float:
+        """A box's text width: room kept on the right for hanging punctuation, as in
+        the table's cells, so a closing 。 stays inside the box."""
+        return self.width - 2 * NOTICE_PAD - HANG
 
     def draw(self, c: Canvas, x: float, y: float) -> None:
         y -= FOOT_GAP
@@ -557,7 +560,7 @@ class _Foot:
 
     def _box(self, c: Canvas, paras: list[Paragraph], x: float, y: float) -> float:
         """Paragraphs in a rounded box below ``y``; returns the y under the box."""
-        inner = self.width - 2 * NOTICE_PAD
+        inner = self.inner
         h = 2 * NOTICE_PAD + sum(_height(p, inner) for p in paras)
         y -= FOOT_GAP
         c.setLineWidth(INNER_RULE)

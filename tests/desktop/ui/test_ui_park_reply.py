@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from desktop.office_hints import office_hints
+from desktop.office_hints import office_hints, park_reply_hints
 from desktop.store import Store
 from desktop.sync.changes import notices_for, park_replies_for
 from desktop.ui.main_window import MainWindow
@@ -96,11 +96,13 @@ def test_the_reply_arrives_as_a_notice_is_kept_shown_and_printed_on_the_units_co
             {"name": "王小明", "phone": "13807321234"},
             {"name": "欧阳·娜", "phone": "0731-58812345"},
         ]
-        hints = office_hints(store, fid, 1)
-        assert [h for h in hints if "园区" in h] == [
-            f"{PARK}管理委员会回复：派员参加——王小明（13807321234）、欧阳·娜（0731-58812345）"
+        said = (
+            f"{PARK}管理委员会：派员参加——王小明（13807321234）、欧阳·娜（0731-58812345）"
             "。说明：请提前一天联系园区安全环保局。"
-        ]
+        )
+        assert park_reply_hints(store, fid) == [said]
+        assert office_hints(store, fid, 1) == [said]  # the list's hints have it too
+        assert office_hints(store, fid, 1, park_replies=False) == []
 
         window = MainWindow(store, data_dir=desk.data_dir)
         qtbot.addWidget(window)
@@ -109,7 +111,8 @@ def test_the_reply_arrives_as_a_notice_is_kept_shown_and_printed_on_the_units_co
         window.open_filing(fid)
         qtbot.waitUntil(lambda: window.current_id() == fid, timeout=WAIT_MS)
         text = window.header.message.text()
-        assert "王小明（13807321234）" in text and "李强" not in text
+        assert f"园区管委会回复：\n• {said}" in text and "李强" not in text
+        assert "优化营商环境部门提示" not in text
         assert window.header.banner.isVisible()
 
         dialog = open_preview(window)
@@ -132,6 +135,7 @@ def test_the_reply_arrives_as_a_notice_is_kept_shown_and_printed_on_the_units_co
     with_reply = [c for c, t in zip(copy_of, pages, strict=True) if "园区管委会回复" in t]
     assert with_reply == ["第二联"]
     unit_copy = next(t for c, t in zip(copy_of, pages, strict=True) if c == "第二联")
-    assert "王小明（13807321234）" in unit_copy and "李强" not in unit_copy
+    assert "王小明13807321234、欧阳·娜0731-58812345" in unit_copy  # spaces taken out above
+    assert "李强" not in unit_copy
     assert "说明：请提前一天联系园区安全环保局。" in unit_copy
     assert fonts and all("+" in f for f in fonts)  # subset-embedded, none from the system
