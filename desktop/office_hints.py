@@ -60,7 +60,8 @@ def park_reply_hints(store: Any, filing_id: str) -> list[str]:
         reply = notice.get("reply")
         park = str(reply.get("park") if isinstance(reply, dict) else notice.get("other_unit"))
         text = park_reply_text(reply) if isinstance(reply, dict) else notice.get("message")
-        seq = notice.get("seq") if isinstance(notice.get("seq"), int) else 0
+        given = notice.get("seq")
+        seq = given if isinstance(given, int) else 0
         if isinstance(text, str) and text and (park not in latest or latest[park][0] < seq):
             latest[park] = (seq, text[:600])
     return [text for _, text in sorted(latest.values())]

@@ -85,7 +85,8 @@ def _park_reply(value: Any) -> dict[str, Any] | None:
     park = value.get("park")
     if not isinstance(park, str) or not park:
         return None
-    staff = value.get("staff") if isinstance(value.get("staff"), list) else []
+    given = value.get("staff")
+    staff: list[Any] = given if isinstance(given, list) else []
     people = [
         {"name": s["name"][:40], "phone": s["phone"][:40]}
         for s in staff[:5]
@@ -111,7 +112,8 @@ def park_replies_for(store: Any, filing_id: str) -> list[dict[str, Any]]:
         reply = notice.get("reply")
         if notice.get("code") != PARK_REPLY or not isinstance(reply, dict):
             continue
-        seq = notice.get("seq") if isinstance(notice.get("seq"), int) else 0
+        given = notice.get("seq")
+        seq = given if isinstance(given, int) else 0
         park = str(reply.get("park", ""))
         if park not in latest or latest[park][0] < seq:
             latest[park] = (seq, reply)

@@ -17,7 +17,7 @@ from forms.pdf import layout
 # Used when a form definition predates the reply marks.
 DEFAULT_MARKS = {
     "park_reply_title": "园区管委会回复",
-    "park_reply_staff": "{park}管理委员会：派员参加——{staff}",
+    "park_reply_staff": "{park}管理委员会：派员参加，{staff}",
     "park_reply_nothing": "{park}管理委员会：无补充意见",
     "park_reply_note": "说明：{note}",
     "park_reply_at": "（{at}回复）",
@@ -47,7 +47,8 @@ def reply_lines(replies: Sequence[Mapping[str, Any]], marks: Mapping[str, str]) 
             continue
         park = _text(reply.get("park"), 100)
         kind = reply.get("kind")
-        staff = reply.get("staff") if isinstance(reply.get("staff"), list) else []
+        given = reply.get("staff")
+        staff: list[Any] = given if isinstance(given, list) else []
         people = [
             m["park_reply_person"].format(
                 name=_text(s.get("name"), 40), phone=_text(s.get("phone"), 40)

@@ -7,6 +7,7 @@ everything as typed."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,6 +19,9 @@ from office.console import web
 from office.park_replies import KINDS, MAX_NOTE_LENGTH, MAX_STAFF, BadReply, Reply
 from office.staff import Actor, Forbidden
 from office.store import OfficeStore
+
+if TYPE_CHECKING:
+    from office.console.filing import FilingView
 
 router = APIRouter()
 FORM_ROWS = 3  # blank staff rows offered; up to MAX_STAFF when a reply has more
@@ -79,7 +83,9 @@ def _save(store: OfficeStore, actor: Actor, filing_id: str, draft: Draft) -> Non
         park_replies.reply(db, actor, filing_id, draft.kind, list(draft.rows), draft.note)
 
 
-def _again(store: OfficeStore, actor: Actor, filing_id: str, draft: Draft, problems: list[str]):
+def _again(
+    store: OfficeStore, actor: Actor, filing_id: str, draft: Draft, problems: list[str]
+) -> FilingView | None:
     from office.console import filing  # the page this panel is part of
 
     with store.read() as db:

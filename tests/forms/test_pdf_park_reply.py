@@ -62,7 +62,7 @@ def test_the_reply_is_printed_on_the_units_copy_only():
     texts = copies_text(render(filing(), [reply()]))
     assert "园区管委会回复" in texts["第二联"]
     assert (
-        f"{PARK}管理委员会：派员参加——王小明13807321234、欧阳·娜0731-58812345转8001"
+        f"{PARK}管理委员会：派员参加，王小明13807321234、欧阳·娜0731-58812345转8001"
         "（2026-11-2615:30回复）说明：请提前一天联系。"
     ) in texts["第二联"]
     for other in ("第一联", "第三联"):
