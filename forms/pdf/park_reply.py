@@ -17,12 +17,12 @@ from forms.pdf import layout
 # Used when a form definition predates the reply marks.
 DEFAULT_MARKS = {
     "park_reply_title": "园区管委会回复",
-    "park_reply_staff": "{park}管理委员会：派员参加，{staff}",
-    "park_reply_nothing": "{park}管理委员会：无补充意见",
+    "park_reply_staff": "{park}管理委员会{at}：派员参加，{staff}",
+    "park_reply_nothing": "{park}管理委员会{at}：无补充意见",
     "park_reply_note": "说明：{note}",
     "park_reply_at": "（{at}回复）",
-    # a space, not brackets: reportlab's CJK wrapping may leave an opening bracket at a
-    # line's end
+    # a space, not brackets (and the time near the line's start): reportlab's CJK
+    # wrapping may leave an opening bracket at a line's end
     "park_reply_person": "{name} {phone}",
 }
 MAX_REPLIES = 5
@@ -58,15 +58,14 @@ def reply_lines(replies: Sequence[Mapping[str, Any]], marks: Mapping[str, str]) 
         ]
         if not park or kind not in ("send_staff", "nothing_to_add"):
             continue
+        at = _text(reply.get("at"), 40)
+        when = m["park_reply_at"].format(at=_when(at)) if at else ""
         if kind == "send_staff":
             if not people:
                 continue  # never print "nothing to add" for a reply that says otherwise
-            line = m["park_reply_staff"].format(park=park, staff="、".join(people))
+            line = m["park_reply_staff"].format(park=park, at=when, staff="、".join(people))
         else:
-            line = m["park_reply_nothing"].format(park=park)
-        at = _text(reply.get("at"), 40)
-        if at:
-            line += m["park_reply_at"].format(at=_when(at))
+            line = m["park_reply_nothing"].format(park=park, at=when)
         lines.append(line)
         note = _text(reply.get("note"), 300)
         if note:

@@ -62,8 +62,8 @@ def test_the_reply_is_printed_on_the_units_copy_only():
     texts = copies_text(render(filing(), [reply()]))
     assert "园区管委会回复" in texts["第二联"]
     assert (
-        f"{PARK}管理委员会：派员参加，王小明13807321234、欧阳·娜0731-58812345转8001"
-        "（2026-11-2615:30回复）说明：请提前一天联系。"
+        f"{PARK}管理委员会（2026-11-2615:30回复）：派员参加，王小明13807321234、"
+        "欧阳·娜0731-58812345转8001说明：请提前一天联系。"
     ) in texts["第二联"]
     for other in ("第一联", "第三联"):
         assert "园区管委会回复" not in texts[other] and "王小明" not in texts[other]
@@ -71,7 +71,7 @@ def test_the_reply_is_printed_on_the_units_copy_only():
 
 def test_nothing_to_add_and_no_reply():
     texts = copies_text(render(filing(), [reply(kind="nothing_to_add", staff=[], note="")]))
-    assert f"园区管委会回复{PARK}管理委员会：无补充意见（2026-11-2615:30回复）" in texts["第二联"]
+    assert f"园区管委会回复{PARK}管理委员会（2026-11-2615:30回复）：无补充意见" in texts["第二联"]
     plain = copies_text(render(filing(), []))
     assert all("园区管委会回复" not in t for t in plain.values())
 
