@@ -127,7 +127,7 @@ def test_the_reply_arrives_as_a_notice_is_kept_shown_and_printed_on_the_units_co
         store.close()
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = [(p.extract_text() or "").replace(" ", "") for p in pdf.pages]
+        pages = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
         fonts = {c["fontname"] for p in pdf.pages for c in p.chars}
     copy_of = [
         "第二联" if "第二联" in t else "第三联" if "第三联" in t else "第一联" for t in pages
@@ -135,7 +135,7 @@ def test_the_reply_arrives_as_a_notice_is_kept_shown_and_printed_on_the_units_co
     with_reply = [c for c, t in zip(copy_of, pages, strict=True) if "园区管委会回复" in t]
     assert with_reply == ["第二联"]
     unit_copy = next(t for c, t in zip(copy_of, pages, strict=True) if c == "第二联")
-    assert "王小明13807321234、欧阳·娜0731-58812345" in unit_copy  # spaces taken out above
+    assert "王小明13807321234、欧阳·娜0731-58812345" in unit_copy  # white space taken out above
     assert "李强" not in unit_copy
     assert "说明：请提前一天联系园区安全环保局。" in unit_copy
     assert fonts and all("+" in f for f in fonts)  # subset-embedded, none from the system
