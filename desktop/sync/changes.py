@@ -26,6 +26,7 @@ class Applied:
     skipped: int = 0
     bad: int = 0  # malformed entries, ignored
     notices: int = 0  # the office's notices newly kept (joint-inspection suggestions, park replies)
+    park_replies: list[str] = field(default_factory=list)  # filing ids with a new park reply
 
 
 def _valid(change: Any) -> bool:
@@ -120,8 +121,13 @@ def park_replies_for(store: Any, filing_id: str) -> list[dict[str, Any]]:
     return [reply for _, reply in sorted(latest.values(), key=lambda item: item[0])]
 
 
-def keep_notices(store: Any, notices: list[tuple[str, dict[str, Any]]]) -> int:
-    """Add the notices to the store's kept ones (by filing id; a seq seen twice once)."""
+def keep_notices(
+    store: Any,
+    notices: list[tuple[str, dict[str, Any]]],
+    new: list[tuple[str, dict[str, Any]]] | None = None,
+) -> int:
+    """Add the notices to the store's kept ones (by filing id; a seq seen twice once);
+    the ones newly kept are appended to ``new`` when given."""
     if not notices:
         return 0
     held = settings.OFFICE_NOTICES.get(store) or {}
@@ -132,6 +138,8 @@ def keep_notices(store: Any, notices: list[tuple[str, dict[str, Any]]]) -> int:
             continue
         mine.append(notice)
         added += 1
+        if new is not None:
+            new.append((filing_id, notice))
     if added:
         settings.OFFICE_NOTICES.set(store, held)
     return added
@@ -194,7 +202,11 @@ def apply_changes(store: Any, changes: list[Any], *, now_text: str) -> Applied:
             log.warning("change for %s revision %s not applied: %s", fid, rev, exc)
             out.skipped += 1
     try:
-        out.notices = keep_notices(store, notices)
+        new: list[tuple[str, dict[str, Any]]] = []
+        out.notices = keep_notices(store, notices, new)
+        out.park_replies = list(
+            dict.fromkeys(fid for fid, n in new if n.get("code") == PARK_REPLY and "reply" in n)
+        )
     except (StoreError, AttributeError) as exc:  # a store without meta (bundle checks)
         log.warning("notices not kept: %s", exc)
     return out

@@ -139,3 +139,41 @@ def test_the_reply_arrives_as_a_notice_is_kept_shown_and_printed_on_the_units_co
     assert "李强" not in unit_copy
     assert "说明：请提前一天联系园区安全环保局。" in unit_copy
     assert fonts and all("+" in f for f in fonts)  # subset-embedded, none from the system
+
+
+def test_a_reply_met_by_the_windows_own_sync_is_told_across_the_top(qtbot, office, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    desk = Desk(tmp_path / "desk")
+    desk.configure(office.url, office.create_token())
+    filing = in_park()
+    fid = filing["id"]
+    desk.put(filing)
+    assert desk.sync()[0] == 0
+    reply(office, fid, "--kind", "nothing_to_add", "--note", "已电话联系检查单位。")
+    with desk.keyring_in_process():
+        store = Store.open(desk.data_dir)
+        window = MainWindow(store, data_dir=desk.data_dir)
+        qtbot.addWidget(window)
+        try:
+            window.resize(1366, 768)
+            window.show()
+            window.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+            qtbot.waitUntil(lambda: window.sync is not None, timeout=3000)
+            window.new_filing()  # another filing is open when the reply arrives
+            key = f"park_reply:{fid}"
+            # The worker's first pass may already have met it; F5 until the notice shows.
+            QTest.keyClick(window, Qt.Key.Key_F5)
+            qtbot.waitUntil(lambda: window.notices.bar(key) is not None, timeout=WAIT_MS)
+            bar = window.notices.bar(key)
+            assert "园区管委会回复了“湘潭顺阳新材料科技股份有限公司”的备案" in bar.message.text()
+            assert f"{PARK}管理委员会：无补充意见。说明：已电话联系检查单位。" in bar.message.text()
+            bar.action_button.click()
+            assert window.current_id() == fid
+            assert "无补充意见" in window.header.message.text()
+            assert key not in window.notices.keys()  # noqa: SIM118 - a list, not a dict
+        finally:
+            window.close()
+            store.close()
