@@ -249,6 +249,9 @@ return_templates = Table(
     Column("text", Text, nullable=False),
     Column("created_at", Text, nullable=False),
     Column("retired_at", Text),
+    # its place in the office's list once templates were moved (else by seq);
+    # added by 0008_pending_seen (office/console/return_templates.py)
+    Column("position", Integer),
     sqlite_autoincrement=True,
 )
 
@@ -442,6 +445,40 @@ crosscheck_clusters = Table(
     Column("decided_by", Text, nullable=False),
     Column("decided_at", Text, nullable=False),
     CheckConstraint("state IN ('coordinated', 'not_needed')", name="state"),
+)
+
+# --- Reference data uploads (office/reference_uploads.py, the workbench's 参考数据) ---------
+# An uploaded list or calendar year between its preview and the admin's confirmation:
+# the rows as they will be stored, held for the session that uploaded it (the SHA-256 of
+# its id) until it is confirmed, cancelled or expires. Never a re-posted payload.
+reference_uploads = Table(
+    "reference_uploads",
+    metadata,
+    Column("id", Text, primary_key=True),  # random; names the preview in its URL
+    Column("session", Text, nullable=False),  # office.auth.session_hash of the uploader's
+    Column("actor", Text, nullable=False),
+    Column("section", Text, nullable=False),
+    Column("base_version", Integer, nullable=False),  # the reference version it was read against
+    Column("source", Text, nullable=False),
+    Column("preview", Text, nullable=False),  # JSON: the section's value, rows, problems, diff
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),  # UTC ISO 8601: compared as text
+    Index("ix_reference_uploads_expires_at", "expires_at"),
+)
+
+# --- 待审: how far each reviewer has looked (office/console/pending.py) -------------------
+# Per user and office, the newest receipt (year, number of the office's series) the user
+# marked 已看 on the 待审 page: a pending filing with a later receipt is new to them.
+# Receipt numbers are taken under the office's series lock, so they follow commit order.
+pending_seen = Table(
+    "pending_seen",
+    metadata,
+    Column("username", Text, nullable=False),
+    Column("office", Text, ForeignKey("offices.code"), nullable=False),
+    Column("receipt_year", Integer, nullable=False),
+    Column("receipt_no", Integer, nullable=False),
+    Column("at", Text, nullable=False),
+    PrimaryKeyConstraint("username", "office"),
 )
 
 # --- Park committees' replies (office/park_replies.py, migration 0009_park_replies) -------

@@ -184,6 +184,9 @@ def _existing(db: Connection, actor: Actor, username: str) -> User:
 def disable(db: Connection, actor: Actor, username: str) -> User:
     """Disable an account and end its sessions (it can no longer log in or act)."""
     user = _existing(db, actor, username)
+    if not actor.operator and actor.name == user.username:
+        # An office would lose its last admin this way, and nobody could undo it there.
+        raise OfficeError("不能停用自己正在使用的账号；请由本办公室的另一位管理员停用。")
     if not user.active:
         return user
     at = format_timestamp(now())

@@ -5,7 +5,7 @@ Starts a real office on a temporary database, fills it (long Chinese names, 50
 officers on a filing, a filing with four revisions, a county, justice and park
 accounts), and photographs every page in headless Chromium at desktop and phone width;
 also an empty office. Run from the repository root: ``.venv/bin/python
-scripts/console_screenshots.py`` (``… park``: only the 园区回复 pages).
+scripts/console_screenshots.py`` (``--park``: only the 园区回复 pages).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +34,43 @@ def shoot(page: Page, url: str, name: str) -> None:
         page.set_viewport_size(size)
         page.goto(url)
         page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
+def shoot_after(page: Page, url: str, name: str, then: Callable[[Page], None]) -> None:
+    """Like ``shoot``, doing ``then`` on the page before each photograph."""
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(url)
+        then(page)
+        page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
+
+
+TEMPLATES = [
+    "检查依据不明确，请补充所依据的法律、法规的具体条款。",
+    "检查人员执法证件号码不完整或已过有效期，请核对后补正。",
+    "事后补报未说明未能事前备案的紧急情形，请补充说明。",
+    "检查内容与检查事项不一致，请按双随机抽查计划填写检查事项，并写明本次检查的具体内容、"
+    "检查方式及发现的问题。",
+]
+
+
+def add_templates(page: Page, url: str) -> None:
+    page.goto(f"{url}/console/return-templates")
+    for text in TEMPLATES:
+        page.get_by_label("模板内容", exact=True).fill(text)
+        page.get_by_role("button", name="添加模板").click()
+        page.get_by_role("status").wait_for()
+
+
+def choose_template(page: Page) -> None:
+    page.get_by_label("常用原因模板").select_option(label=TEMPLATES[0])
+    page.get_by_label("退回原因").fill(TEMPLATES[0] + "本次检查涉及《食品安全法》第几条，请写明。")
+
+
+def arrive(office: OfficeServer, token: str, count: int) -> None:
+    with office.client(token) as http:
+        for _ in range(count):
+            assert http.post("/api/v1/filings", json=valid_filing()).status_code == 201
 
 
 def fill(office: OfficeServer) -> dict[str, str]:
@@ -77,6 +115,90 @@ def fill(office: OfficeServer) -> dict[str, str]:
         for _ in range(3):
             assert http.post("/api/v1/filings", json=valid_filing()).status_code == 201
     return ids
+
+
+def reference_pages(browser: Browser, tmp: Path) -> None:
+    """参考数据: the page with lists loaded, a preview with errors, the calendar."""
+    from stdnum.cn import uscc
+
+    from tests.console.reference_support import PARKS_HEADER, XIANGTAN_PARKS, xlsx
+
+    def code(i: int) -> str:
+        head = f"9143030{i % 10}MA4{i:05d}X"[:17]
+        return head + uscc.calc_check_digit(head)
+
+    folder = tmp / "reference"
+    folder.mkdir()
+    with OfficeServer.start(folder) as office:
+        add_staff(office, "admin", "admin")
+        page = browser.new_context(locale="zh-CN").new_page()
+        login(page, office.url, "admin")
+
+        def upload(label: str, rows: list[list[str]], confirm: bool) -> str:
+            page.goto(f"{office.url}/console/reference")
+            path = folder / f"{label}.xlsx"
+            path.write_bytes(xlsx(rows))
+            page.get_by_label(f"{label}文件（.xlsx）").set_input_files(path)
+            page.get_by_role("button", name=f"上传并预览{label}").click()
+            page.wait_for_url("**/console/reference/uploads/**")
+            preview = page.url
+            if confirm:
+                page.get_by_role("button", name="确认载入").click()
+                page.wait_for_url(lambda url: "loaded=" in url)
+            return preview
+
+        upload("园区", [PARKS_HEADER, *XIANGTAN_PARKS], True)
+        header = ["统一社会信用代码", "企业名称"]
+        white = [[code(i), f"{LONG_ENTERPRISE[:14]}第{i + 1}分公司"] for i in range(40)]
+        upload("白名单", [header, *white], True)
+        for year in ("2025", "2026"):
+            page.goto(f"{office.url}/console/reference/calendar")
+            page.get_by_label("年份（内置", exact=False).fill(year)
+            page.get_by_role("button", name="预览内置安排").click()
+            page.get_by_role("button", name="确认载入").click()
+            page.wait_for_url(lambda url: "loaded=" in url)
+        bad = [
+            header,
+            [code(1), LONG_ENTERPRISE],
+            [code(2)[:17] + "0" if code(2)[17] != "0" else code(2)[:17] + "1", "校验位输错的企业"],
+            ["9143030", "湘潭某某科技有限公司"],
+            [code(1), "与第 2 行重复的企业"],
+            [code(5), ""],
+            *[[code(i), f"湘潭市重点监管企业{i}号"] for i in range(10, 16)],
+        ]
+        preview = upload("重点监管企业名单", bad, False)
+        shoot(page, f"{office.url}/console/reference", "reference")
+        shoot(page, preview, "reference-preview-errors")
+        shoot(page, f"{office.url}/console/reference/calendar", "reference-calendar")
+
+
+def admin_pages(page: Page, office: OfficeServer) -> None:
+    """单位与令牌 (with the token-shown-once page) and 工作人员, as an admin sees them."""
+    add_staff(office, "admin", "admin")
+    for name, role in (("ouyang.jianguo", "reviewer"), ("viewer-01", "viewer")):
+        add_staff(office, name, role)
+    office.cli("token", "revoke", "--unit", LONG_UNIT)
+    office.create_token(LONG_UNIT)
+    login(page, office.url, "admin")
+    shoot(page, f"{office.url}/console/users", "users")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{office.url}/console/units")
+    page.get_by_label("单位名称").fill("湘潭市岳塘区城市管理和综合执法局")
+    page.get_by_role("button", name="签发令牌").click()
+    page.get_by_role("heading", name="令牌已签发").wait_for()
+    answer_shots(page, "token-issued")  # the answer of a POST: never reloaded
+    shoot(page, f"{office.url}/console/units", "units")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="吊销令牌").first.click()
+    page.get_by_role("heading", name="确认吊销令牌").wait_for()
+    answer_shots(page, "token-revoke-confirm")
+
+
+def answer_shots(page: Page, name: str) -> None:
+    """The page shown now (a POST's answer) at both sizes, without loading it again."""
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
 
 
 PARK = "湘潭高新技术产业开发区"
@@ -135,10 +257,14 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        park_dir = Path(tmp) / "park"
-        park_dir.mkdir()
-        park_reply_pages(browser, park_dir)
-        if sys.argv[1:] == ["park"]:  # only the 园区回复 pages
+        only = {a for a in sys.argv[1:] if a in ("--reference", "--park")}
+        if not only or "--park" in only:  # 园区回复
+            park_dir = Path(tmp) / "park"
+            park_dir.mkdir()
+            park_reply_pages(browser, park_dir)
+        if not only or "--reference" in only:  # 参考数据
+            reference_pages(browser, Path(tmp))
+        if only:  # only those pages
             browser.close()
             return
         empty_dir = Path(tmp) / "empty"
@@ -165,10 +291,25 @@ def main() -> None:
             shoot(
                 page, f"{office.url}/console/filings/{ids['many']}?action=return", "filing-return"
             )
+            add_templates(page, office.url)
+            shoot(page, f"{office.url}/console/return-templates", "return-templates")
+            shoot_after(
+                page,
+                f"{office.url}/console/filings/{ids['four']}?action=return",
+                "filing-return-template",
+                choose_template,
+            )
+            # 待审 after 标记为已看, with two more filings arrived since.
+            page.goto(f"{office.url}/console/")
+            page.get_by_role("button", name="标记为已看").click()
+            page.get_by_role("status").wait_for()
+            arrive(office, office.create_token(), 2)
+            shoot(page, f"{office.url}/console/", "pending-since")
             justice = browser.new_context(locale="zh-CN").new_page()
             login(justice, office.url, "justice")
             shoot(justice, f"{office.url}/console/feed", "feed")
             shoot(justice, f"{office.url}/console/filings/{ids['many']}", "filing-read-only")
+            admin_pages(browser.new_context(locale="zh-CN").new_page(), office)
         browser.close()
     print(f"screenshots in {OUT}")
 

@@ -23,6 +23,10 @@ from office.console import (
     park_reply,
     pending,
 )
+from office.console.reference import router as reference_router
+from office.console.return_templates import router as return_templates_router
+from office.console.units import router as units_router
+from office.console.users import router as users_router
 from office.console.web import STATIC, LoginRequired, Refused, refused_page
 
 # Every page module's router; a new page adds its module here (docs/console.md).
@@ -35,6 +39,10 @@ PAGES = [
     enterprise.router,
     dashboard.router,
     crosscheck.router,
+    reference_router,  # 参考数据
+    units_router,  # 单位与令牌
+    users_router,  # 工作人员
+    return_templates_router,  # 退回原因模板
     park_reply.router,
 ]
 

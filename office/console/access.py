@@ -30,6 +30,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "dashboard": frozenset({"admin", "reviewer", "justice", "viewer"}),
     # 联合检查, 重复检查, 检查计划 (office/console/crosscheck.py): the office's own staff
     "crosscheck": frozenset({"admin", "reviewer", "viewer"}),
+    # 退回原因模板 (office/console/return_templates.py): those who return filings
+    "return_templates": frozenset({"admin", "reviewer"}),
 }
 
 

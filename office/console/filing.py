@@ -20,7 +20,7 @@ from forms.record import format_timestamp, now
 from office import audit, filings, offices
 from office.console import access, park_reply, review, summaries, web
 from office.errors import OfficeError
-from office.staff import Actor, can_read
+from office.staff import Actor, can_read, require
 from office.store import OfficeStore
 from office.tables import audit as audit_table
 from office.tables import notifications
@@ -284,6 +284,28 @@ _DONE = {
 }
 
 
+def return_reason(db: Connection, actor: Actor, filing_id: str, form: dict[str, str]) -> str:
+    """The 退回原因 of a posted 退回, once ``actor`` may return the filing: as typed (a
+    chosen template fills the field in the browser and may be edited there); left empty
+    with a template chosen — a browser without scripts — that template's text."""
+    held = filings.latest(db, filing_id)
+    if held is None:
+        raise OfficeError("未找到这份备案。")
+    require(actor, "return", held.office)
+    reason = form.get("reason", "")
+    chosen = form.get("template", "").strip()
+    if reason.strip():
+        return reason
+    if not chosen:
+        raise OfficeError("请填写退回原因，或选择一条常用原因模板。")
+    text = None
+    if chosen.isdigit() and len(chosen) < 19:
+        text = review.template_text(db, held.office, int(chosen))
+    if text is None:
+        raise OfficeError("所选的原因模板已停用，请重新选择或直接填写退回原因。")
+    return text
+
+
 def _act(store: OfficeStore, actor: Actor, filing_id: str, what: str, form: dict[str, str]) -> None:
     with store.write() as db:
         if readable(db, actor, filing_id) is None:
@@ -291,8 +313,7 @@ def _act(store: OfficeStore, actor: Actor, filing_id: str, what: str, form: dict
         if what == "approve":
             review.approve(db, actor, filing_id)
         elif what == "return":
-            reason = form.get("reason", "")
-            filings.return_latest(db, actor, filing_id, reason)
+            filings.return_latest(db, actor, filing_id, return_reason(db, actor, filing_id, form))
         elif what == "note":
             review.add_note(db, actor, filing_id, form.get("text", ""))
 
@@ -306,9 +327,33 @@ async def filing_action(request: Request, filing_id: str, what: str, who: web.Si
     try:
         await run_in_threadpool(_act, web.store_of(request), who.actor, filing_id, what, form)
     except OfficeError as exc:
+        if what == "return" and type(exc).__name__ != "Forbidden":
+            return await _return_refused(request, who, filing_id, form, str(exc))
         raise web.Refused(403 if type(exc).__name__ == "Forbidden" else 400, str(exc)) from exc
     done = {"approve": "reviewed", "return": "returned", "note": "noted"}[what]
     return RedirectResponse(f"/console/filings/{filing_id}?done={done}", status_code=303)
+
+
+async def _return_refused(
+    request: Request, who: web.Viewer, filing_id: str, form: dict[str, str], message: str
+) -> Response:
+    """A refused 退回 (no reason, a retired template, too long) shows the form again with
+    the message and what was typed and chosen, so nothing is lost."""
+    found = await run_in_threadpool(_open, web.store_of(request), who.actor, filing_id)
+    if found is None or not found.may_review:
+        raise web.Refused(400, message)
+    return web.render(
+        request,
+        "filing/page.html",
+        who,
+        status=400,
+        f=found,
+        asking_return=True,
+        return_error=message,
+        reason_draft=form.get("reason", ""),
+        chosen_template=form.get("template", ""),
+        title=f"备案 {found.latest.receipt}",
+    )
 
 
 def _pdf(store: OfficeStore, actor: Actor, filing_id: str) -> bytes | None:

@@ -5,9 +5,8 @@ the same operation the command line uses.)"""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
-from forms.normalize import single_line
 from forms.record import format_timestamp, now
 from office import audit, changes, filings
 from office.errors import OfficeError
@@ -95,38 +94,132 @@ def notes_of(db: Connection, filing_id: str) -> list[dict[str, object]]:
 
 
 def templates_of(db: Connection, office: str) -> list[tuple[int, str]]:
-    """The office's return-reason templates in use: (seq, text), oldest first."""
+    """The office's return-reason templates in use: (seq, text), in the office's order
+    (oldest first until someone moves one)."""
     t = return_templates.c
     query = (
-        select(t.seq, t.text).where((t.office == office) & t.retired_at.is_(None)).order_by(t.seq)
+        select(t.seq, t.text)
+        .where((t.office == office) & t.retired_at.is_(None))
+        .order_by(func.coalesce(t.position, t.seq), t.seq)
     )
     return [(int(row.seq), row.text) for row in db.execute(query)]
 
 
-def add_template(db: Connection, actor: Actor, office: str, text: str) -> None:
-    require(actor, "return", office)
-    text = single_line(text)
+def template_text(db: Connection, office: str, seq: int) -> str | None:
+    """The text of the office's template ``seq`` in use; None for any other (retired,
+    unknown, another office's)."""
+    t = return_templates.c
+    query = select(t.text).where((t.seq == seq) & (t.office == office) & t.retired_at.is_(None))
+    found = db.execute(query).scalar_one_or_none()
+    return None if found is None else str(found)
+
+
+def checked_template_text(text: str) -> str:
+    """A template's text as typed (only trimmed: it becomes a return reason verbatim),
+    within the reason's length; a Chinese OfficeError otherwise."""
+    text = text.strip()
     if not text:
         raise OfficeError("请填写模板内容。")
     if len(text) > MAX_TEMPLATE_LENGTH:
-        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATE_LENGTH} 个字。")
+        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATE_LENGTH} 个字（现为 {len(text)} 个字）。")
+    return text
+
+
+def _refuse_duplicate(db: Connection, office: str, text: str, seq: int | None = None) -> None:
+    if any(t == text and s != seq for s, t in templates_of(db, office)):
+        raise OfficeError("已有内容相同的退回原因模板。")
+
+
+def add_template(db: Connection, actor: Actor, office: str, text: str) -> int:
+    """A new template at the end of the office's list; returns its ``seq``."""
+    require(actor, "return_template", office)
+    text = checked_template_text(text)
     if len(templates_of(db, office)) >= MAX_TEMPLATES:
-        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATES} 条，请先删除不用的。")
-    db.execute(
-        return_templates.insert().values(
-            office=office, text=text, created_at=format_timestamp(now())
+        raise OfficeError(f"退回原因模板最多 {MAX_TEMPLATES} 条，请先停用不用的。")
+    _refuse_duplicate(db, office, text)
+    t = return_templates.c
+    last = db.execute(
+        select(func.max(func.coalesce(t.position, t.seq))).where(
+            (t.office == office) & t.retired_at.is_(None)
         )
+    ).scalar_one_or_none()
+    key = db.execute(
+        return_templates.insert().values(
+            office=office,
+            text=text,
+            created_at=format_timestamp(now()),
+            position=None if last is None else int(last) + 1,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    seq = key[0]
+    audit.record(db, actor, "return_template_added", office, office=office, seq=int(seq), text=text)
+    return int(seq)
+
+
+def edit_template(db: Connection, actor: Actor, office: str, seq: int, text: str) -> bool:
+    """Change the wording of the office's template ``seq`` in place (it keeps its place
+    in the list); the audit keeps the old and the new wording. Returns False when the
+    text is unchanged (nothing written)."""
+    require(actor, "return_template", office)
+    text = checked_template_text(text)
+    was = template_text(db, office, seq)
+    if was is None:
+        raise OfficeError("未找到这条退回原因模板，可能已被停用。")
+    if was == text:
+        return False
+    _refuse_duplicate(db, office, text, seq)
+    t = return_templates.c
+    db.execute(
+        update(return_templates)
+        .where((t.seq == seq) & (t.office == office) & t.retired_at.is_(None))
+        .values(text=text)
     )
-    audit.record(db, actor, "return_template_added", office, office=office, text=text)
+    audit.record(
+        db, actor, "return_template_edited", office, office=office, seq=seq, was=was, text=text
+    )
+    return True
 
 
 def retire_template(db: Connection, actor: Actor, office: str, seq: int) -> None:
-    require(actor, "return", office)
+    """Stop offering the office's template ``seq`` (the row stays, with ``retired_at``)."""
+    require(actor, "return_template", office)
+    was = template_text(db, office, seq)
+    if was is None:
+        raise OfficeError("未找到这条退回原因模板，可能已被停用。")
     t = return_templates.c
-    done = db.execute(
+    db.execute(
         update(return_templates)
         .where((t.seq == seq) & (t.office == office) & t.retired_at.is_(None))
         .values(retired_at=format_timestamp(now()))
-    ).rowcount
-    if done:
-        audit.record(db, actor, "return_template_retired", office, office=office, seq=seq)
+    )
+    audit.record(db, actor, "return_template_retired", office, office=office, seq=seq, text=was)
+
+
+def move_template(db: Connection, actor: Actor, office: str, seq: int, step: int) -> bool:
+    """Move the office's template ``seq`` one place up (``step`` -1) or down (+1) in
+    the list the 退回 form offers. Returns False at either end (nothing written)."""
+    require(actor, "return_template", office)
+    if step not in (-1, 1):
+        raise OfficeError("没有这个操作。")
+    order = [s for s, _ in templates_of(db, office)]
+    if seq not in order:
+        raise OfficeError("未找到这条退回原因模板，可能已被停用。")
+    at = order.index(seq)
+    to = at + step
+    if not 0 <= to < len(order):
+        return False
+    order[at], order[to] = order[to], order[at]
+    t = return_templates.c
+    for place, each in enumerate(order, start=1):
+        db.execute(update(return_templates).where(t.seq == each).values(position=place))
+    audit.record(
+        db,
+        actor,
+        "return_template_moved",
+        office,
+        office=office,
+        seq=seq,
+        **{"from": at + 1, "to": to + 1},
+    )
+    return True

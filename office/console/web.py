@@ -76,6 +76,7 @@ NAV: list[tuple[str, str, str]] = [
     ("complaints", "/console/complaints", "投诉"),
     ("visits", "/console/visits", "扫码留痕"),
     ("crosscheck", "/console/crosscheck", "联合检查"),
+    ("return_templates", "/console/return-templates", "退回原因模板"),
 ]
 
 

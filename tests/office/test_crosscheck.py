@@ -352,6 +352,11 @@ def test_a_postgresql_office_before_the_checks_takes_notices_after_migrating(
         # …and the enterprise's page's (visits, evaluations, the rate-limit counter).
         for table in ("evaluations", "visits", "enterprise_hits"):
             db.execute(text(f"DROP TABLE {table}"))
+        # …and the workbench's reference data uploads.
+        db.execute(text("DROP TABLE reference_uploads"))
+        # …and the 待审 page's marks and the templates' order (0008_pending_seen).
+        db.execute(text("DROP TABLE pending_seen"))
+        db.execute(text("ALTER TABLE return_templates DROP COLUMN position"))
         db.execute(text("DROP TABLE park_replies"))  # the parks' replies
         db.execute(text("ALTER TABLE changes DROP CONSTRAINT ck_changes_type"))
         db.execute(

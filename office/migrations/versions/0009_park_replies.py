@@ -1,7 +1,7 @@
 """Park committees' replies to filings (派员参加 / 无补充意见).
 
 Revision ID: 0009_park_replies
-Revises: 0006_enterprise
+Revises: 0008_pending_seen
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_park_replies"
-down_revision = "0006_enterprise"
+down_revision = "0008_pending_seen"
 branch_labels = None
 depends_on = None
 
