@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from forms import __version__
 from office import crosscheck_cli, logs, park_reply_cli
+from office.cli_support import actor, print_json, print_rows, reading, writing
 from office.enterprise import cli as enterprise_cli
 from office.errors import OfficeError
 from office.logs import log_event
@@ -288,12 +289,6 @@ def _serve(args: argparse.Namespace) -> int:
     )
 
 
-def _actor(db: Any, args: argparse.Namespace) -> Actor:
-    from office import users
-
-    return Actor.cli() if args.as_user is None else users.actor_for(db, args.as_user)
-
-
 def _migrate(args: argparse.Namespace) -> int:
     from office import migrations
 
@@ -333,8 +328,7 @@ def offices_code_ok(code: str) -> bool:
 def _office_create(args: argparse.Namespace) -> int:
     from office import offices
 
-    store = OfficeStore.open(args.db)
-    with store.write() as db:
+    with writing(args, create=True) as db:
         made = offices.create(
             db,
             Actor.cli(),
@@ -351,15 +345,14 @@ def _office_create(args: argparse.Namespace) -> int:
 def _office_list(args: argparse.Namespace) -> int:
     from office import offices
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         rows = [o.row() for o in offices.all_offices(db)]
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            above = f"\t上级 {r['parent']}" if r["parent"] else ""
-            print(f"{r['code']}\t{r['name']}\t{r['prefix']}{above}")
+
+    def line(r: dict[str, Any]) -> str:
+        above = f"\t上级 {r['parent']}" if r["parent"] else ""
+        return f"{r['code']}\t{r['name']}\t{r['prefix']}{above}"
+
+    print_rows(args, rows, line)
     return 0
 
 
@@ -372,11 +365,10 @@ def _user_create(args: argparse.Namespace) -> int:
     from office import users
 
     password = _password_from_stdin()
-    store = OfficeStore.open(args.db, create=False)
-    with store.write() as db:
+    with writing(args) as db:
         made = users.create(
             db,
-            _actor(db, args),
+            actor(db, args),
             username=args.username,
             role=args.role,
             password=password,
@@ -391,27 +383,23 @@ def _user_create(args: argparse.Namespace) -> int:
 def _user_list(args: argparse.Namespace) -> int:
     from office import users
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         rows = [u.row() for u in users.all_users(db)]
-    if args.json:
-        _print_json(rows)
-    elif not rows:
-        print("还没有工作人员账号。")
-    else:
-        for r in rows:
-            state = f"已停用（{r['disabled_at']}）" if r["disabled_at"] else "有效"
-            park = f"\t{r['park']}" if r["park"] else ""
-            print(f"{r['username']}\t{r['role']}\t{r['office']}{park}\t{state}")
+
+    def line(r: dict[str, Any]) -> str:
+        state = f"已停用（{r['disabled_at']}）" if r["disabled_at"] else "有效"
+        park = f"\t{r['park']}" if r["park"] else ""
+        return f"{r['username']}\t{r['role']}\t{r['office']}{park}\t{state}"
+
+    print_rows(args, rows, line, empty="还没有工作人员账号。")
     return 0
 
 
 def _user_disable(args: argparse.Namespace) -> int:
     from office import users
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.write() as db:
-        user = users.disable(db, _actor(db, args), args.username)
+    with writing(args) as db:
+        user = users.disable(db, actor(db, args), args.username)
     log_event("user_disabled", username=user.username)
     print(f"已停用工作人员账号“{user.username}”，其登录会话已结束。")
     return 0
@@ -421,9 +409,8 @@ def _user_reset_password(args: argparse.Namespace) -> int:
     from office import users
 
     password = _password_from_stdin()
-    store = OfficeStore.open(args.db, create=False)
-    with store.write() as db:
-        user = users.reset_password(db, _actor(db, args), args.username, password)
+    with writing(args) as db:
+        user = users.reset_password(db, actor(db, args), args.username, password)
     log_event("password_reset", username=user.username)
     print(f"已重设“{user.username}”的密码，其登录会话已结束。")
     return 0
@@ -432,26 +419,22 @@ def _user_reset_password(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from office import audit
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         rows = audit.entries(db, office=args.office)
-    if args.json:
-        _print_json(rows)
-    elif not rows:
-        print("还没有操作记录。")
-    else:
-        for r in rows:
-            details = json.dumps(r["details"], ensure_ascii=False, sort_keys=True)
-            print(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['target']}\t{details}")
+
+    def line(r: dict[str, Any]) -> str:
+        details = json.dumps(r["details"], ensure_ascii=False, sort_keys=True)
+        return f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['target']}\t{details}"
+
+    print_rows(args, rows, line, empty="还没有操作记录。")
     return 0
 
 
 def _token_create(args: argparse.Namespace) -> int:
     from office import tokens
 
-    store = OfficeStore.open(args.db)
-    with store.write() as db:
-        token_id, token = tokens.create(db, _actor(db, args), args.unit, args.office)
+    with writing(args, create=True) as db:
+        token_id, token = tokens.create(db, actor(db, args), args.unit, args.office)
     unit = tokens.unit_key(args.unit)
     log_event("token_created", unit=unit, token_id=token_id)
     print(f"已为“{unit}”签发令牌（编号 {token_id}）。令牌只显示这一次，请通过安全途径交给该单位：")
@@ -462,15 +445,14 @@ def _token_create(args: argparse.Namespace) -> int:
 def _token_revoke(args: argparse.Namespace) -> int:
     from office import tokens
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.write() as db:
-        actor = _actor(db, args)
+    with writing(args) as db:
+        by = actor(db, args)
         if args.id is not None:
-            info = tokens.revoke_id(db, actor, args.id)
+            info = tokens.revoke_id(db, by, args.id)
             count, unit = (1 if info.active else 0), info.unit
         else:
             unit = tokens.unit_key(args.unit)
-            count = tokens.revoke_unit(db, actor, unit)
+            count = tokens.revoke_unit(db, by, unit)
     log_event("token_revoked", unit=unit, token_id=args.id, count=count)
     if count == 0:
         print(f"“{unit}”没有需要吊销的有效令牌。")
@@ -482,8 +464,7 @@ def _token_revoke(args: argparse.Namespace) -> int:
 def _token_list(args: argparse.Namespace) -> int:
     from office import tokens
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         infos = tokens.all_tokens(db)
     rows = [
         {
@@ -495,14 +476,12 @@ def _token_list(args: argparse.Namespace) -> int:
         }
         for t in infos
     ]
-    if args.json:
-        _print_json(rows)
-    elif not rows:
-        print("还没有签发任何令牌。")
-    else:
-        for r in rows:
-            state = f"已吊销（{r['revoked_at']}）" if r["revoked_at"] else "有效"
-            print(f"{r['id']}\t{r['unit']}\t签发于 {r['created_at']}\t{state}")
+
+    def line(r: dict[str, Any]) -> str:
+        state = f"已吊销（{r['revoked_at']}）" if r["revoked_at"] else "有效"
+        return f"{r['id']}\t{r['unit']}\t签发于 {r['created_at']}\t{state}"
+
+    print_rows(args, rows, line, empty="还没有签发任何令牌。")
     return 0
 
 
@@ -510,42 +489,38 @@ def _filings(args: argparse.Namespace) -> int:
     from office import filings, offices
     from office.tokens import unit_key
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         reach = None
         if args.office is not None:
             reach = offices.in_reach(db, offices.resolve(db, args.office).code)
         rows = [h.summary() for h in filings.all_held(db, offices_in=reach)]
     if args.unit:
         rows = [r for r in rows if r["unit"] == unit_key(args.unit)]
-    if args.json:
-        _print_json(rows)
-    elif not rows:
-        print("还没有收到任何备案。")
-    else:
-        status_text = {filings.FILED: "已备案", filings.RETURNED: "已退回"}
-        for r in rows:
-            print(
-                f"{r['receipt']}\t{r['id']} 第 {r['revision']} 版\t{r['unit']}\t"
-                f"{r['office']}\t{status_text[r['status']]}"
-            )
+    status_text = {filings.FILED: "已备案", filings.RETURNED: "已退回"}
+
+    def line(r: dict[str, Any]) -> str:
+        return (
+            f"{r['receipt']}\t{r['id']} 第 {r['revision']} 版\t{r['unit']}\t"
+            f"{r['office']}\t{status_text[r['status']]}"
+        )
+
+    print_rows(args, rows, line, empty="还没有收到任何备案。")
     return 0
 
 
 def _return(args: argparse.Namespace) -> int:
     from office import filings
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.write() as db:
-        actor = _actor(db, args)
-        held = filings.return_latest(db, actor, args.id, args.reason)
+    with writing(args) as db:
+        by = actor(db, args)
+        held = filings.return_latest(db, by, args.id, args.reason)
     log_event(
         "returned",
         id=held.id,
         revision=held.revision,
         unit=held.unit,
         receipt=held.receipt,
-        actor=actor.name,
+        actor=by.name,
     )
     print(f"已将备案 {held.id} 第 {held.revision} 版（{held.receipt}）退回“{held.unit}”。")
     return 0
@@ -572,9 +547,8 @@ def _reference_load(args: argparse.Namespace) -> int:
         raise OfficeError(f"{args.file.name} 不能载入：{exc}。") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise OfficeError(f"{args.file.name} 不是有效的 JSON 文件。") from None
-    store = OfficeStore.open(args.db)
-    with store.write() as db:
-        new = reference.load(db, given, source=args.file.name, actor=_actor(db, args))
+    with writing(args, create=True) as db:
+        new = reference.load(db, given, source=args.file.name, actor=actor(db, args))
     sections = [k for k in reference.SECTIONS if k in given]
     log_event("reference_loaded", version=new.version, sections=sections)
     print(f"已载入参考数据（{'、'.join(sections) or '无变化'}），当前版本 {new.version}。")
@@ -584,9 +558,8 @@ def _reference_load(args: argparse.Namespace) -> int:
 def _reference_show(args: argparse.Namespace) -> int:
     from office import reference
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
-        _print_json(reference.current(db).answer())
+    with reading(args) as db:
+        print_json(reference.current(db).answer())
     return 0
 
 
@@ -596,12 +569,12 @@ def _import(args: argparse.Namespace) -> int:
 
     store = OfficeStore.open(args.db)
     with store.read() as db:
-        actor = _actor(db, args)
+        by = actor(db, args)
     outcomes = bundles.import_bundle(store, args.file, args.unit, args.office)
     with store.write() as db:
         audit.record(
             db,
-            actor,
+            by,
             "bundle_imported",
             checked_unit(args.unit),
             file=args.file.name,
@@ -621,7 +594,7 @@ def _import(args: argparse.Namespace) -> int:
         if not args.json:
             print(bundles.outcome_line(i, outcome))
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "id": o.filing_id,
@@ -695,19 +668,14 @@ def _backup(args: argparse.Namespace) -> int:
 def _notifications(args: argparse.Namespace) -> int:
     from office import filings
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         rows = filings.notifications(db)
-    if args.json:
-        _print_json(rows)
-    else:
-        for r in rows:
-            print(f"{r['created_at']}\t{r['id']} 第 {r['revision']} 版\t告知：{r['recipient']}")
+
+    def line(r: dict[str, Any]) -> str:
+        return f"{r['created_at']}\t{r['id']} 第 {r['revision']} 版\t告知：{r['recipient']}"
+
+    print_rows(args, rows, line)
     return 0
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 # --- entry point ---------------------------------------------------------------------------

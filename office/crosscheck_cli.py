@@ -5,11 +5,10 @@ one (已协调 / 无需联合, audited), repeated-inspection counts and the unit
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from forms.record import now
-from office.store import OfficeStore
+from office.cli_support import actor, print_json, reading, writing
 
 
 def register(
@@ -41,15 +40,10 @@ def _year(args: argparse.Namespace) -> int:
     return int(args.year) if args.year is not None else now().year
 
 
-def _print(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
 def _clusters(args: argparse.Namespace) -> int:
     from office import crosscheck_review, offices
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         reach = None
         if args.office:
             reach = offices.in_reach(db, offices.resolve(db, args.office).code)
@@ -65,7 +59,7 @@ def _clusters(args: argparse.Namespace) -> int:
         for c in found
     ]
     if args.json:
-        _print(rows)
+        print_json(rows)
     elif not rows:
         print("没有相互重叠的备案。")
     for c in [] if args.json else found:
@@ -76,13 +70,10 @@ def _clusters(args: argparse.Namespace) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
-    from office import crosscheck_review, users
-    from office.staff import Actor
+    from office import crosscheck_review
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.write() as db:
-        actor = Actor.cli() if args.as_user is None else users.actor_for(db, args.as_user)
-        crosscheck_review.decide(db, actor, args.key, args.state, args.note, args.office)
+    with writing(args) as db:
+        crosscheck_review.decide(db, actor(db, args), args.key, args.state, args.note, args.office)
     print(f"已标记为“{crosscheck_review.STATES[args.state]}”。")
     return 0
 
@@ -90,11 +81,10 @@ def _decide(args: argparse.Namespace) -> int:
 def _repeats(args: argparse.Namespace) -> int:
     from office import crosscheck_review
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         rows = crosscheck_review.repeat_counts(db, _year(args))
     if args.json:
-        _print(rows)
+        print_json(rows)
         return 0
     if not rows:
         print("本年度没有单位多次检查同一企业。")
@@ -106,15 +96,14 @@ def _repeats(args: argparse.Namespace) -> int:
 def _plans(args: argparse.Namespace) -> int:
     from office import plans
 
-    store = OfficeStore.open(args.db, create=False)
-    with store.read() as db:
+    with reading(args) as db:
         held = plans.all_for_year(db, _year(args))
     rows = [
         {"unit": p.unit, "items": len(p.items), "arrived_at": p.arrived_at, "late": p.late}
         for p in held
     ]
     if args.json:
-        _print(rows)
+        print_json(rows)
         return 0
     if not rows:
         print("本年度还没有单位登记抽查计划。")

@@ -5,9 +5,8 @@ telephone — and the replies a filing has had (office.park_replies)."""
 from __future__ import annotations
 
 import argparse
-import json
 
-from office.store import OfficeStore
+from office.cli_support import actor, print_rows, reading, writing
 
 
 def register(
@@ -40,28 +39,33 @@ def register(
 
 
 def _run(args: argparse.Namespace) -> int:
-    from office import park_replies, users
-    from office.staff import Actor
+    from office import park_replies
 
-    store = OfficeStore.open(args.db, create=False)
     if args.kind is None:
-        with store.read() as db:
+        with reading(args) as db:
             replies = park_replies.replies_of(db, args.filing_id)
-        if args.json:
-            rows = [
-                {**r.as_notice(), "actor": r.actor, "current": not r.superseded} for r in replies
-            ]
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
-        elif not replies:
-            print("这份备案还没有园区回复。")
-        for r in [] if args.json else replies:
-            state = "（已被取代）" if r.superseded else ""
-            print(f"{r.at[:16].replace('T', ' ')}\t{r.actor}\t{r.message()}{state}")
+        rows = [
+            {**r.as_notice(), "actor": r.actor, "current": not r.superseded, "message": r.message()}
+            for r in replies
+        ]
+        print_rows(
+            args,
+            rows,
+            lambda r: (
+                f"{r['at'][:16].replace('T', ' ')}\t{r['actor']}\t{r['message']}"
+                + ("" if r["current"] else "（已被取代）")
+            ),
+            empty="这份备案还没有园区回复。",
+        )
         return 0
-    with store.write() as db:
-        actor = Actor.cli() if args.as_user is None else users.actor_for(db, args.as_user)
+    with writing(args) as db:
         made = park_replies.reply(
-            db, actor, args.filing_id, args.kind, [tuple(s) for s in args.staff], args.note
+            db,
+            actor(db, args),
+            args.filing_id,
+            args.kind,
+            [tuple(s) for s in args.staff],
+            args.note,
         )
     print(f"已回复：{made.message()}")
     return 0

@@ -10,48 +10,33 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from office import audit, changes, filings, intake, offices, reference, tokens, users
+from office import audit, changes, filings, reference, tokens
 from office.console import access, feed, filing, listing, pending, review
 from office.console.listing import Filters
 from office.errors import OfficeError
-from office.staff import Actor, Forbidden
+from office.staff import Forbidden
 from office.store import OfficeStore
 from tests.support.office import DEFAULT_UNIT, valid_filing
-
-CLI = Actor.cli()
-COUNTY = "430302"
-COUNTY_UNIT = "雨湖区市场监督管理局"
-PARK = "湘潭高新技术产业开发区"
-PASSWORD = "correct horse battery"
-
-
-def body(data: dict) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode()
+from tests.support.office_store import (
+    CITY,
+    CLI,
+    COUNTY,
+    COUNTY_UNIT,
+    PARK,
+    add_two_offices,
+    file_one,
+    staff,
+)
 
 
 @pytest.fixture
 def two_offices(store: OfficeStore) -> OfficeStore:
+    """The city and 雨湖区 with a unit each, another city unit, and a park on the list."""
+    add_two_offices(store)
     with store.write() as db:
-        offices.create(db, CLI, code=COUNTY, name="雨湖区", prefix="雨优备", parent="430300")
-        tokens.create(db, CLI, DEFAULT_UNIT, "430300")
-        tokens.create(db, CLI, COUNTY_UNIT, COUNTY)
-        tokens.create(db, CLI, "湘潭市应急管理局", "430300")
+        tokens.create(db, CLI, "湘潭市应急管理局", CITY)
         reference.load(db, {"parks": [{"name": PARK, "short": "湘潭高新区"}]}, source="t")
     return store
-
-
-def staff(store: OfficeStore, username: str, role: str, office: str, park: str | None = None):
-    with store.write() as db:
-        user = users.create(
-            db, CLI, username=username, role=role, password=PASSWORD, office=office, park=park
-        )
-    return user.actor()
-
-
-def file_one(store: OfficeStore, unit: str, data: dict | None = None, **overrides) -> dict:
-    outcome = intake.submit(store, unit, body(data or valid_filing(unit, **overrides)))
-    assert outcome.status == 201, outcome.body
-    return outcome.body
 
 
 def in_park(uscc: str = "91430304MA4YG57FJC", name: str = "湘潭顺阳新材料科技股份有限公司"):

@@ -9,7 +9,6 @@ import io
 import json
 import re
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +31,7 @@ from tests.console.reference_support import (
     add_user,
     xlsx,
 )
+from tests.support.waiting import wait_until
 
 PARKS = xlsx([PARKS_HEADER, *XIANGTAN_PARKS])
 WHITE = xlsx(
@@ -458,10 +458,12 @@ def test_two_confirmations_at_once_store_one_version_and_refuse_the_other(
         racer = threading.Thread(target=confirm_second)
         racer.start()
         if office_backend == "postgresql":  # commit only once the second one waits on us
-            deadline = time.monotonic() + 30
-            while not waiting_on_a_lock(store):
-                assert time.monotonic() < deadline, "the second confirmation never waited"
-                time.sleep(0.02)  # between polls of the condition
+            wait_until(
+                lambda: waiting_on_a_lock(store),
+                30,
+                "the second confirmation to wait on the lock",
+                interval=0.02,
+            )
     racer.join(timeout=60)
     assert not racer.is_alive()
     assert outcome["second"] in (reference_uploads.CHANGED, CHANGED_MEANWHILE), outcome

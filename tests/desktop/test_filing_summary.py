@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -19,21 +16,7 @@ from desktop.filing_summary import (
 )
 from desktop.store import ListQuery, Store
 from forms.workdays import WorkCalendar
-from tests.support.clock import Clock
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store.open(tmp_path / "data", clock=Clock())
-    yield s
-    s.close()
-
-
-def fresh(good: dict, **changes) -> dict:
-    f = copy.deepcopy(good)
-    f["id"] = str(uuid.uuid4())
-    f.update(changes)
-    return f
+from tests.support.desk_store import clock, fresh, store  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize(

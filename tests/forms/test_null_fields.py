@@ -89,22 +89,10 @@ def test_beian_validate_accepts_null(tmp_path: Path, good_filing):
 
 
 def test_an_office_bundle_with_nulls_is_accepted(tmp_path: Path):
-    from tests.support.office import DEFAULT_UNIT, office_cli, valid_filing
+    from tests.support.office import DEFAULT_UNIT, office_cli, valid_filing, write_bundle
 
     filing = valid_filing(plan_ref=None, joint_units=None)
     filing["enterprise"]["park"] = None
-    bundle = tmp_path / "bundle.json"
-    bundle.write_text(
-        json.dumps(
-            {
-                "format": "beian-bundle/1",
-                "unit": DEFAULT_UNIT,
-                "created_at": "2026-11-27T10:00:00+08:00",
-                "filings": [filing],
-            },
-            ensure_ascii=False,
-        ),
-        "utf-8",
-    )
+    bundle = write_bundle(tmp_path / "bundle.json", [filing])
     result = office_cli(tmp_path / "office.db", "import", str(bundle), "--unit", DEFAULT_UNIT)
     assert filing["id"] in result.stdout and "已受理" in result.stdout

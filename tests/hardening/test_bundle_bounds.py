@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.office import DEFAULT_UNIT, REPO, _env, valid_filing
+from tests.support.peak_memory import run_measured
 
 PEAK_LIMIT_MB = 300
 
@@ -36,25 +37,13 @@ def _bundle(path: Path, items: list[str]) -> Path:
 def _import(db: Path, bundle: str, *extra: str) -> tuple[subprocess.CompletedProcess[str], float]:
     """``beian-office import`` in a child of a small Python that reports the child's peak
     resident memory in MB (ru_maxrss of RUSAGE_CHILDREN)."""
-    probe = (
-        "import resource, subprocess, sys\n"
-        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True, encoding='utf-8')\n"
-        "sys.stdout.write(r.stdout); sys.stderr.write(r.stderr)\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "sys.stderr.write(f'\\nPEAK_MB={peak:.1f}\\n'); sys.exit(r.returncode)\n"
-    )
-    command = [sys.executable, "-c", probe, sys.executable, "-m", "office", "import", bundle]
-    result = subprocess.run(
+    command = [sys.executable, "-m", "office", "import", bundle]
+    return run_measured(
         [*command, "--unit", DEFAULT_UNIT, "--db", str(db), *extra],
         cwd=REPO,
         env=_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
         timeout=300,
     )
-    peak = float(result.stderr.rsplit("PEAK_MB=", 1)[1])
-    return result, peak
 
 
 def _held(db: Path) -> set[str]:
@@ -102,7 +91,7 @@ def test_every_kind_of_bad_item_is_one_refused_line(tmp_path: Path) -> None:
 def test_dev_zero_is_refused_within_the_byte_limit(tmp_path: Path) -> None:
     result, peak = _import(tmp_path / "office.db", "/dev/zero")
     assert result.returncode == 1
-    message = result.stderr.split("PEAK_MB=")[0].strip()
+    message = result.stderr
     assert message.startswith("错误：") and "过大" in message and len(message.splitlines()) == 1
     print(f"/dev/zero: peak {peak:.0f} MB")
     assert peak < PEAK_LIMIT_MB

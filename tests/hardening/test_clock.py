@@ -30,15 +30,9 @@ from desktop.sync.service import sync_once
 from forms import rules
 from forms.record import format_timestamp, now, parse_timestamp
 from tests.support.desk import Desk
-from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
+from tests.support.office import DEFAULT_UNIT, OfficeServer, office, valid_filing  # noqa: F401 (office: a fixture)
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

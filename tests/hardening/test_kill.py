@@ -23,11 +23,9 @@ with the same receipt on the desk.
 from __future__ import annotations
 
 import json
-import queue
 import signal
 import subprocess
 import sys
-import threading
 from collections import Counter
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from desktop.store import QUEUED, SENT, ListQuery, Store
 from tests.support.desk import Desk
 from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
 from tests.support.ui_helpers import good_filing
+from tests.support.waiting import NotInTimeError, OutputLines
 
 pytestmark = [
     pytest.mark.slow,
@@ -62,20 +61,16 @@ class Child:
             text=True,
             encoding="utf-8",
         )
-        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.out = OutputLines(self.proc.stdout)
         self.said: list[list[str]] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
 
     def next_line(self, timeout: float = 60) -> list[str]:
         try:
-            line = self.lines.get(timeout=timeout)
-        except queue.Empty:
-            self.kill()
+            line = self.out.next_line(timeout, "a line of output")
+        except NotInTimeError:
+            # Not self.kill(): that closes stderr, which is what the message shows.
+            self.proc.kill()
+            self.proc.wait(timeout=30)
             raise AssertionError(f"no output; stderr:\n{self.proc.stderr.read()}") from None
         if line is None:
             raise AssertionError(f"the program ended early; stderr:\n{self.proc.stderr.read()}")
@@ -88,8 +83,8 @@ class Child:
             self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
         # Whatever it printed before it died was acknowledged too.
-        while (line := self.lines.get(timeout=30)) is not None:
-            self.said.append(line.split())
+        lines = self.out.to_the_end(timeout=30)
+        self.said.extend(line.split() for line in lines[len(self.said) :])
         self.proc.stdout.close()
         self.proc.stderr.close()
 

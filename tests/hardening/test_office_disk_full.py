@@ -21,7 +21,6 @@ import json
 import re
 import resource
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -36,21 +35,16 @@ from tests.support.office import (
     free_port,
     office_cli,
     valid_filing,
+    write_bundle,
 )
+from tests.support.waiting import OutputLines
 
 
-def _wait_for_health(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    with httpx.Client(timeout=2) as http:
-        while time.monotonic() < deadline:
-            assert process.poll() is None, "the office exited on start"
-            try:
-                if http.get(f"{url}/api/v1/health").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)  # poll interval
-    raise AssertionError("the office did not answer")
+def _event(line: str) -> str | None:
+    """The event of one of the office's JSON log lines (None for any other line)."""
+    if not line.startswith("{"):
+        return None
+    return json.loads(line).get("event")
 
 
 def test_a_full_disk_is_reported_and_the_desk_keeps_the_filing_queued(tmp_path: Path) -> None:
@@ -65,10 +59,14 @@ def test_a_full_disk_is_reported_and_the_desk_keeps_the_filing_queued(tmp_path: 
         env=_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
+    stderr = OutputLines(process.stderr)
     unlimited = resource.getrlimit(resource.RLIMIT_FSIZE)
     try:
-        _wait_for_health(url, process)
+        # The office says "listening" once its socket takes connections.
+        stderr.expect(lambda line: _event(line) == "listening", 30, "the office listening")
         desk = Desk(tmp_path / "desk")
         desk.configure(url, token)
         filing = valid_filing()
@@ -100,11 +98,10 @@ def test_a_full_disk_is_reported_and_the_desk_keeps_the_filing_queued(tmp_path: 
     finally:
         resource.prlimit(process.pid, resource.RLIMIT_FSIZE, unlimited)
         process.terminate()
-        _, stderr = process.communicate(timeout=15)
-    log = stderr.decode("utf-8")
-    assert "Traceback" not in log and "internal_error" not in log
-    events = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
-    assert any(e.get("event") == "store_unwritable" for e in events)
+        process.wait(timeout=15)
+        log = stderr.to_the_end(timeout=15)
+    assert not any("Traceback" in line or "internal_error" in line for line in log)
+    assert "store_unwritable" in [_event(line) for line in log]
     held = json.loads(office_cli(db, "filings", "--json").stdout)
     assert [h["id"] for h in held] == [filing["id"]]
 
@@ -113,19 +110,7 @@ def test_every_receipt_is_synced_to_disk_before_it_is_handed_out(tmp_path: Path)
     db = tmp_path / "office.db"
     office_cli(db, "token", "create", "--unit", DEFAULT_UNIT)
     filings = [valid_filing() for _ in range(3)]
-    bundle = tmp_path / "bundle.json"
-    bundle.write_text(
-        json.dumps(
-            {
-                "format": "beian-bundle/1",
-                "unit": DEFAULT_UNIT,
-                "created_at": "2026-11-27T10:00:00+08:00",
-                "filings": filings,
-            },
-            ensure_ascii=False,
-        ),
-        "utf-8",
-    )
+    bundle = write_bundle(tmp_path / "bundle.json", filings)
     trace = tmp_path / "strace.txt"
     command = [*OFFICE_COMMAND, "import", str(bundle), "--unit", DEFAULT_UNIT, "--db", str(db)]
     result = subprocess.run(

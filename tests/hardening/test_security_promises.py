@@ -27,17 +27,11 @@ import pytest
 from forms.record import format_timestamp, now
 from tests.support.desk import Desk
 from tests.support.faultproxy import DROP_REPLY, ERROR_500, FaultProxy
-from tests.support.office import DEFAULT_UNIT, OfficeServer, valid_filing
+from tests.support.office import DEFAULT_UNIT, OfficeServer, office, valid_filing  # noqa: F401 (office: a fixture)
 
 pytestmark = pytest.mark.slow
 
 MOBILE, LANDLINE = "13807321234", "0731-58812345"
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
-        yield server
 
 
 def with_phones() -> dict:

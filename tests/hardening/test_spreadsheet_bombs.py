@@ -14,13 +14,13 @@ under 300 MB. Rows with invisible characters or formulas are refused one by one.
 from __future__ import annotations
 
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.support.desk import REPO, Desk
+from tests.support.peak_memory import run_measured
 
 PEAK_LIMIT_MB = 300
 
@@ -112,25 +112,9 @@ def _import(
     """``beian import-<kind> FILE`` in a child of a small Python that reports the
     child's peak resident memory (ru_maxrss of RUSAGE_CHILDREN) in MB."""
     desk = Desk(tmp_path / "desk")
-    probe = (
-        "import resource, subprocess, sys\n"
-        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True, encoding='utf-8')\n"
-        "sys.stdout.write(r.stdout); sys.stderr.write(r.stderr)\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "sys.stderr.write(f'\\nPEAK_MB={peak:.1f}\\n'); sys.exit(r.returncode)\n"
+    return run_measured(
+        desk.command(f"import-{kind}", str(path)), cwd=REPO, env=desk.env(), timeout=240
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe, *desk.command(f"import-{kind}", str(path))],
-        cwd=REPO,
-        env=desk.env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=240,
-    )
-    stderr, _, peak = result.stderr.rpartition("PEAK_MB=")
-    result.stderr = stderr.strip()
-    return result, float(peak)
 
 
 def _assert_refused(result: subprocess.CompletedProcess[str], peak: float, *words: str) -> None:

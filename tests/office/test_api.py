@@ -19,6 +19,7 @@ from tests.support.office import (
     office,  # noqa: F401 - the module's server
     office_cli,
     valid_filing,
+    write_bundle,
 )
 
 RECEIPT_RE = re.compile(r"潭优备〔(\d{4})〕(\d{6})号")
@@ -585,19 +586,7 @@ def test_bundle_import_is_idempotent_and_matches_the_api(
     unit_token = office.create_token(unit)
     with office.client(unit_token) as http:
         earlier = submit(http, sent_before).json()["receipt"]
-    bundle = tmp_path / "bundle.json"
-    bundle.write_text(
-        json.dumps(
-            {
-                "format": "beian-bundle/1",
-                "unit": unit,
-                "created_at": "2026-11-27T10:00:00+08:00",
-                "filings": [good, bad, sent_before, "不是备案表"],
-            },
-            ensure_ascii=False,
-        ),
-        "utf-8",
-    )
+    bundle = write_bundle(tmp_path / "bundle.json", [good, bad, sent_before, "不是备案表"], unit)
     first = office.cli("import", str(bundle), "--unit", unit, check=False)
     assert first.returncode == 1  # something was refused
     lines = first.stdout.strip().splitlines()

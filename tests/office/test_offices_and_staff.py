@@ -6,7 +6,6 @@ and nothing audited — remove a ``require`` and one of them fails."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,40 +16,17 @@ from office.errors import OfficeError
 from office.staff import Actor, Forbidden
 from office.store import OfficeStore
 from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, valid_filing
-
-CLI = Actor.cli()
-COUNTY = "430302"
-COUNTY_UNIT = "雨湖区市场监督管理局"
-PARK = "湘潭高新技术产业开发区"
-PASSWORD = "correct horse battery"
-
-
-def body(filing: dict) -> bytes:
-    return json.dumps(filing, ensure_ascii=False).encode()
-
-
-@pytest.fixture
-def two_offices(store: OfficeStore) -> OfficeStore:
-    """The city (430300, 潭优备) and 雨湖区 (430302, 雨优备) with a unit each."""
-    with store.write() as db:
-        offices.create(db, CLI, code=COUNTY, name="雨湖区", prefix="雨优备", parent="430300")
-        tokens.create(db, CLI, DEFAULT_UNIT, "430300")
-        tokens.create(db, CLI, COUNTY_UNIT, COUNTY)
-    return store
-
-
-def staff(store: OfficeStore, username: str, role: str, office: str, park: str | None = None):
-    with store.write() as db:
-        user = users.create(
-            db, CLI, username=username, role=role, password=PASSWORD, office=office, park=park
-        )
-    return user.actor()
-
-
-def file_one(store: OfficeStore, unit: str, **overrides) -> dict:
-    outcome = intake.submit(store, unit, body(valid_filing(unit, **overrides)))
-    assert outcome.status == 201, outcome.body
-    return outcome.body
+from tests.support.office_store import (
+    CLI,
+    COUNTY,
+    COUNTY_UNIT,
+    PARK,
+    PASSWORD,
+    body,
+    file_one,
+    staff,
+    two_offices,  # noqa: F401 (a fixture)
+)
 
 
 def audit_count(store: OfficeStore) -> int:

@@ -50,6 +50,21 @@ def _env(tmp_path, port, ca_file=None):
     return env
 
 
+def _justice_address(db, email: str = "sf@justice.example.cn", *, check: bool = True):
+    """``digest-address``: the city's justice bureau receives its copies at ``email``."""
+    return office_cli(
+        db,
+        "digest-address",
+        "--office",
+        "430300",
+        "--recipient",
+        "司法行政部门",
+        "--email",
+        email,
+        check=check,
+    )
+
+
 def test_unseen_copies_are_listed_until_a_digest_takes_them(db):
     store = OfficeStore.open(db)
     try:
@@ -70,16 +85,7 @@ def test_unseen_copies_are_listed_until_a_digest_takes_them(db):
 
 
 def test_a_failed_send_is_kept_shown_and_sent_on_the_next_run(db, tmp_path):
-    office_cli(
-        db,
-        "digest-address",
-        "--office",
-        "430300",
-        "--recipient",
-        "司法行政部门",
-        "--email",
-        "sf@justice.example.cn",
-    )
+    _justice_address(db)
     out = tmp_path / "digests"
     out.mkdir()
     log = tmp_path / "office.log"
@@ -132,16 +138,7 @@ def test_a_failed_send_is_kept_shown_and_sent_on_the_next_run(db, tmp_path):
 
 
 def test_a_wrong_password_is_a_failure_that_names_no_secret(db, tmp_path):
-    office_cli(
-        db,
-        "digest-address",
-        "--office",
-        "430300",
-        "--recipient",
-        "司法行政部门",
-        "--email",
-        "sf@justice.example.cn",
-    )
+    _justice_address(db)
     with LocalSmtp.start(tmp_path, user="office", password="another") as smtp:
         done = office_cli(
             db, "digest", "--send", env=_env(tmp_path, smtp.port, smtp.ca_file), check=False
@@ -169,17 +166,7 @@ def test_bad_smtp_settings_stop_before_anything_is_marked(db, env, message):
 
 
 def test_a_bad_address_is_refused_in_chinese(db):
-    done = office_cli(
-        db,
-        "digest-address",
-        "--office",
-        "430300",
-        "--recipient",
-        "司法行政部门",
-        "--email",
-        "not an address",
-        check=False,
-    )
+    done = _justice_address(db, "not an address", check=False)
     assert done.returncode == 1 and "格式不正确" in done.stderr
 
 
@@ -253,16 +240,7 @@ def test_an_opened_copy_is_no_longer_unseen_and_keeps_its_first_time(db):
 
 
 def test_a_server_whose_certificate_is_not_trusted_gets_nothing(db, tmp_path):
-    office_cli(
-        db,
-        "digest-address",
-        "--office",
-        "430300",
-        "--recipient",
-        "司法行政部门",
-        "--email",
-        "sf@justice.example.cn",
-    )
+    _justice_address(db)
     with LocalSmtp.start(tmp_path, user="office", password=PASSWORD) as smtp:
         done = office_cli(db, "digest", "--send", env=_env(tmp_path, smtp.port), check=False)
         assert done.returncode == 1 and "加密连接失败" in done.stdout

@@ -18,12 +18,11 @@ called, so a failing step fails the test instead of leaving a dialog open.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -67,7 +66,7 @@ def modal(
         try:
             work(dialog)
             # What ``work`` did must close the dialog; if not, fail rather than hang in it.
-            wait_for(lambda: not dialog.isVisible(), timeout_ms)
+            wait_for(lambda: not dialog.isVisible(), timeout_ms, "the dialog to close")
         except BaseException as exc:
             errors.append(exc)
             if dialog.isVisible():
@@ -90,13 +89,43 @@ def _visible_dialogs() -> list[QDialog]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
 
 
-def wait_for(condition: Callable[[], object], timeout_ms: int = WAIT_MS) -> None:
-    """Run the event loop until ``condition`` holds; AssertionError after the deadline."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout_ms} ms: {condition}")
-        QTest.qWait(10)  # runs events while waiting; not a wait for the result itself
+def wait_for(condition: Callable[[], object], timeout_ms: int = WAIT_MS, what: str = "") -> None:
+    """Run the event loop until ``condition()`` holds; AssertionError after ``timeout_ms``.
+
+    For the places with no qtbot at hand (inside a modal dialog's own loop, ``click``):
+    like ``qtbot.waitUntil``, a ``QEventLoop`` runs with a timer that checks the condition
+    and leaves the loop as soon as it holds (or at the deadline). An exception raised by
+    the condition is raised here."""
+    if condition():
+        return
+    loop = QEventLoop()
+    raised: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            if condition():
+                loop.quit()
+        except BaseException as exc:  # a slot must not raise; hand it to the waiter
+            raised.append(exc)
+            loop.quit()
+
+    checker = QTimer()
+    checker.setInterval(10)
+    checker.timeout.connect(check)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    checker.start()
+    deadline.start(timeout_ms)
+    try:
+        loop.exec()
+    finally:
+        checker.stop()
+        deadline.stop()
+    if raised:
+        raise raised[0]
+    if not condition():
+        raise AssertionError(f"not within {timeout_ms} ms: {what or condition}")
 
 
 def click(widget: QWidget, pos: QPoint | None = None) -> None:
@@ -108,7 +137,7 @@ def click(widget: QWidget, pos: QPoint | None = None) -> None:
     top = widget.window()
     if not top.isActiveWindow() and not isinstance(top, QMenu):
         top.activateWindow()
-        wait_for(top.isActiveWindow, 3000)
+        wait_for(top.isActiveWindow, 3000, "the window to become active")
     QTest.mouseClick(
         widget,
         Qt.MouseButton.LeftButton,
@@ -226,9 +255,9 @@ def file_dialog(path: Path) -> Callable[[QDialog], None]:
         # a clerk whose Enter did nothing types the name again.
         for _attempt in range(5):
             dialog.activateWindow()  # on a desktop the dialog opens active
-            wait_for(dialog.isActiveWindow, 3000)
+            wait_for(dialog.isActiveWindow, 3000, "the file dialog to become active")
             name.setFocus()
-            wait_for(name.hasFocus, 3000)
+            wait_for(name.hasFocus, 3000, "the file name field to take focus")
             QTest.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
             QTest.keyClicks(name, str(path))
             completer = name.completer()
@@ -236,7 +265,7 @@ def file_dialog(path: Path) -> Callable[[QDialog], None]:
                 QTest.keyClick(completer.popup(), Qt.Key.Key_Escape)
             QTest.keyClick(name, Qt.Key.Key_Return)
             try:
-                wait_for(lambda: not dialog.isVisible(), 2000)
+                wait_for(lambda: not dialog.isVisible(), 2000, "the file dialog to close")
                 return
             except AssertionError:
                 continue

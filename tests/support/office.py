@@ -43,7 +43,8 @@ server, ``tests.support.postgres``), so the office's suite runs on both.
 ``new_office_db(request, backend, workdir)`` gives a fresh database of either kind.
 
 ``valid_filing(unit, ...)`` builds a filing the office accepts now (a prior
-filing for an inspection ``days_ahead`` days from now, with a fresh id).
+filing for an inspection ``days_ahead`` days from now, with a fresh id);
+``write_bundle(path, filings, unit)`` writes an offline bundle of them.
 
 Nothing here sleeps for a fixed time: start-up polls ``/api/v1/health`` until a deadline.
 """
@@ -55,7 +56,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
@@ -64,6 +64,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.support.waiting import NotInTimeError, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 OFFICE_COMMAND = [sys.executable, "-m", "office"]
@@ -185,9 +187,10 @@ class OfficeServer:
             self.process = subprocess.Popen(
                 command, cwd=REPO, env=_env(), stdout=subprocess.DEVNULL, stderr=stderr
             )
-        deadline = time.monotonic() + startup_timeout
         with httpx.Client(timeout=2) as http:
-            while True:
+
+            def answering() -> bool:
+                assert self.process is not None
                 if self.process.poll() is not None:
                     err = self.stderr_path.read_text("utf-8", errors="replace")
                     if "端口可能已被占用" in err:
@@ -196,17 +199,17 @@ class OfficeServer:
                         f"beian-office serve exited {self.process.returncode} on start\n{err}"
                     )
                 try:
-                    if http.get(f"{self.url}/api/v1/health").status_code == 200:
-                        return
+                    return http.get(f"{self.url}/api/v1/health").status_code == 200
                 except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise AssertionError(
-                        f"beian-office serve did not answer within {startup_timeout} s\n"
-                        + self.stderr_path.read_text("utf-8", errors="replace")
-                    )
-                time.sleep(0.05)  # poll interval, not a wait for a result
+                    return False
+
+            try:
+                wait_until(answering, startup_timeout, "beian-office serve to answer")
+            except NotInTimeError as exc:
+                self.stop()
+                raise AssertionError(
+                    f"{exc}\n" + self.stderr_path.read_text("utf-8", errors="replace")
+                ) from None
 
     def stop(self, timeout: float = 15) -> int | None:
         """SIGTERM (uvicorn shuts down gracefully), kill after ``timeout``; the exit status."""
@@ -308,14 +311,11 @@ class OfficeServer:
 
         The server logs a request after its answer has gone out, so a test that just
         got a response may have to wait a moment for that request's line."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for event in self.log_events():
-                if predicate(event):
-                    return event
-            if time.monotonic() > deadline:
-                raise AssertionError("no matching log event within the deadline")
-            time.sleep(0.02)  # poll interval
+
+        def matching() -> dict[str, Any] | None:
+            return next((e for e in self.log_events() if predicate(e)), None)
+
+        return wait_until(matching, timeout, "a matching log event", interval=0.02)
 
 
 class _PortTakenError(AssertionError):
@@ -365,6 +365,25 @@ def valid_filing(
     }
     filing.update(overrides)
     return filing
+
+
+def write_bundle(
+    path: Path,
+    filings: Sequence[Any],
+    unit: str = DEFAULT_UNIT,
+    *,
+    created_at: str = "2026-11-27T10:00:00+08:00",
+) -> Path:
+    """An offline bundle (``beian-bundle/1``) at ``path``, as a desk writes one, for
+    ``beian-office import``; ``filings`` may hold anything (a test of bad items)."""
+    document = {
+        "format": "beian-bundle/1",
+        "unit": unit,
+        "created_at": created_at,
+        "filings": list(filings),
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    return path
 
 
 def new_office_db(request: pytest.FixtureRequest, backend: str, workdir: Path) -> Path | str:

@@ -18,19 +18,13 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--lang=zh-CN",  # the date pickers in Chinese, as on an enterprise's phone
-]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+from tests.support import browser as _desktop
+
+CHROMIUM = _desktop.CHROMIUM
+# The date pickers in Chinese, as on an enterprise's phone.
+ARGS = [*_desktop.ARGS, "--lang=zh-CN"]
+PHONE = dict(_desktop.PHONE)
+DESKTOP = {"width": 1280, "height": 900}  # the enterprise pages' screenshots' size
 
 
 @contextlib.contextmanager

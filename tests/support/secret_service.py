@@ -22,12 +22,13 @@ import contextlib
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.waiting import NotInTimeError, wait_until
 
 BACKEND = "keyring.backends.SecretService.Keyring"
 START_TIMEOUT_S = 60.0  # a busy CI machine starts a D-Bus session slowly
@@ -94,18 +95,19 @@ class SecretService:
             _stop(process)
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError("the session ended early: " + self._log())
-            # Ask the bus, not the service: a call to org.freedesktop.secrets before our
-            # daemon owns the name would make the bus start another gnome-keyring (its
-            # D-Bus activation file), locked, and ours would give way to it.
-            if self._name_owned() and self._collection_ready():
-                return
-            if time.monotonic() > deadline:
-                raise RuntimeError("gnome-keyring did not come up: " + self._log())
-            time.sleep(0.05)  # polling a condition with a deadline, not a wait for time
+        # Nothing announces the daemon's readiness to us: ask until it answers.
+        try:
+            wait_until(self._ready, START_TIMEOUT_S, "gnome-keyring to come up")
+        except NotInTimeError as exc:
+            raise RuntimeError(f"{exc}: {self._log()}") from None
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError("the session ended early: " + self._log())
+        # Ask the bus, not the service: a call to org.freedesktop.secrets before our
+        # daemon owns the name would make the bus start another gnome-keyring (its
+        # D-Bus activation file), locked, and ours would give way to it.
+        return self._name_owned() and self._collection_ready()
 
     def _name_owned(self) -> bool:
         asked = subprocess.run(

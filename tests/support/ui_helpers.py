@@ -9,9 +9,10 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox, QWidget
 
 from forms.record import SHANGHAI, format_timestamp, now
 
@@ -84,6 +85,23 @@ def fill_store(store, count: int) -> dict[str, int]:
             store.mark_returned(row.id, row.revision, "检查依据条款不全", format_timestamp(now()))
             made["returned"] += 1
     return made
+
+
+def show_active(qtbot, widget: QWidget, width: int = 1000, height: int = 700) -> None:
+    """Show ``widget`` at that size and make it the active window: keys and focus go to
+    the active window only, and offscreen nothing activates one by itself."""
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+
+
+def by_name(parent: QWidget, name: str) -> Any:
+    """The one widget in ``parent`` whose accessible name is ``name``."""
+    found = [w for w in parent.findChildren(QWidget) if w.accessibleName() == name]
+    assert len(found) == 1, (name, found)
+    return found[0]
 
 
 def click_in_next_dialog(

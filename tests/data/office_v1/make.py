@@ -12,6 +12,14 @@ tokens are not secret) and what it holds, so that the migration test can check t
 nothing was lost and that the desks' tokens still work. Later code creates the new
 schema (and has another API), so this script does not run today: the committed file is
 the test data, and the script records how it was made.
+
+Why ``filing()`` below repeats ``tests.support.office.valid_filing`` instead of calling
+it: this is a record, kept as it ran. ``valid_filing`` is free to change with the form
+(new fields, another form version, a date from today); the filings in the committed
+database and in ``facts.json`` are not. A ``filing()`` built on it would describe
+whatever ``valid_filing`` says now rather than what was written then, and the calls below
+(``tokens.create(db, UNIT)``, ``filings.return_latest(db, id, reason)``) belong to the
+single-office API anyway, so reusing today's helpers would not make it run.
 """
 
 from __future__ import annotations

@@ -36,18 +36,7 @@ from desktop.store import (
 from forms.certificates import CertRules
 from forms.roster import Officer
 from tests.support.clock import Clock
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock):
-    s = Store.open(tmp_path / "data", clock=clock)
-    yield s
-    s.close()
+from tests.support.desk_store import clock, store  # noqa: F401 (fixtures)
 
 
 def make(good: dict, **changes) -> dict:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import sqlite3
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -23,20 +21,7 @@ from desktop.store import (
     schema,
 )
 from tests.support.clock import Clock
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store.open(tmp_path / "data", clock=Clock())
-    yield s
-    s.close()
-
-
-def fresh(good: dict, **changes) -> dict:
-    f = copy.deepcopy(good)
-    f["id"] = str(uuid.uuid4())
-    f.update(changes)
-    return f
+from tests.support.desk_store import clock, fresh, store  # noqa: F401 (fixtures)
 
 
 def test_a_discarded_draft_leaves_the_list_and_stays_in_the_history(store, good_filing):

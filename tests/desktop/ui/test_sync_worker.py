@@ -14,16 +14,10 @@ from PySide6.QtNetwork import QNetworkInformation
 from desktop.ui import sync_worker
 from desktop.ui.sync_worker import SyncWorker
 from tests.support.desk import Desk, assert_exactly_once
-from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, valid_filing
+from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, office, valid_filing  # noqa: F401 (office: a fixture)
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

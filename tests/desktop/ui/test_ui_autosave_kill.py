@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from desktop.store import DRAFT, Store
+from tests.support.waiting import NotInTimeError, OutputLines
 
 DRIVER = Path(__file__).resolve().parents[2] / "support" / "autosave_driver.py"
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,24 +28,16 @@ class Program:
             text=True,
             encoding="utf-8",
         )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
+        self.out = OutputLines(self.proc.stdout)
 
     def expect(self, prefix: str, timeout: float = 60) -> str:
-        while True:
-            try:
-                line = self.lines.get(timeout=timeout)
-            except queue.Empty:
-                self.proc.kill()
-                raise AssertionError(
-                    f"no {prefix!r} line; stderr:\n{self.proc.stderr.read()}"
-                ) from None
-            if line.startswith(prefix):
-                return line
+        try:
+            return self.out.expect(
+                lambda line: line.startswith(prefix), timeout, f"a {prefix!r} line"
+            )
+        except NotInTimeError as exc:
+            self.proc.kill()
+            raise AssertionError(f"{exc}\nstderr:\n{self.proc.stderr.read()}") from None
 
 
 def test_a_draft_survives_kill_9(tmp_path):

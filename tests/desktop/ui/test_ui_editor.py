@@ -27,6 +27,7 @@ from desktop.post_hoc import default_start
 from desktop.ui.editor import FilingEditor
 from forms.definition import load_definition
 from forms.record import format_timestamp, new_filing
+from tests.support.ui_helpers import by_name, show_active
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 AT = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
@@ -69,18 +70,8 @@ def editor(qtbot, definition):
     editor = FilingEditor(definition)
     qtbot.addWidget(editor)
     editor.set_context({"at": AT})
-    editor.resize(1000, 700)
-    editor.show()
-    qtbot.waitExposed(editor)
-    editor.activateWindow()
-    qtbot.waitUntil(editor.isActiveWindow)
+    show_active(qtbot, editor)
     return editor
-
-
-def by_name(editor: QWidget, name: str) -> QWidget:
-    found = [w for w in editor.findChildren(QWidget) if w.accessibleName() == name]
-    assert len(found) == 1, (name, found)
-    return found[0]
 
 
 def message_under(widget: QWidget) -> str:

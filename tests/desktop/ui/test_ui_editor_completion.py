@@ -17,6 +17,7 @@ from desktop.ui.editor import CompletionSource, FilingEditor
 from forms.definition import load_definition
 from forms.record import new_filing
 from forms.roster import Officer
+from tests.support.ui_helpers import by_name, show_active
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 AT = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
@@ -68,18 +69,8 @@ def editor(qtbot, store):
     qtbot.addWidget(editor)
     editor.set_context({**store.validation_context(), "at": AT})
     editor.set_filing(new_filing())
-    editor.resize(1000, 700)
-    editor.show()
-    qtbot.waitExposed(editor)
-    editor.activateWindow()
-    qtbot.waitUntil(editor.isActiveWindow)
+    show_active(qtbot, editor)
     return editor
-
-
-def by_name(editor: QWidget, name: str) -> QLineEdit:
-    found = [w for w in editor.findChildren(QWidget) if w.accessibleName() == name]
-    assert len(found) == 1, (name, found)
-    return found[0]
 
 
 def type_text(qtbot, widget: QWidget, text: str) -> None:

@@ -4,9 +4,6 @@ copies, saving, and printing on a real (PDF) printer backend read back afterward
 from __future__ import annotations
 
 import io
-import json
-import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import pypdf
@@ -19,23 +16,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.ui.preview import PreviewDialog
 from desktop.ui.workers import running_jobs
-from forms.record import format_timestamp, now
-from tests.support.ui_helpers import button_text, click_in_next_dialog
+from tests.support.ui_helpers import button_text, click_in_next_dialog, good_filing
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 ENTERPRISE = "湘潭顺阳新材料科技股份有限公司"
 RARE = "\U0002a6a5"  # 𪚥: a real character the bundled fonts do not have
 PRINT_DPI = 150
-
-
-def valid_filing() -> dict:
-    """good_prior.json moved to a week from now, so it is valid whenever the test runs."""
-    filing = json.loads((DATA / "good_prior.json").read_text("utf-8"))
-    filing["id"] = str(uuid.uuid4())
-    start = (now() + timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
-    filing["inspection_start"] = format_timestamp(start)
-    filing["inspection_end"] = format_timestamp(start.replace(hour=17))
-    return filing
 
 
 def pdf_text(data: bytes) -> list[str]:
@@ -52,14 +37,14 @@ def open_preview(qtbot, filing: dict, **kwargs) -> PreviewDialog:
 
 @pytest.fixture
 def preview(qtbot):
-    dialog = open_preview(qtbot, valid_filing())
+    dialog = open_preview(qtbot, good_filing())
     with qtbot.waitSignal(dialog.rendered, timeout=30_000):
         dialog.show()
     return dialog
 
 
 def test_renders_in_the_background_with_a_busy_indicator(qtbot):
-    dialog = open_preview(qtbot, valid_filing())
+    dialog = open_preview(qtbot, good_filing())
     dialog.show()
     # Until the worker is done: busy, and nothing to print or save yet.
     assert dialog.busy.isVisible()
@@ -179,7 +164,7 @@ def test_printing_one_copy_prints_one_sheet(qtbot, preview, tmp_path):
 
 
 def test_a_filing_with_errors_is_previewed_and_printed_as_a_draft(qtbot):
-    filing = valid_filing()
+    filing = good_filing()
     filing["lead_unit"] = ""
     dialog = open_preview(qtbot, filing)
     with qtbot.waitSignal(dialog.rendered, timeout=30_000):
@@ -189,14 +174,14 @@ def test_a_filing_with_errors_is_previewed_and_printed_as_a_draft(qtbot):
 
 
 def test_the_receipt_number_is_printed(qtbot):
-    dialog = open_preview(qtbot, valid_filing(), receipt="潭优备〔2026〕000123号")
+    dialog = open_preview(qtbot, good_filing(), receipt="潭优备〔2026〕000123号")
     with qtbot.waitSignal(dialog.rendered, timeout=30_000):
         dialog.show()
     assert all("潭优备〔2026〕000123号" in page for page in pdf_text(dialog.pdf_bytes()))
 
 
 def test_missing_characters_are_shown_and_asked_about_before_printing(qtbot):
-    filing = valid_filing()
+    filing = good_filing()
     filing["content"] = f"查看{RARE}字号招牌和生产场所。"
     dialog = open_preview(qtbot, filing)
     with qtbot.waitSignal(dialog.rendered, timeout=30_000):
@@ -226,7 +211,7 @@ def test_missing_characters_are_shown_and_asked_about_before_printing(qtbot):
 
 def test_closing_while_rendering_drops_the_result_quietly(qtbot):
     # As the main window opens it: deleted on close (so not handed to qtbot to close).
-    dialog = PreviewDialog(valid_filing(), receipt=None, office_url=None)
+    dialog = PreviewDialog(good_filing(), receipt=None, office_url=None)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     with qtbot.waitSignal(dialog.destroyed):

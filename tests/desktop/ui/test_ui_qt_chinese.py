@@ -3,7 +3,6 @@ English locale the calendar popup and the file dialog are Chinese too."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -12,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.probe import run_probe
 
 ROOT = Path(__file__).resolve().parents[3]
 TRANSLATIONS = ROOT / "resources" / "translations"
@@ -23,16 +24,7 @@ def probe(lang: str) -> dict:
     env.update(LANG=lang, QT_QPA_PLATFORM="offscreen")
     if lang == "C":
         env["LC_ALL"] = "C"
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.support.locale_probe"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_probe("tests.support.locale_probe", env)
 
 
 @pytest.mark.parametrize("lang", ["C", "en_US.UTF-8"])

@@ -13,16 +13,10 @@ from desktop.store import Store
 from desktop.store import settings_registry as settings
 from desktop.ui.main_window import MainWindow
 from tests.support.desk import Desk
-from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, valid_filing
+from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, office, valid_filing  # noqa: F401 (office: a fixture)
 from tests.support.ui_helpers import click_in_next_dialog
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
-        yield server
 
 
 def test_the_confirmation_reminds_of_lists_repeats_and_the_other_unit(

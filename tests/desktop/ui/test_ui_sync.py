@@ -20,18 +20,12 @@ from desktop.ui.filings_model import COLUMN_IDS
 from desktop.ui.main_window import MainWindow
 from desktop.ui.sync_worker import NEEDS_TOKEN
 from tests.support.desk import Desk, assert_exactly_once
-from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, valid_filing
+from tests.support.office import DEFAULT_UNIT, OTHER_UNIT, OfficeServer, office, valid_filing  # noqa: F401 (office: a fixture)
 from tests.support.ui_helpers import button_named, click_in_next_dialog, type_text
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 30_000
 THIRD_UNIT = "湘潭市生态环境局"
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    with OfficeServer.start(tmp_path_factory.mktemp("office")) as server:
-        yield server
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ the check itself."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QMainWindow, QVBoxLayout, QWi
 
 from desktop.store import Store
 from desktop.ui.connection_dialog import ConnectionDialog
+from tests.support.probe import run_probe
 from tests.support.text_fit import clipped_texts
 from tests.support.ui_helpers import type_text
 
@@ -143,27 +141,18 @@ SCREEN_IDS = [f"{s}@{k}" for s, k in SCREENS]
 def fit_driver(window: str, screen: str, scale: float) -> dict:
     """A fresh process per screen: the screen's size and the scaling are read at start."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_SCALE_FACTOR",)}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.fit_driver",
-            window,
-            "--screen",
-            screen,
-            "--scale",
-            str(scale),
-            "--out",
-            str(SHOTS),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    result = run_probe(
+        "tests.support.fit_driver",
+        env,
+        window,
+        "--screen",
+        screen,
+        "--scale",
+        str(scale),
+        "--out",
+        str(SHOTS),
         timeout=180,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     width, height = (int(n) for n in screen.split("x"))
     assert result["screen"] == [round(width / scale), round(height / scale)]
     assert all(Path(shot).stat().st_size > 0 for shot in result["shots"])

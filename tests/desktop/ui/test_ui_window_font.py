@@ -8,17 +8,13 @@ is a PC that has one.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pylopdf_fonts_zh_cn
 
 from desktop.ui.window_font import bundled_font_files
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support.probe import run_probe
 
 
 def fontconfig(tmp_path: Path, *folders: Path) -> Path:
@@ -35,16 +31,7 @@ def fontconfig(tmp_path: Path, *folders: Path) -> Path:
 
 def probe(conf: Path) -> dict:
     env = dict(os.environ, FONTCONFIG_FILE=str(conf), QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.support.window_font_probe"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_probe("tests.support.window_font_probe", env)
 
 
 def test_bundled_fonts_are_found_best_for_a_window_first():
