@@ -64,6 +64,9 @@ def since(db: Connection, unit: str, after: int, limit: int | None = PAGE_SIZE) 
         from office.crosscheck import notice_details  # the checks use this module
 
         details = notice_details(db, notices)
+        from office.park_replies import notice_details as park_reply_details
+
+        details.update(park_reply_details(db, notices))  # a park committee's replies
         for entry in changes:
             if entry["type"] == "notice":
                 # A notice: the other unit's name and day only (never its content).

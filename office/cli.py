@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from forms import __version__
-from office import crosscheck_cli, logs
+from office import crosscheck_cli, logs, park_reply_cli
 from office.cli_support import actor, print_json, print_rows, reading, writing
 from office.enterprise import cli as enterprise_cli
 from office.errors import OfficeError
@@ -241,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest_command.register(sub, common)
 
     enterprise_cli.register(sub, common, acting)  # evaluations, complaint, visits
+    park_reply_cli.register(sub, common, acting)  # a park committee's reply to a filing
     return parser
 
 

@@ -50,6 +50,21 @@ class FilingView(BaseModel):
     received_at: str
 
 
+class ReplyStaff(BaseModel):
+    name: str = Field(description="园区派员姓名")
+    phone: str = Field(description="联系电话（规范写法，如 13812345678、0731-58812345）")
+
+
+class ParkReply(BaseModel):
+    park: str = Field(description="园区全称")
+    kind: Literal["send_staff", "nothing_to_add"] = Field(
+        description="send_staff 派员参加；nothing_to_add 无补充意见"
+    )
+    staff: list[ReplyStaff]
+    note: str
+    at: str = Field(description="回复时间，ISO 8601，带时区")
+
+
 class Change(BaseModel):
     seq: int
     type: Literal["receipt", "returned", "reviewed", "notice"]
@@ -61,6 +76,7 @@ class Change(BaseModel):
     other_unit: str | None = Field(None, description="only for type=notice: 另一单位名称")
     other_date: str | None = Field(None, description="only for type=notice: 另一单位检查日期")
     message: str | None = Field(None, description="only for type=notice")
+    reply: ParkReply | None = Field(None, description="only for a notice with code park_reply")
     at: str
 
 

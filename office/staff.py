@@ -31,6 +31,8 @@ MAY = {
     "complaint": frozenset({"admin", "reviewer"}),  # the enterprise's page (office.enterprise)
     # the office's 退回原因模板 (office/console/return_templates.py)
     "return_template": frozenset({"admin", "reviewer"}),
+    # a park committee's reply to a filing of its park (office.park_replies checks the park)
+    "park_reply": frozenset({"park"}),
 }
 
 ROLE_TEXT = {
@@ -50,6 +52,7 @@ ACTION_TEXT = {
     "office": "设立办公室",
     "complaint": "处理企业投诉",
     "return_template": "管理退回原因模板",
+    "park_reply": "回复备案（园区管委会）",
 }
 
 

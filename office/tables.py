@@ -481,6 +481,40 @@ pending_seen = Table(
     PrimaryKeyConstraint("username", "office"),
 )
 
+# --- Park committees' replies (office/park_replies.py, migration 0009_park_replies) -------
+# A park committee's reply to a filing (派员参加 with staff, or 无补充意见). One current
+# reply per park and filing (``superseded_by`` NULL); a later one supersedes it, the
+# earlier stays. ``change_seq`` is the notice put in the unit's changes feed.
+PARK_REPLY_KINDS = ("send_staff", "nothing_to_add")
+
+park_replies = Table(
+    "park_replies",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("park", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("staff", Text, nullable=False),  # JSON list of {"name", "phone"}
+    Column("note", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("change_seq", Serial, ForeignKey("changes.seq"), nullable=False, unique=True),
+    Column("superseded_by", BigInteger),
+    ForeignKeyConstraint(["id", "revision"], ["filings.id", "filings.revision"]),
+    CheckConstraint("kind IN ('send_staff', 'nothing_to_add')", name="kind"),
+    Index("ix_park_replies_id", "id"),
+    Index(
+        "uq_park_replies_current",
+        "id",
+        "park",
+        unique=True,
+        sqlite_where=text("superseded_by IS NULL"),
+        postgresql_where=text("superseded_by IS NULL"),
+    ),
+    sqlite_autoincrement=True,
+)
+
 # --- The workbench's list at scale (office/console/listing.py, migration 0010_list_indexes)
 # 已退回 is a small part of what an office holds: the list's status filter finds those
 # rows through this partial index instead of reading every filing. The filter row's

@@ -5,8 +5,10 @@ Starts a real office on a temporary database, fills it (long Chinese names, 50
 officers on a filing, a filing with four revisions, a county, justice and park
 accounts), and photographs every page in headless Chromium at desktop and phone width;
 also an empty office, and the cross-filing checks (联合检查, 重复检查, 检查计划) and
-统计汇总 of an office where units overlap. Run from the repository root: ``.venv/bin/python
-scripts/console_screenshots.py``.
+统计汇总 of an office where units overlap. Run from the repository root:
+``.venv/bin/python scripts/console_screenshots.py`` (``--park``: only the 园区回复
+pages; ``--reference``: only 参考数据; ``--crosscheck``: only the cross-checks and
+统计汇总).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Locator, Page, sync_playwright  # noqa: E402
 
 from tests.support.browser import ARGS, CHROMIUM, DESKTOP, PHONE, add_staff, login  # noqa: E402
 from tests.support.office import OfficeServer, valid_filing  # noqa: E402
@@ -202,6 +204,58 @@ def answer_shots(page: Page, name: str) -> None:
         page.screenshot(path=str(OUT / f"console-{name}-{label}.png"), full_page=True)
 
 
+PARK = "湘潭高新技术产业开发区"
+
+
+def park_reply_pages(browser: Browser, workdir: Path) -> None:
+    """园区回复: the park committee's feed, its reply form (with a refusal), the reply."""
+    with OfficeServer.start(workdir) as office:
+        add_staff(office, "park", "park", park=PARK)
+        with office.client(office.create_token(LONG_UNIT)) as http:
+            filing = valid_filing(
+                LONG_UNIT,
+                enterprise={
+                    "name": LONG_ENTERPRISE,
+                    "uscc": "91430304MA4YG57FJC",
+                    "address": "湘潭市岳塘区科技路45号",
+                    "park": PARK,
+                },
+            )
+            assert http.post("/api/v1/filings", json=filing).status_code == 201
+        page = browser.new_context(locale="zh-CN").new_page()
+        login(page, office.url, "park")
+        url = f"{office.url}/console/filings/{filing['id']}"
+        page.goto(url)
+        panel = page.get_by_role("region", name="园区回复")
+        shoot_element(page, url, panel, "park-reply-form")
+        page.goto(url)
+        page.get_by_label("派员参加").check()
+        page.get_by_label("第 1 名派员的姓名").fill("阿卜杜热合曼·麦麦提敏")
+        page.get_by_label("第 1 名派员的联系电话").fill("1380732")
+        page.get_by_role("button", name="发送回复").click()
+        page.get_by_role("alert").wait_for()
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            panel.screenshot(path=str(OUT / f"console-park-reply-refused-{label}.png"))
+        page.get_by_label("第 1 名派员的联系电话").fill("13807321234")
+        page.get_by_label("第 2 名派员的姓名").fill("欧阳娜")
+        page.get_by_label("第 2 名派员的联系电话").fill("0731-58812345")
+        page.get_by_label("说明（可不填）").fill(
+            "请提前一天与园区安全环保局联系，进入厂区须佩戴安全帽。"
+        )
+        page.get_by_role("button", name="发送回复").click()
+        page.get_by_role("status").wait_for()
+        shoot_element(page, url, panel, "park-reply-sent")
+        shoot(page, f"{office.url}/console/feed", "park-feed")
+
+
+def shoot_element(page: Page, url: str, element: Locator, name: str) -> None:
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.goto(url)
+        element.screenshot(path=str(OUT / f"console-{name}-{label}.png"))
+
+
 # --- 联合检查, 重复检查, 检查计划, 统计汇总 ---------------------------------------------
 
 OTHER_UNIT = "湘潭市应急管理局安全生产监督管理综合行政执法支队"
@@ -281,12 +335,16 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        if "--crosscheck" in sys.argv:  # only the cross-checks and 统计汇总
+        only = {a for a in sys.argv[1:] if a in ("--reference", "--park", "--crosscheck")}
+        if not only or "--crosscheck" in only:  # 联合检查, 重复检查, 检查计划, 统计汇总
             shoot_crosscheck(browser, Path(tmp) / "crosscheck")
-            browser.close()
-            return
-        reference_pages(browser, Path(tmp))
-        if "--reference" in sys.argv:  # only the 参考数据 pages
+        if not only or "--park" in only:  # 园区回复
+            park_dir = Path(tmp) / "park"
+            park_dir.mkdir()
+            park_reply_pages(browser, park_dir)
+        if not only or "--reference" in only:  # 参考数据
+            reference_pages(browser, Path(tmp))
+        if only:  # only those pages
             browser.close()
             return
         empty_dir = Path(tmp) / "empty"
@@ -332,7 +390,6 @@ def main() -> None:
             shoot(justice, f"{office.url}/console/feed", "feed")
             shoot(justice, f"{office.url}/console/filings/{ids['many']}", "filing-read-only")
             admin_pages(browser.new_context(locale="zh-CN").new_page(), office)
-        shoot_crosscheck(browser, Path(tmp) / "crosscheck")
         browser.close()
     print(f"screenshots in {OUT}")
 

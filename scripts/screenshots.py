@@ -7,7 +7,9 @@ bundled Noto font (desktop/ui/window_font.py), so Chinese is readable anywhere. 
 roster and enterprise directory are the fictional ones in tests/data/.
 
 Writes screenshot-main.png (the list, a filing and its history), screenshot-problems.png
-(the editor showing problems) and screenshot-preview.png (the triplicate preview).
+(the editor showing problems), screenshot-preview.png (the triplicate preview),
+screenshot-park-reply.png (a park committee's reply on a filing) and pdf-park-reply.png
+(the unit's copy reprinted with that reply).
 """
 
 from __future__ import annotations
@@ -185,6 +187,21 @@ def settle(app, rounds: int = 20) -> None:
         app.processEvents()
 
 
+def reprint(filing: dict, receipt: str | None, replies: list, out: Path) -> None:
+    """The unit's copy with the park's reply, as pdf-park-reply.png (pdftoppm, 100 dpi)."""
+    import subprocess
+
+    from forms.pdf import render_pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "unit-copy.pdf"
+        pdf.write_bytes(render_pdf(filing, copies=(2,), receipt=receipt, park_replies=replies))
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf), str(out / "pdf-park-reply")],
+            check=True,
+        )
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -236,6 +253,30 @@ def main(argv: list[str]) -> int:
         image = wait_for_ink(app, dialog)
         image.save(str(out / "screenshot-preview.png"))
         dialog.close()
+
+        # A park committee's reply, as the office's feed brings it: on the filing, and
+        # printed on a reprint of the unit's copy.
+        from desktop.sync.changes import keep_notices, park_replies_for
+
+        reply = {
+            "park": "湘潭高新技术产业开发区",
+            "kind": "send_staff",
+            "staff": [
+                {"name": "阿卜杜热合曼·麦麦提敏", "phone": "13807321234"},
+                {"name": "欧阳娜", "phone": "0731-58812345"},
+            ],
+            "note": "请提前一天与园区安全环保局联系，进入厂区须佩戴安全帽。",
+            "at": at(-1, 10),
+        }
+        keep_notices(
+            store,
+            [(made["sent"], {"seq": 1, "code": "park_reply", "message": "", "reply": reply})],
+        )
+        window.show_filing(made["sent"])
+        window.list_panel.select_filing(made["sent"], emit=False)
+        settle(app)
+        window.grab().save(str(out / "screenshot-park-reply.png"))
+        reprint(row.filing, row.receipt, park_replies_for(store, made["sent"]), out)
         window.close()
         store.close()
     print(f"wrote screenshots to {out}")

@@ -25,7 +25,8 @@ class Applied:
     reviewed: list[tuple[str, int]] = field(default_factory=list)  # id, revision (审核通过)
     skipped: int = 0
     bad: int = 0  # malformed entries, ignored
-    notices: int = 0  # the office's notices newly kept (joint-inspection suggestions)
+    notices: int = 0  # the office's notices newly kept (joint-inspection suggestions, park replies)
+    park_replies: list[str] = field(default_factory=list)  # filing ids with a new park reply
 
 
 def _valid(change: Any) -> bool:
@@ -67,11 +68,66 @@ def _notice(change: Any) -> dict[str, Any] | None:
         value = change.get(key)
         out[key] = value[:limit] if isinstance(value, str) else ""
     out["at"] = change.get("at") if isinstance(change.get("at"), str) else ""
+    if out["code"] == PARK_REPLY:
+        reply = _park_reply(change.get("reply"))
+        if reply is not None:
+            out["reply"] = reply
     return out
 
 
-def keep_notices(store: Any, notices: list[tuple[str, dict[str, Any]]]) -> int:
-    """Add the notices to the store's kept ones (by filing id; a seq seen twice once)."""
+PARK_REPLY = "park_reply"  # a park committee's reply (office.park_replies)
+PARK_REPLY_KINDS = ("send_staff", "nothing_to_add")
+
+
+def _park_reply(value: Any) -> dict[str, Any] | None:
+    """A park committee's reply as the desk keeps it to print (limits as the office's)."""
+    if not isinstance(value, dict) or value.get("kind") not in PARK_REPLY_KINDS:
+        return None
+    park = value.get("park")
+    if not isinstance(park, str) or not park:
+        return None
+    given = value.get("staff")
+    staff: list[Any] = given if isinstance(given, list) else []
+    people = [
+        {"name": s["name"][:40], "phone": s["phone"][:40]}
+        for s in staff[:5]
+        if isinstance(s, dict)
+        and isinstance(s.get("name"), str)
+        and isinstance(s.get("phone"), str)
+    ]
+    note, at = value.get("note"), value.get("at")
+    return {
+        "park": park[:100],
+        "kind": value["kind"],
+        "staff": people,
+        "note": note[:300] if isinstance(note, str) else "",
+        "at": at[:40] if isinstance(at, str) else "",
+    }
+
+
+def park_replies_for(store: Any, filing_id: str) -> list[dict[str, Any]]:
+    """The parks' current replies to one filing (the latest notice of each park), as
+    ``forms.pdf.render_pdf(park_replies=...)`` prints them on the unit's copy."""
+    latest: dict[str, tuple[int, dict[str, Any]]] = {}
+    for notice in notices_for(store, filing_id):
+        reply = notice.get("reply")
+        if notice.get("code") != PARK_REPLY or not isinstance(reply, dict):
+            continue
+        given = notice.get("seq")
+        seq = given if isinstance(given, int) else 0
+        park = str(reply.get("park", ""))
+        if park not in latest or latest[park][0] < seq:
+            latest[park] = (seq, reply)
+    return [reply for _, reply in sorted(latest.values(), key=lambda item: item[0])]
+
+
+def keep_notices(
+    store: Any,
+    notices: list[tuple[str, dict[str, Any]]],
+    new: list[tuple[str, dict[str, Any]]] | None = None,
+) -> int:
+    """Add the notices to the store's kept ones (by filing id; a seq seen twice once);
+    the ones newly kept are appended to ``new`` when given."""
     if not notices:
         return 0
     held = settings.OFFICE_NOTICES.get(store) or {}
@@ -82,6 +138,8 @@ def keep_notices(store: Any, notices: list[tuple[str, dict[str, Any]]]) -> int:
             continue
         mine.append(notice)
         added += 1
+        if new is not None:
+            new.append((filing_id, notice))
     if added:
         settings.OFFICE_NOTICES.set(store, held)
     return added
@@ -144,7 +202,11 @@ def apply_changes(store: Any, changes: list[Any], *, now_text: str) -> Applied:
             log.warning("change for %s revision %s not applied: %s", fid, rev, exc)
             out.skipped += 1
     try:
-        out.notices = keep_notices(store, notices)
+        new: list[tuple[str, dict[str, Any]]] = []
+        out.notices = keep_notices(store, notices, new)
+        out.park_replies = list(
+            dict.fromkeys(fid for fid, n in new if n.get("code") == PARK_REPLY and "reply" in n)
+        )
     except (StoreError, AttributeError) as exc:  # a store without meta (bundle checks)
         log.warning("notices not kept: %s", exc)
     return out

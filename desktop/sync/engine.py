@@ -79,6 +79,7 @@ class PassResult:
     sent: list[tuple[str, int, str]] = field(default_factory=list)  # id, revision, receipt
     returned: list[tuple[str, int, str]] = field(default_factory=list)  # id, revision, reason
     failed: list[Failure] = field(default_factory=list)
+    park_replies: list[str] = field(default_factory=list)  # filings a park newly replied to
     # Pass-level problems and warnings (clock skew, bad reference data) as codes, and the
     # same worded for a terminal and the record (``errors``, ``warnings``: what
     # ``beian sync --json`` prints and the store keeps as the last error).
@@ -392,6 +393,7 @@ class SyncPass:
             applied = apply_changes(self.store, changes, now_text=format_timestamp(self.clock()))
             self.result.sent.extend(applied.sent)
             self.result.returned.extend(applied.returned)
+            self.result.park_replies.extend(applied.park_replies)
             if not isinstance(new_cursor, str | int) or str(new_cursor) == str(cursor):
                 # No progress: asking again would return the same page forever.
                 self.result.add_error(Problem.of(Code.BAD_ANSWER, status=reply.status))

@@ -145,6 +145,16 @@ class FilingHeader(QWidget):
         self.message.setText((text + "\n" if text else "") + head + "\n" + lines)
         self.banner.setVisible(True)
 
+    def show_park_replies(self, replies: list[str]) -> None:
+        """The park committees' replies (派员参加 / 无补充意见) under the banner."""
+        if not replies:
+            return
+        lines = "\n".join(f"• {r}" for r in replies)
+        head = self.tr("园区管委会回复：")
+        text = self.message.text() if not self.banner.isHidden() else ""
+        self.message.setText((text + "\n" if text else "") + head + "\n" + lines)
+        self.banner.setVisible(True)
+
     def show_refusal(self, message: str) -> None:
         """A queued filing the office refused: said instead of "waiting to be sent" (it is
         not retried until the clerk takes it back, fixes it and submits it again)."""

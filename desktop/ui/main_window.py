@@ -258,9 +258,11 @@ class MainWindow(QMainWindow):
         "waiting to be sent": it is not retried until the clerk fixes and resubmits it."""
         self.header.show_row(row)
         if row is not None and row.status in (SENT, RETURNED):
-            from desktop.office_hints import office_hints
+            from desktop.office_hints import office_hints, park_reply_hints
 
-            self.header.show_office_hints(office_hints(self.store, row.id, row.revision))
+            hints = office_hints(self.store, row.id, row.revision, park_replies=False)
+            self.header.show_office_hints(hints)
+            self.header.show_park_replies(park_reply_hints(self.store, row.id))
         if row is None or row.status != QUEUED:
             return
         item = None

@@ -34,6 +34,7 @@ _STYLES = {
     "token": style.WARNING_BANNER,
     "setup": style.WARNING_BANNER,
     "warning": style.WARNING_BANNER,
+    "park_reply": style.INFO_BANNER,  # a park committee's reply: news, not a problem
 }
 
 

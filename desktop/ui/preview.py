@@ -64,11 +64,23 @@ BAND_ROWS = 1024
 
 
 def _render_job(
-    filing: dict, copies: tuple[int, ...], office_url: str | None, receipt: str | None, draft
+    filing: dict,
+    copies: tuple[int, ...],
+    office_url: str | None,
+    receipt: str | None,
+    draft,
+    park_replies: tuple[dict[str, Any], ...] = (),
 ) -> dict[str, Any]:
     """Plain Python, on a worker thread: the PDF and what the clerk should know about it."""
     is_draft = rules.validate(filing).has_errors if draft is None else bool(draft)
-    pdf = render_pdf(filing, copies=copies, office_url=office_url, receipt=receipt, draft=is_draft)
+    pdf = render_pdf(
+        filing,
+        copies=copies,
+        office_url=office_url,
+        receipt=receipt,
+        draft=is_draft,
+        park_replies=park_replies,
+    )
     return {
         "pdf": pdf,
         "copies": copies,
@@ -161,6 +173,7 @@ class PreviewDialog(QDialog):
         office_url: str | None,
         parent: QWidget | None = None,
         draft: bool | None = None,
+        park_replies: list[dict[str, Any]] | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("previewDialog")
@@ -168,6 +181,8 @@ class PreviewDialog(QDialog):
         self._receipt = receipt
         self._office_url = office_url
         self._draft = draft  # None: the rules decide (a filing with errors is a draft)
+        # The park committee's replies, printed on the unit's copy (docs/pdf.md).
+        self._park_replies = tuple(park_replies or ())
         self._definition = definition_of(self._filing)
         self._pdf: bytes | None = None
         self._shown_copies: tuple[int, ...] = ()
@@ -295,6 +310,7 @@ class PreviewDialog(QDialog):
             self._office_url,
             self._receipt,
             self._draft,
+            self._park_replies,
         )
         job.finished.connect(lambda result: self._rendered(generation, result))
         job.failed.connect(lambda message, details: self._failed(generation, message, details))

@@ -18,6 +18,7 @@ def open_preview(window: MainWindow) -> Any:
     row = window.current_row()
     if row is None:
         return None
+    from desktop.sync.changes import park_replies_for
     from desktop.ui.preview import PreviewDialog  # its PDF code only when first used
 
     window.autosave.flush()
@@ -27,6 +28,7 @@ def open_preview(window: MainWindow) -> Any:
         receipt=row.receipt,
         office_url=window.store.verification_url(),
         parent=window,
+        park_replies=park_replies_for(window.store, row.id),
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     filing_id = row.id

@@ -197,6 +197,29 @@ class SyncPresenter(QObject):
             if text not in self._warned:
                 self._warned.add(text)
                 self.notices.show_notice(f"warning:{len(self._warned)}", text, kind="warning")
+        for filing_id in getattr(result, "park_replies", []):
+            self._on_park_reply(filing_id)
+
+    def _on_park_reply(self, filing_id: str) -> None:
+        """A park committee replied to one of this desk's filings (派员参加 / 无补充意见)."""
+        from desktop.office_hints import park_reply_hints
+
+        replies = park_reply_hints(self.store, filing_id)
+        if not replies:
+            return
+        text = (
+            self.tr("园区管委会回复了“%1”的备案：").replace("%1", self._enterprise_of(filing_id))
+            + "\n"
+            + "\n".join(replies)
+        )
+        self.notices.show_notice(
+            f"park_reply:{filing_id}",
+            text,
+            kind="park_reply",
+            action_text=self.tr("打开"),
+            action=lambda: self.window.open_filing(filing_id),
+        )
+        self._note_synced(filing_id)  # the open filing's banner shows it at once
 
     # --- asking the clerk -----------------------------------------------------------------
     def _ask_for_token(self, code: object) -> None:

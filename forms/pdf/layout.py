@@ -58,6 +58,7 @@ class CopySpec:
     label: str
     keeper: str
     notice: tuple[str, ...] = ()
+    park_reply: bool = False  # the unit's copy: prints the park committee's reply, if any
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,13 @@ def build_paper(filing: dict[str, Any], definition: FormDefinition) -> Paper:
                 rows.append(Row(tuple(_cell(c, values.text) for c in raw_row["cells"])))
         sections.append(Section(raw_section["section"], tuple(rows)))
     copies = tuple(
-        CopySpec(int(c["number"]), c["label"], c.get("keeper", ""), tuple(c.get("notice", ())))
+        CopySpec(
+            int(c["number"]),
+            c["label"],
+            c.get("keeper", ""),
+            tuple(c.get("notice", ())),
+            bool(c.get("park_reply", False)),
+        )
         for c in paper["copies"]
     )
     return Paper(

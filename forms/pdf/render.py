@@ -12,7 +12,7 @@ as the printed sample does.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,7 @@ from reportlab.platypus import paragraph as _paragraph
 from forms import record, rules
 from forms.pdf import fonts, layout, qr
 from forms.pdf.layout import Paper
+from forms.pdf.park_reply import reply_lines
 from forms.short_code import short_code
 
 MM = 72 / 25.4
@@ -179,6 +180,7 @@ class _Doc:
     filed: bool
     printed: str
     draft: bool
+    reply_lines: list[str] = field(default_factory=list)  # 园区管委会回复, title first
     width: float = 0.0
     height: float = 0.0
     left: float = 0.0
@@ -207,6 +209,7 @@ def _styles(primary: str) -> dict[str, ParagraphStyle]:
             base, "label_tight", alignment=TA_CENTER, leftIndent=HANG / 2, rightIndent=HANG / 2
         ),
         "small": replace_style(base, "small", fontSize=9, leading=13),
+        "box_title": replace_style(base, "box_title", fontSize=10, leading=14),
     }
 
 
@@ -531,37 +534,54 @@ class _Foot:
     note: list[Paragraph]
     notice: list[Paragraph]
     width: float
+    reply: list[Paragraph] = field(default_factory=list)  # 园区管委会回复 (unit's copy)
 
     @property
     def height(self) -> float:
         h = FOOT_GAP + sum(_height(p, self.width) + FOOT_GAP for p in self.note)
-        if self.notice:
-            h += 2 * NOTICE_PAD + FOOT_GAP
-            h += sum(_height(p, self.width - 2 * NOTICE_PAD) for p in self.notice)
+        for box in (self.reply, self.notice):
+            if box:
+                h += 2 * NOTICE_PAD + FOOT_GAP + sum(_height(p, self.inner) for p in box)
         return h
+
+    @property
+    def inner(self) -> float:
+        """A box's text width: room kept on the right for hanging punctuation, as in
+        the table's cells, so a closing 。 stays inside the box."""
+        return self.width - 2 * NOTICE_PAD - HANG
 
     def draw(self, c: Canvas, x: float, y: float) -> None:
         y -= FOOT_GAP
         for para in self.note:
             y -= _draw_para(c, para, x, y, self.width) + FOOT_GAP
-        if not self.notice:
-            return
-        inner = self.width - 2 * NOTICE_PAD
-        h = 2 * NOTICE_PAD + sum(_height(p, inner) for p in self.notice)
+        for box in (self.reply, self.notice):
+            if box:
+                y = self._box(c, box, x, y)
+
+    def _box(self, c: Canvas, paras: list[Paragraph], x: float, y: float) -> float:
+        """Paragraphs in a rounded box below ``y``; returns the y under the box."""
+        inner = self.inner
+        h = 2 * NOTICE_PAD + sum(_height(p, inner) for p in paras)
         y -= FOOT_GAP
         c.setLineWidth(INNER_RULE)
         c.roundRect(x, y - h, self.width, h, 1.5 * MM)
+        top = y
         y -= NOTICE_PAD
-        for para in self.notice:
+        for para in paras:
             y -= _draw_para(c, para, x + NOTICE_PAD, y, inner)
+        return top - h
 
 
 def _foot(doc: _Doc, copy: layout.CopySpec, styles: Any) -> _Foot:
-    def para(text: str) -> Paragraph:
-        return Paragraph(doc.fonts.markup(text), styles["small"])
+    def para(text: str, style: str = "small") -> Paragraph:
+        return Paragraph(doc.fonts.markup(text), styles[style])
 
     note = [para(doc.paper.footer)] if doc.paper.footer else []
-    return _Foot(note, [para(line) for line in copy.notice], doc.right - doc.left)
+    reply: list[Paragraph] = []
+    if copy.park_reply and doc.reply_lines:
+        title, *lines = doc.reply_lines
+        reply = [para(title, "box_title"), *(para(line) for line in lines)]
+    return _Foot(note, [para(line) for line in copy.notice], doc.right - doc.left, reply)
 
 
 def _draw_page_line(c: Canvas, doc: _Doc, copy: layout.CopySpec, page: int, pages: int) -> None:
@@ -583,12 +603,17 @@ def render_pdf(
     receipt: str | None = None,
     draft: bool | None = None,
     printed_at: datetime | None = None,
+    park_replies: Sequence[Mapping[str, Any]] = (),
 ) -> bytes:
     """The filing as a PDF: the chosen copies of the triplicate, each on its own sheets.
 
     ``draft=None`` asks the rules: a filing with errors prints as a draft, marked on
     every page. Raises ``forms.record.NotAFiling`` for input that is not a filing and
     ``ValueError`` for a copy number the definition does not have.
+
+    ``park_replies`` (the park committee's replies the desk received, docs/pdf.md) are
+    printed in a box 园区管委会回复 on the copies whose definition says ``park_reply``
+    (the unit's copy, 第二联).
     """
     filing = record.as_filing(filing)
     definition = record.definition_of(filing)
@@ -621,8 +646,10 @@ def render_pdf(
             printed_at=layout.format_datetime(printed_at, definition)
         ),
         draft=draft,
+        reply_lines=reply_lines(park_replies, marks),
     )
     texts = [*paper.texts(), doc_texts["identity"], doc_texts["status"], doc_texts["printed"]]
+    texts += doc_texts["reply_lines"]
     with fonts.LOCK:
         chain = fonts.chain()
         chain.ensure("".join(texts))

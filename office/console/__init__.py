@@ -12,7 +12,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from office.console import crosscheck, dashboard, enterprise, feed, filing, listing, login, pending
+from office.console import (
+    crosscheck,
+    dashboard,
+    enterprise,
+    feed,
+    filing,
+    listing,
+    login,
+    park_reply,
+    pending,
+)
 from office.console.reference import router as reference_router
 from office.console.return_templates import router as return_templates_router
 from office.console.units import router as units_router
@@ -33,6 +43,7 @@ PAGES = [
     units_router,  # 单位与令牌
     users_router,  # 工作人员
     return_templates_router,  # 退回原因模板
+    park_reply.router,
 ]
 
 

@@ -29,6 +29,7 @@ class Copy:
     enterprise: str
     received_at: str
     new: bool
+    reply: str = ""  # 园区回复: the park's current reply, "" when none (office.park_replies)
 
 
 def feed(db: Connection, actor: Actor, limit: int = FEED_LIMIT) -> list[Copy]:
@@ -49,7 +50,7 @@ def feed(db: Connection, actor: Actor, limit: int = FEED_LIMIT) -> list[Copy]:
         .order_by(n.seq.desc())
         .limit(limit)
     )
-    return [
+    copies = [
         Copy(
             r.id,
             r.revision,
@@ -59,6 +60,19 @@ def feed(db: Connection, actor: Actor, limit: int = FEED_LIMIT) -> list[Copy]:
             r.sent_at is None,
         )
         for r in db.execute(query)
+    ]
+    return _with_replies(db, copies)
+
+
+def _with_replies(db: Connection, copies: list[Copy]) -> list[Copy]:
+    from dataclasses import replace
+
+    from office import park_replies
+
+    current = park_replies.current_for(db, list({c.id for c in copies}))
+    return [
+        replace(c, reply="、".join(r.kind_text for r in current[c.id])) if c.id in current else c
+        for c in copies
     ]
 
 

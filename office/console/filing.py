@@ -18,7 +18,7 @@ from forms.definition import load_definition
 from forms.pdf import layout
 from forms.record import format_timestamp, now
 from office import audit, filings, offices
-from office.console import access, review, summaries, web
+from office.console import access, park_reply, review, summaries, web
 from office.errors import OfficeError
 from office.staff import Actor, can_read, require
 from office.store import OfficeStore
@@ -48,6 +48,7 @@ class FilingView:
     may_review: bool
     may_note: bool
     templates: list[tuple[int, str]] = field(default_factory=list)
+    park: park_reply.Panel | None = None  # 园区回复 (office/console/park_reply.py)
 
     @property
     def status_text(self) -> str:
@@ -174,7 +175,24 @@ def events_of(db: Connection, filing_id: str, revs: list[filings.Held]) -> list[
                     row.sent_at, f"第 {row.revision} 版已查阅", row.recipient, "", (row.revision, 4)
                 )
             )
+    out += _park_reply_events(db, filing_id)
     return sorted(out, key=lambda e: (e.at, e.order))
+
+
+def _park_reply_events(db: Connection, filing_id: str) -> list[Event]:
+    """The park committees' replies (office.park_replies), the superseded ones too."""
+    from office import park_replies
+
+    return [
+        Event(
+            r.at,
+            "园区管委会回复（已被后续回复取代）" if r.superseded else "园区管委会回复",
+            r.actor,
+            r.message(),
+            (r.revision, 5),
+        )
+        for r in park_replies.replies_of(db, filing_id)
+    ]
 
 
 def audit_entries(db: Connection, filing_id: str) -> list[dict[str, Any]]:
@@ -223,6 +241,7 @@ def view(db: Connection, actor: Actor, filing_id: str) -> FilingView | None:
         may_review=may and status == filings.FILED,
         may_note=may,
         templates=review.templates_of(db, held.office) if may else [],
+        park=park_reply.panel(db, actor, held),
     )
 
 
@@ -261,6 +280,7 @@ _DONE = {
     "reviewed": "已审核通过。",
     "returned": "已退回，检查单位同步后即可看到退回原因。",
     "noted": "备注已保存。",
+    "park_replied": "园区回复已发送，检查单位同步后即可看到。",
 }
 
 

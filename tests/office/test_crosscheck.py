@@ -357,6 +357,7 @@ def test_a_postgresql_office_before_the_checks_takes_notices_after_migrating(
         # …and the 待审 page's marks and the templates' order (0008_pending_seen).
         db.execute(text("DROP TABLE pending_seen"))
         db.execute(text("ALTER TABLE return_templates DROP COLUMN position"))
+        db.execute(text("DROP TABLE park_replies"))  # the parks' replies
         # …and the list's partial indexes (0010_list_indexes).
         for index in ("ix_filings_returned", "ix_filing_facts_office_park"):
             db.execute(text(f"DROP INDEX {index}"))

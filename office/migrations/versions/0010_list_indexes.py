@@ -5,7 +5,7 @@ park committee's list page through them without a sort, and the filter row's par
 walk them by a loose index scan.
 
 Revision ID: 0010_list_indexes
-Revises: 0008_pending_seen
+Revises: 0009_park_replies
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_list_indexes"
-down_revision = "0008_pending_seen"
+down_revision = "0009_park_replies"
 branch_labels = None
 depends_on = None
 
