@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from forms.record import format_timestamp, now
-from office import audit, changes, filing_facts, offices, receipts
+from office import audit, changes, filing_facts, offices, receipts, report_facts
 from office.errors import OfficeError
 from office.staff import Actor, can_read, require
 from office.tables import filings as filings_table
@@ -229,6 +229,8 @@ def store(
             warnings=warnings,
         ),
     )
+    # What the period's counts need (office.reports.counts), on the same row.
+    report_facts.record(db, filing_id=filing_id, received_at=at, body=body, warnings=warnings)
     # The office copies every filing to the justice bureau and tells the park's
     # management committee about an enterprise in a park (潭优发〔2024〕2号, measure 1).
     recipients = [("justice_bureau", JUSTICE_BUREAU)]

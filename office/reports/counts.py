@@ -24,28 +24,27 @@ Rules (issue: 定期汇总, measure 13's quarterly report):
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exists, select
 
 from forms.definition import load_definition
 from forms.record import SHANGHAI, BadTimestamp, parse_timestamp
 from forms.workdays import WorkCalendar
-from office import offices
+from office import offices, report_facts
 from office import reference as reference_data
 from office.reports.periods import Period
 from office.tables import audit, changes, evaluations, filings, visits
+from office.tables import filing_facts as report_facts_table
 
-JOINT = "joint_inspection_suggested"
-REPEATED = "repeated_inspection"
-UNPLANNED = "unplanned"
-WHITE_LIST = "white_list"
-FLAG_CODES = (JOINT, REPEATED, UNPLANNED, WHITE_LIST)
+JOINT = report_facts.JOINT
+REPEATED = report_facts.REPEATED
+UNPLANNED = report_facts.UNPLANNED
+WHITE_LIST = report_facts.WHITE_LIST
+FLAG_CODES = report_facts.FLAG_CODES
 REVIEWED_ACTIONS = ("reviewed", "approved", "review_approved")
 
 
@@ -198,32 +197,8 @@ def _day(text: str) -> date:
     return datetime.fromisoformat(text).astimezone(SHANGHAI).date()
 
 
-def _end_day(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=SHANGHAI)
-    return parsed.astimezone(SHANGHAI).date()
-
-
-def _body(raw: bytes) -> dict[str, Any]:
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
-
-
-def _codes(warnings_text: str) -> set[str]:
-    try:
-        items = json.loads(warnings_text)
-    except ValueError:
-        return set()
-    return {str(w["code"]) for w in items if isinstance(w, dict) and isinstance(w.get("code"), str)}
+def _end_day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def lateness(
@@ -238,26 +213,32 @@ def lateness(
     return deadline, max(calendar.workdays_between(deadline, received), 1)
 
 
-def filing_facts(db: Connection, codes: list[str], period: Period) -> list[FilingFacts]:
-    """Every filing of the offices ``codes`` first received within ``period``."""
-    t = filings.c
-    start, end = period.start.isoformat(), period.end.isoformat()
+def _in_period_facts(codes: list[str], period: Period) -> Any:
+    """The filings of the offices ``codes`` (their latest revision's) first received
+    within ``period``: ``filing_facts`` by its (office, first_received_at) index."""
+    x = report_facts_table.c
     # received_at is ISO 8601 in Shanghai time: its text orders as its days do.
-    firsts = (
-        select(t.id, func.min(t.received_at).label("first"))
-        .where(t.office.in_(codes))
-        .group_by(t.id)
-        .having((func.min(t.received_at) >= start) & (func.min(t.received_at) < end))
-        .subquery()
+    return (
+        x.office.in_(codes)
+        & (x.first_received_at >= period.start.isoformat())
+        & (x.first_received_at < period.end.isoformat())
     )
+
+
+def filing_facts(db: Connection, codes: list[str], period: Period) -> list[FilingFacts]:
+    """Every filing of the offices ``codes`` first received within ``period``, from the
+    narrow columns intake recorded (office/report_facts.py): no body is read."""
+    x, t = report_facts_table.c, filings.c
+    end = period.end.isoformat()
+    in_period = _in_period_facts(codes, period)
     c = changes.c
     # Joined to the period's filings, not an IN list of ids: a province's year holds more
     # ids than a statement may carry parameters.
     returned = set(
         db.execute(
             select(c.id)
-            .join(firsts, firsts.c.id == c.id)
-            .where((c.type == "returned") & (c.at < end))
+            .join(report_facts_table, x.id == c.id)
+            .where(in_period & (c.type == "returned") & (c.at < end))
             .distinct()
         ).scalars()
     )
@@ -271,47 +252,56 @@ def filing_facts(db: Connection, codes: list[str], period: Period) -> list[Filin
     calendar = reference_data.current(db).calendar()
     n = load_definition().post_hoc_deadline_working_days
     rows = db.execute(
-        select(t.id, t.revision, t.unit, t.office, t.body, t.receipt, t.received_at, t.warnings)
-        .join(firsts, firsts.c.id == t.id)
-        .order_by(t.id, t.revision)
-        .execution_options(yield_per=500)
+        select(
+            x.id,
+            x.unit,
+            x.office,
+            x.kind,
+            x.enterprise,
+            x.uscc,
+            x.first_received_at,
+            x.revisions,
+            x.inspection_end,
+            x.joint_units,
+            x.report_flags,
+            t.receipt,
+        )
+        .join(filings, (t.id == x.id) & (t.revision == x.revision))
+        .where(in_period)
     )
     out: list[FilingFacts] = []
-    # Streamed one filing at a time: only its own revisions are held in memory.
-    for filing_id, group in groupby(rows, key=lambda r: r.id):
-        revs = list(group)
-        first, last = revs[0], revs[-1]
-        body = _body(bytes(last.body))
-        enterprise = body.get("enterprise") if isinstance(body.get("enterprise"), dict) else {}
-        assert isinstance(enterprise, dict)
-        kind = body.get("kind") if isinstance(body.get("kind"), str) else ""
-        assert isinstance(kind, str)
-        received = _day(first.received_at)
-        end_day = _end_day(body.get("inspection_end"))
-        deadline, late_days = lateness(calendar, kind, end_day, received, n)
-        flags: set[str] = set()
-        for r in revs:
-            flags |= _codes(r.warnings) & set(FLAG_CODES)
-        joint_units = body.get("joint_units")
+    # Many filings share an inspection end, a day, a set of flags: each worked out once.
+    late_of: dict[tuple[str, date | None, date], tuple[date | None, int]] = {}
+    flag_sets: dict[str, frozenset[str]] = {}
+    for r in rows:
+        received = _day(r.first_received_at)
+        end_day = _end_day(r.inspection_end)
+        key = (r.kind, end_day, received)
+        late = late_of.get(key)
+        if late is None:
+            late = late_of[key] = lateness(calendar, r.kind, end_day, received, n)
+        flags = flag_sets.get(r.report_flags)
+        if flags is None:
+            flags = flag_sets[r.report_flags] = report_facts.split(r.report_flags)
         out.append(
             FilingFacts(
-                id=filing_id,
-                unit=last.unit,
-                office=last.office,
-                receipt=last.receipt,
+                id=r.id,
+                unit=r.unit,
+                office=r.office,
+                receipt=r.receipt,
                 received=received,
-                received_at=first.received_at,
-                revisions=len(revs),
-                kind=kind,
-                enterprise=str(enterprise.get("name") or "").strip(),
-                uscc=str(enterprise.get("uscc") or "").strip().upper(),
+                received_at=r.first_received_at,
+                revisions=r.revisions,
+                kind=r.kind,
+                enterprise=r.enterprise.strip(),
+                uscc=r.uscc,
                 inspection_end=end_day,
-                deadline=deadline,
-                late_days=late_days,
-                returned=filing_id in returned,
-                reviewed=filing_id in reviewed,
-                flags=frozenset(flags),
-                joint_units=len(joint_units) if isinstance(joint_units, list) else 0,
+                deadline=late[0],
+                late_days=late[1],
+                returned=r.id in returned,
+                reviewed=r.id in reviewed,
+                flags=flags,
+                joint_units=r.joint_units,
             )
         )
     out.sort(key=lambda f: (f.received_at, f.id))
@@ -332,29 +322,25 @@ def enterprise_evidence(
     db: Connection, codes: list[str], period: Period, today: date
 ) -> list[Evidence]:
     """The period's evaluations, visits and unvisited filings of the offices ``codes``,
-    each attributed to its filing's latest revision (unit and office)."""
-    t = filings.c
-    latest_rev = select(t.id, func.max(t.revision).label("revision")).group_by(t.id).subquery()
-    owners = {
-        r.id: r
-        for r in db.execute(
-            select(t.id, t.unit, t.office, t.status, t.body)
-            .join(latest_rev, (latest_rev.c.id == t.id) & (latest_rev.c.revision == t.revision))
-            .where(t.office.in_(codes))
-        )
-    }
+    each attributed to its filing's latest revision (unit and office): only the filings
+    evaluated or visited and those whose inspection ended in the period are read."""
+    x, t = report_facts_table.c, filings.c
+    owned = x.office.in_(codes)
     out: list[Evidence] = []
     e = evaluations.c
     for r in db.execute(
-        select(e.id, e.satisfaction, e.disrupted, e.principal_required, e.complaint, e.at)
+        select(
+            x.office, x.unit, e.satisfaction, e.disrupted, e.principal_required, e.complaint, e.at
+        )
+        .join(report_facts_table, x.id == e.id)
+        .where(owned)
     ):
-        owner = owners.get(r.id)
-        if owner is None or not _in_period(r.at, period):
+        if not _in_period(r.at, period):
             continue
         out.append(
             Evidence(
-                owner.office,
-                owner.unit,
+                r.office,
+                r.unit,
                 "evaluation",
                 satisfaction=int(r.satisfaction),
                 disrupted=bool(r.disrupted),
@@ -362,20 +348,27 @@ def enterprise_evidence(
                 complaint=bool(r.complaint),
             )
         )
-    seen: set[str] = set()
-    for v in db.execute(select(visits.c.id, visits.c.recorded_at)):
-        seen.add(v.id)
-        owner = owners.get(v.id)
-        if owner is not None and _in_period(v.recorded_at, period):
-            out.append(Evidence(owner.office, owner.unit, "visit"))
-    for filing_id, owner in owners.items():
-        if filing_id in seen or owner.status != "filed":
-            continue
-        end_day = _end_day(_body(bytes(owner.body)).get("inspection_end"))
-        if end_day is None or end_day >= today:
-            continue
-        if period.start <= end_day < period.end:
-            out.append(Evidence(owner.office, owner.unit, "unvisited"))
+    v = visits.c
+    for r in db.execute(
+        select(x.office, x.unit, v.recorded_at).join(report_facts_table, x.id == v.id).where(owned)
+    ):
+        if _in_period(r.recorded_at, period):
+            out.append(Evidence(r.office, r.unit, "visit"))
+    # Ended in the period and before today; the latest revision stands filed; no visit on
+    # any revision. inspection_end is a Shanghai day as text: it orders as days do.
+    before = min(period.end, today).isoformat()
+    for r in db.execute(
+        select(x.office, x.unit)
+        .join(filings, (t.id == x.id) & (t.revision == x.revision))
+        .where(
+            owned
+            & (x.inspection_end >= period.start.isoformat())
+            & (x.inspection_end < before)
+            & (t.status == "filed")
+            & ~exists().where(v.id == x.id)
+        )
+    ):
+        out.append(Evidence(r.office, r.unit, "unvisited"))
     return out
 
 

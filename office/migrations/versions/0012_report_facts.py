@@ -1,0 +1,115 @@
+"""统计汇总 at scale: what the period's counts need, on each filing's ``filing_facts`` row.
+
+The first revision's received_at, the number of revisions, the latest revision's
+inspection end (a Shanghai day) and joint units, the cross-filing checks of any
+revision (office/report_facts.py), filled here for the filings already held, with the
+indexes the counts read them by.
+
+Revision ID: 0012_report_facts
+Revises: 0010_list_indexes
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012_report_facts"
+down_revision = "0010_list_indexes"
+branch_labels = None
+depends_on = None
+
+CHUNK = 500  # filings per round: their revisions' warnings and one body each in memory
+
+
+def upgrade() -> None:
+    op.add_column("filing_facts", sa.Column("first_received_at", sa.Text, nullable=True))
+    op.add_column(
+        "filing_facts",
+        sa.Column("revisions", sa.Integer, nullable=False, server_default=sa.text("0")),
+    )
+    op.add_column("filing_facts", sa.Column("inspection_end", sa.Text, nullable=True))
+    op.add_column(
+        "filing_facts",
+        sa.Column("joint_units", sa.Integer, nullable=False, server_default=sa.text("0")),
+    )
+    op.add_column(
+        "filing_facts",
+        sa.Column("report_flags", sa.Text, nullable=False, server_default=sa.text("''")),
+    )
+    _fill(op.get_bind())
+    op.create_index(
+        "ix_filing_facts_office_first_received_at",
+        "filing_facts",
+        ["office", "first_received_at"],
+    )
+    op.create_index(
+        "ix_filing_facts_office_inspection_end", "filing_facts", ["office", "inspection_end"]
+    )
+
+
+def _fill(bind: sa.Connection) -> None:
+    from office import report_facts
+
+    after = ""
+    while True:
+        ids = list(
+            bind.execute(
+                sa.text("SELECT id FROM filing_facts WHERE id > :after ORDER BY id LIMIT :n"),
+                {"after": after, "n": CHUNK},
+            )
+        )
+        if not ids:
+            return
+        after = ids[-1].id
+        latest = [r.id for r in ids]
+        id_list = sa.bindparam("ids", expanding=True)
+        revisions = bind.execute(
+            sa.text(
+                "SELECT id, revision, received_at, warnings FROM filings WHERE id IN :ids "
+                "ORDER BY id, revision"
+            ).bindparams(id_list),
+            {"ids": latest},
+        )
+        # The latest revision's body only (the row's revision is the latest).
+        bodies = {
+            r.id: bytes(r.body)
+            for r in bind.execute(
+                sa.text(
+                    "SELECT f.id, f.body FROM filings f JOIN filing_facts x "
+                    "ON x.id = f.id AND x.revision = f.revision WHERE f.id IN :ids"
+                ).bindparams(id_list),
+                {"ids": latest},
+            )
+        }
+        values = []
+        for filing_id, group in groupby(revisions, key=lambda r: r.id):
+            revs = list(group)
+            flags: set[str] = set()
+            for r in revs:
+                flags |= report_facts.warnings_flags(r.warnings)
+            values.append(
+                {
+                    "key": filing_id,
+                    "first_received_at": revs[0].received_at,
+                    "revisions": len(revs),
+                    "report_flags": report_facts.joined(flags),
+                    **report_facts.body_values(bodies.get(filing_id, b"")),
+                }
+            )
+        if values:
+            bind.execute(
+                sa.text(
+                    "UPDATE filing_facts SET first_received_at = :first_received_at, "
+                    "revisions = :revisions, report_flags = :report_flags, "
+                    "inspection_end = :inspection_end, joint_units = :joint_units "
+                    "WHERE id = :key"
+                ),
+                values,
+            )
+
+
+def downgrade() -> None:
+    raise NotImplementedError("the office is never downgraded: restore a backup instead")
