@@ -2,7 +2,7 @@
 
 Loads ``--rows`` filings with the office bench's bulk loader (bench/bench_office.py),
 fills ``filing_facts`` for them as intake would (enterprises vary, one in 50 in a park,
-one in 20 flagged), records a review of every filing but the newest 1 % and returns
+one in 20 flagged, one in 5 post-hoc, each inspection ended the day it was filed), records a review of every filing but the newest 1 % and returns
 one in 1,000 (an office that keeps up: what waits is recent), then times, as a
 reviewer of office 430300 would ask them:
 
@@ -68,6 +68,13 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
                     "received_at": received[n],
                     "park": "湘潭高新技术产业开发区" if n % 50 == 0 else None,
                     "flagged": int(n % 20 == 0),
+                    # What the counts read (office/report_facts.py): each inspection
+                    # ended the day its filing arrived, the flagged ones were repeated.
+                    "first_received_at": received[n],
+                    "revisions": 1,
+                    "inspection_end": received[n][:10],
+                    "joint_units": 0,
+                    "report_flags": "repeated_inspection" if n % 20 == 0 else "",
                 }
             )
         with store.write() as db:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection, exists, func, select
 
 from forms.definition import load_definition
 from forms.record import SHANGHAI, BadTimestamp, parse_timestamp
@@ -97,7 +97,17 @@ class Counts:
         elif e.kind == "visit":
             self.visits += 1
         else:
-            self.unvisited += 1
+            self.unvisited += e.count
+
+    def merge(self, other: Counts) -> None:
+        """Add ``other``'s counts (a part of this row: e.g. a unit's month into its total)."""
+        for f in fields(self):
+            if not f.name.startswith("_") and f.name != "white_list":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        self._satisfaction += other._satisfaction
+        if other._white:
+            self._white |= other._white
+            self.white_list = len(self._white)
 
     @property
     def satisfaction_mean(self) -> float | None:
@@ -142,7 +152,7 @@ class FilingFacts:
 
     @property
     def month(self) -> str:
-        return self.received.strftime("%Y-%m")
+        return self.received.isoformat()[:7]
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,7 @@ class Evidence:
     disrupted: bool = False
     principal_required: bool = False
     complaint: bool = False
+    count: int = 1  # unvisited: how many filings of the unit
 
 
 @dataclass(frozen=True)
@@ -194,6 +205,8 @@ class Summary:
 
 
 def _day(text: str) -> date:
+    if text.endswith("+08:00") and text[:4] >= "1992":  # Shanghai's offset since 1992
+        return date.fromisoformat(text[:10])
     return datetime.fromisoformat(text).astimezone(SHANGHAI).date()
 
 
@@ -358,7 +371,7 @@ def enterprise_evidence(
     # any revision. inspection_end is a Shanghai day as text: it orders as days do.
     before = min(period.end, today).isoformat()
     for r in db.execute(
-        select(x.office, x.unit)
+        select(x.office, x.unit, func.count().label("n"))
         .join(filings, (t.id == x.id) & (t.revision == x.revision))
         .where(
             owned
@@ -367,8 +380,9 @@ def enterprise_evidence(
             & (t.status == "filed")
             & ~exists().where(v.id == x.id)
         )
+        .group_by(x.office, x.unit)
     ):
-        out.append(Evidence(r.office, r.unit, "unvisited"))
+        out.append(Evidence(r.office, r.unit, "unvisited", count=r.n))
     return out
 
 
@@ -388,12 +402,16 @@ def summarise(
     per_month: dict[str, Counts] = {m: Counts() for m in period.months()}
     total = Counts()
     by_enterprise: dict[str, list[FilingFacts]] = defaultdict(list)
+    # Each filing is added to its unit's month once; the rows are sums of those.
+    cells: dict[tuple[str, str, str], Counts] = defaultdict(Counts)
     for f in facts:
-        per_unit[(f.office, f.unit)].add(f)
-        per_office[f.office].add(f)
-        per_month.setdefault(f.month, Counts()).add(f)
-        total.add(f)
+        cells[(f.office, f.unit, f.month)].add(f)
         by_enterprise[f.enterprise_key].append(f)
+    for (code, unit, month), cell in cells.items():
+        per_unit[(code, unit)].merge(cell)
+        per_office[code].merge(cell)
+        per_month.setdefault(month, Counts()).merge(cell)
+        total.merge(cell)
     day = today if today is not None else shanghai_today()
     for ev in enterprise_evidence(db, reach, period, day):
         per_unit[(ev.office, ev.unit)].add_evidence(ev)
@@ -410,7 +428,7 @@ def summarise(
                 fs[-1].enterprise,
                 fs[-1].uscc,
                 len(fs),
-                Counter(f.unit for f in fs).most_common(),
+                [(fs[0].unit, 1)] if len(fs) == 1 else Counter(f.unit for f in fs).most_common(),
             )
             for fs in by_enterprise.values()
         ),
