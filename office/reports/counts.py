@@ -20,6 +20,11 @@ Rules (issue: 定期汇总, measure 13's quarterly report):
   contact;
 - the city sees its counties: each office's units separately, each office's total, and
   the total of all of them.
+
+No body is parsed here: what the rules need of a filing was recorded on its
+``filing_facts`` row at intake (office/report_facts.py, migration 0012_report_facts);
+the period's filings are read by (office, first_received_at), the 未扫码 ones by
+(office, inspection_end). Lateness is worked out here, with the calendar in force.
 """
 
 from __future__ import annotations
