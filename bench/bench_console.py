@@ -1,11 +1,11 @@
 """The workbench at scale: 备案列表, 待审 and 统计汇总 at 10^6 filings.
 
 Loads ``--rows`` filings with the office bench's bulk loader (bench/bench_office.py),
-fills ``filing_facts`` for them as intake would (enterprises vary, one in 50 in a park,
-one in 20 flagged, one in 5 post-hoc, each inspection ended the day it was filed),
-records a review of every filing but the newest 1 % and returns one in 1,000 (an
-office that keeps up: what waits is recent), then times, as a
-reviewer of office 430300 would ask them:
+fills ``filing_facts`` and ``report_facts`` for them as intake would (enterprises vary,
+one in 50 in a park, one in 20 flagged, one in 5 post-hoc, each inspection ended the
+day it was filed), records a review of every filing but the newest 1 % and returns one
+in 1,000 (an office that keeps up: what waits is recent), then times, as a reviewer of
+office 430300 would ask them:
 
 - ``office.console.listing.page`` — the first page, a deep page (keyset), a unit
   filter, a credit-code filter, an enterprise-name filter, a status filter (已退回: few
@@ -41,7 +41,7 @@ from office.console import dashboard, listing, pending
 from office.console.listing import Filters
 from office.staff import Actor
 from office.store import OfficeStore
-from office.tables import filing_facts, filings, reviews
+from office.tables import filing_facts, filings, report_facts, reviews
 from tests.support.postgres import PostgresServer
 
 BATCH = 10_000
@@ -69,17 +69,25 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
                     "received_at": received[n],
                     "park": "湘潭高新技术产业开发区" if n % 50 == 0 else None,
                     "flagged": int(n % 20 == 0),
-                    # What the counts read (office/report_facts.py): each inspection
-                    # ended the day its filing arrived, the flagged ones were repeated.
-                    "first_received_at": received[n],
-                    "revisions": 1,
-                    "inspection_end": received[n][:10],
-                    "joint_units": 0,
-                    "report_flags": "repeated_inspection" if n % 20 == 0 else "",
                 }
             )
+        # What the counts read (office/report_facts.py): each inspection ended the day
+        # its filing arrived, the flagged ones were repeated.
+        counted = [
+            {
+                **{k: row[k] for k in ("id", "revision", "office", "unit", "kind")},
+                **{k: row[k] for k in ("enterprise", "uscc")},
+                "first_received_at": row["received_at"],
+                "revisions": 1,
+                "inspection_end": row["received_at"][:10],
+                "joint_units": 0,
+                "report_flags": "repeated_inspection" if row["flagged"] else "",
+            }
+            for row in batch
+        ]
         with store.write() as db:
             db.execute(filing_facts.insert(), batch)
+            db.execute(report_facts.insert(), counted)
     reviewed_below = rows - rows // 100  # the newest 1 % waits for review
     for first in range(0, reviewed_below, BATCH):
         done = [

@@ -1,8 +1,9 @@
-"""What the reports count of a filing (``office.reports.counts``), kept on its
-``filing_facts`` row by ``office.filings.store`` in the same transaction as the revision:
-the first revision's received_at, how many revisions arrived, the latest revision's
-inspection end (a Shanghai day) and joint units, and the cross-filing checks raised on
-any revision. A quarter is then counted from narrow columns, never from JSON bodies.
+"""What the reports count of a filing (``office.reports.counts``): its ``report_facts``
+row, kept by ``office.filings.store`` in the same transaction as each revision — the
+office, unit, kind, enterprise and credit code of its ``filing_facts`` row, the first
+revision's received_at, how many revisions arrived, the latest revision's inspection end
+(a Shanghai day) and joint units, and the cross-filing checks raised on any revision.
+A quarter is then counted from narrow columns, never from JSON bodies.
 
 Lateness is not kept here: it depends on the office's reference calendar, which may be
 replaced after a filing arrived, so the counts work it out when they run."""
@@ -13,10 +14,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from forms.record import SHANGHAI
-from office.tables import filing_facts
+from office.tables import filing_facts, report_facts
 
 JOINT = "joint_inspection_suggested"
 REPEATED = "repeated_inspection"
@@ -80,19 +81,31 @@ def split(text: str) -> frozenset[str]:
 def record(
     db: Connection, *, filing_id: str, received_at: str, body: bytes, warnings: list[Any]
 ) -> None:
-    """Update the filing's row (written by ``office.filing_facts.record`` just before) for
-    the revision received at ``received_at``."""
-    x = filing_facts.c
-    row = db.execute(
-        select(x.first_received_at, x.revisions, x.report_flags).where(x.id == filing_id)
+    """Insert or update the filing's row for the revision received at ``received_at``
+    (after ``office.filing_facts.record`` wrote the filing's list row)."""
+    x, r = filing_facts.c, report_facts.c
+    listed = db.execute(
+        select(x.revision, x.office, x.unit, x.kind, x.enterprise, x.uscc).where(x.id == filing_id)
     ).one()
+    values = {**listed._asdict(), **body_values(body)}
+    held = db.execute(select(r.revisions, r.report_flags).where(r.id == filing_id)).one_or_none()
+    if held is None:
+        db.execute(
+            insert(report_facts).values(
+                id=filing_id,
+                first_received_at=received_at,
+                revisions=1,
+                report_flags=joined(flags(warnings)),
+                **values,
+            )
+        )
+        return
     db.execute(
-        update(filing_facts)
-        .where(x.id == filing_id)
+        update(report_facts)
+        .where(r.id == filing_id)
         .values(
-            first_received_at=row.first_received_at or received_at,
-            revisions=row.revisions + 1,
-            report_flags=joined(set(split(row.report_flags)) | flags(warnings)),
-            **body_values(body),
+            revisions=held.revisions + 1,
+            report_flags=joined(set(split(held.report_flags)) | flags(warnings)),
+            **values,
         )
     )

@@ -21,8 +21,8 @@ Rules (issue: 定期汇总, measure 13's quarterly report):
 - the city sees its counties: each office's units separately, each office's total, and
   the total of all of them.
 
-No body is parsed here: what the rules need of a filing was recorded on its
-``filing_facts`` row at intake (office/report_facts.py, migration 0012_report_facts);
+No body is parsed here: what the rules need of a filing was recorded in its
+``report_facts`` row at intake (office/report_facts.py, migration 0012_report_facts);
 the period's filings are read by (office, first_received_at), the 未扫码 ones by
 (office, inspection_end). Lateness is worked out here, with the calendar in force.
 """
@@ -43,7 +43,7 @@ from office import offices, report_facts
 from office import reference as reference_data
 from office.reports.periods import Period
 from office.tables import audit, changes, evaluations, filings, visits
-from office.tables import filing_facts as report_facts_table
+from office.tables import report_facts as report_facts_table
 
 JOINT = report_facts.JOINT
 REPEATED = report_facts.REPEATED
@@ -233,7 +233,7 @@ def lateness(
 
 def _in_period_facts(codes: list[str], period: Period) -> Any:
     """The filings of the offices ``codes`` (their latest revision's) first received
-    within ``period``: ``filing_facts`` by its (office, first_received_at) index."""
+    within ``period``: ``report_facts`` by its (office, first_received_at) index."""
     x = report_facts_table.c
     # received_at is ISO 8601 in Shanghai time: its text orders as its days do.
     return (

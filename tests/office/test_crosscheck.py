@@ -361,20 +361,7 @@ def test_a_postgresql_office_before_the_checks_takes_notices_after_migrating(
         # …and the list's partial indexes (0010_list_indexes).
         for index in ("ix_filings_returned", "ix_filing_facts_office_park"):
             db.execute(text(f"DROP INDEX {index}"))
-        # …and what the reports count (0012_report_facts).
-        for index in (
-            "ix_filing_facts_office_first_received_at",
-            "ix_filing_facts_office_inspection_end",
-        ):
-            db.execute(text(f"DROP INDEX {index}"))
-        for column in (
-            "first_received_at",
-            "revisions",
-            "inspection_end",
-            "joint_units",
-            "report_flags",
-        ):
-            db.execute(text(f"ALTER TABLE filing_facts DROP COLUMN {column}"))
+        db.execute(text("DROP TABLE report_facts"))  # what the reports count (0012)
         db.execute(text("ALTER TABLE changes DROP CONSTRAINT ck_changes_type"))
         db.execute(
             text(

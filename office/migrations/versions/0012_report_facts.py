@@ -1,9 +1,10 @@
-"""统计汇总 at scale: what the period's counts need, on each filing's ``filing_facts`` row.
+"""统计汇总 at scale: what the period's counts need of each filing, in ``report_facts``.
 
-The first revision's received_at, the number of revisions, the latest revision's
-inspection end (a Shanghai day) and joint units, the cross-filing checks of any
-revision (office/report_facts.py), filled here for the filings already held, with the
-indexes the counts read them by.
+One row per filing (office/report_facts.py): the office, unit, kind, enterprise and
+credit code of its ``filing_facts`` row, the first revision's received_at, the number
+of revisions, the latest revision's inspection end (a Shanghai day) and joint units,
+the cross-filing checks of any revision — filled here for the filings already held,
+with the indexes the counts read them by.
 
 Revision ID: 0012_report_facts
 Revises: 0010_list_indexes
@@ -25,28 +26,30 @@ CHUNK = 500  # filings per round: their revisions' warnings and one body each in
 
 
 def upgrade() -> None:
-    op.add_column("filing_facts", sa.Column("first_received_at", sa.Text, nullable=True))
-    op.add_column(
-        "filing_facts",
-        sa.Column("revisions", sa.Integer, nullable=False, server_default=sa.text("0")),
-    )
-    op.add_column("filing_facts", sa.Column("inspection_end", sa.Text, nullable=True))
-    op.add_column(
-        "filing_facts",
-        sa.Column("joint_units", sa.Integer, nullable=False, server_default=sa.text("0")),
-    )
-    op.add_column(
-        "filing_facts",
-        sa.Column("report_flags", sa.Text, nullable=False, server_default=sa.text("''")),
+    op.create_table(
+        "report_facts",
+        sa.Column("id", sa.Text, nullable=False),
+        sa.Column("revision", sa.Integer, nullable=False),
+        sa.Column("office", sa.Text, nullable=False),
+        sa.Column("unit", sa.Text, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("enterprise", sa.Text, nullable=False),
+        sa.Column("uscc", sa.Text, nullable=False),
+        sa.Column("first_received_at", sa.Text, nullable=False),
+        sa.Column("revisions", sa.Integer, nullable=False),
+        sa.Column("inspection_end", sa.Text),
+        sa.Column("joint_units", sa.Integer, nullable=False),
+        sa.Column("report_flags", sa.Text, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_report_facts"),
     )
     _fill(op.get_bind())
     op.create_index(
-        "ix_filing_facts_office_first_received_at",
-        "filing_facts",
+        "ix_report_facts_office_first_received_at",
+        "report_facts",
         ["office", "first_received_at"],
     )
     op.create_index(
-        "ix_filing_facts_office_inspection_end", "filing_facts", ["office", "inspection_end"]
+        "ix_report_facts_office_inspection_end", "report_facts", ["office", "inspection_end"]
     )
 
 
@@ -57,7 +60,10 @@ def _fill(bind: sa.Connection) -> None:
     while True:
         ids = list(
             bind.execute(
-                sa.text("SELECT id FROM filing_facts WHERE id > :after ORDER BY id LIMIT :n"),
+                sa.text(
+                    "SELECT id, revision, office, unit, kind, enterprise, uscc FROM filing_facts "
+                    "WHERE id > :after ORDER BY id LIMIT :n"
+                ),
                 {"after": after, "n": CHUNK},
             )
         )
@@ -65,6 +71,7 @@ def _fill(bind: sa.Connection) -> None:
             return
         after = ids[-1].id
         latest = [r.id for r in ids]
+        listed = {r.id: r for r in ids}
         id_list = sa.bindparam("ids", expanding=True)
         revisions = bind.execute(
             sa.text(
@@ -90,9 +97,16 @@ def _fill(bind: sa.Connection) -> None:
             flags: set[str] = set()
             for r in revs:
                 flags |= report_facts.warnings_flags(r.warnings)
+            row = listed[filing_id]
             values.append(
                 {
-                    "key": filing_id,
+                    "id": filing_id,
+                    "revision": row.revision,
+                    "office": row.office,
+                    "unit": row.unit,
+                    "kind": row.kind,
+                    "enterprise": row.enterprise,
+                    "uscc": row.uscc,
                     "first_received_at": revs[0].received_at,
                     "revisions": len(revs),
                     "report_flags": report_facts.joined(flags),
@@ -102,10 +116,11 @@ def _fill(bind: sa.Connection) -> None:
         if values:
             bind.execute(
                 sa.text(
-                    "UPDATE filing_facts SET first_received_at = :first_received_at, "
-                    "revisions = :revisions, report_flags = :report_flags, "
-                    "inspection_end = :inspection_end, joint_units = :joint_units "
-                    "WHERE id = :key"
+                    "INSERT INTO report_facts (id, revision, office, unit, kind, enterprise, "
+                    "uscc, first_received_at, revisions, inspection_end, joint_units, "
+                    "report_flags) VALUES (:id, :revision, :office, :unit, :kind, "
+                    ":enterprise, :uscc, :first_received_at, :revisions, :inspection_end, "
+                    ":joint_units, :report_flags)"
                 ),
                 values,
             )
