@@ -291,35 +291,49 @@ def filing_facts(db: Connection, codes: list[str], period: Period) -> list[Filin
     # Many filings share an inspection end, a day, a set of flags: each worked out once.
     late_of: dict[tuple[str, date | None, date], tuple[date | None, int]] = {}
     flag_sets: dict[str, frozenset[str]] = {}
-    for r in rows:
-        received = _day(r.first_received_at)
-        end_day = _end_day(r.inspection_end)
-        key = (r.kind, end_day, received)
+    # Plain tuples, positional (fetched in one go): the period may hold 10^5–10^6 rows.
+    for (
+        filing_id,
+        unit,
+        office,
+        kind,
+        enterprise,
+        uscc,
+        first_at,
+        revisions,
+        inspection_end,
+        joint_units,
+        flag_text,
+        receipt,
+    ) in rows.all():
+        received = _day(first_at)
+        end_day = _end_day(inspection_end)
+        key = (kind, end_day, received)
         late = late_of.get(key)
         if late is None:
-            late = late_of[key] = lateness(calendar, r.kind, end_day, received, n)
-        flags = flag_sets.get(r.report_flags)
+            late = late_of[key] = lateness(calendar, kind, end_day, received, n)
+        flags = flag_sets.get(flag_text)
         if flags is None:
-            flags = flag_sets[r.report_flags] = report_facts.split(r.report_flags)
+            flags = flag_sets[flag_text] = report_facts.split(flag_text)
         out.append(
             FilingFacts(
-                id=r.id,
-                unit=r.unit,
-                office=r.office,
-                receipt=r.receipt,
-                received=received,
-                received_at=r.first_received_at,
-                revisions=r.revisions,
-                kind=r.kind,
-                enterprise=r.enterprise.strip(),
-                uscc=r.uscc,
-                inspection_end=end_day,
-                deadline=late[0],
-                late_days=late[1],
-                returned=r.id in returned,
-                reviewed=r.id in reviewed,
-                flags=flags,
-                joint_units=r.joint_units,
+                filing_id,
+                unit,
+                office,
+                receipt,
+                received,
+                first_at,
+                revisions,
+                kind,
+                enterprise.strip(),
+                uscc,
+                end_day,
+                late[0],
+                late[1],
+                filing_id in returned,
+                filing_id in reviewed,
+                flags,
+                joint_units,
             )
         )
     out.sort(key=lambda f: (f.received_at, f.id))
