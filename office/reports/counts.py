@@ -32,9 +32,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import ColumnElement, Connection, exists, func, select
 
 from forms.definition import load_definition
 from forms.record import SHANGHAI, BadTimestamp, parse_timestamp
@@ -231,7 +230,7 @@ def lateness(
     return deadline, max(calendar.workdays_between(deadline, received), 1)
 
 
-def _in_period_facts(codes: list[str], period: Period) -> Any:
+def _in_period_facts(codes: list[str], period: Period) -> ColumnElement[bool]:
     """The filings of the offices ``codes`` (their latest revision's) first received
     within ``period``: ``report_facts`` by its (office, first_received_at) index."""
     x = report_facts_table.c
@@ -381,15 +380,15 @@ def enterprise_evidence(
             )
         )
     v = visits.c
-    for r in db.execute(
+    for visit in db.execute(
         select(x.office, x.unit, v.recorded_at).join(report_facts_table, x.id == v.id).where(owned)
     ):
-        if _in_period(r.recorded_at, period):
-            out.append(Evidence(r.office, r.unit, "visit"))
+        if _in_period(visit.recorded_at, period):
+            out.append(Evidence(visit.office, visit.unit, "visit"))
     # Ended in the period and before today; the latest revision stands filed; no visit on
     # any revision. inspection_end is a Shanghai day as text: it orders as days do.
     before = min(period.end, today).isoformat()
-    for r in db.execute(
+    for group in db.execute(
         select(x.office, x.unit, func.count().label("n"))
         .join(filings, (t.id == x.id) & (t.revision == x.revision))
         .where(
@@ -401,7 +400,7 @@ def enterprise_evidence(
         )
         .group_by(x.office, x.unit)
     ):
-        out.append(Evidence(r.office, r.unit, "unvisited", count=r.n))
+        out.append(Evidence(group.office, group.unit, "unvisited", count=group.n))
     return out
 
 

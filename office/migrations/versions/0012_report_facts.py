@@ -72,7 +72,7 @@ def _fill(bind: sa.Connection) -> None:
         after = ids[-1].id
         latest = [r.id for r in ids]
         listed = {r.id: r for r in ids}
-        id_list = sa.bindparam("ids", expanding=True)
+        id_list: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
         revisions = bind.execute(
             sa.text(
                 "SELECT id, revision, received_at, warnings FROM filings WHERE id IN :ids "
