@@ -52,6 +52,7 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
         received = [
             r[0] for r in db.exec_driver_sql("SELECT received_at FROM filings ORDER BY receipt_no")
         ]
+    reviewed_below = rows - rows // 100  # the newest 1 % waits for review
     for first in range(0, rows, BATCH):
         batch: list[dict[str, Any]] = []
         for n in range(first, min(first + BATCH, rows)):
@@ -68,11 +69,12 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
                     "received_at": received[n],
                     "park": "湘潭高新技术产业开发区" if n % 50 == 0 else None,
                     "flagged": int(n % 20 == 0),
+                    # what intake, 审核通过 and 退回 leave: neither reviewed nor returned
+                    "waiting": int(n >= reviewed_below and n % 1000 != 999),
                 }
             )
         with store.write() as db:
             db.execute(filing_facts.insert(), batch)
-    reviewed_below = rows - rows // 100  # the newest 1 % waits for review
     for first in range(0, reviewed_below, BATCH):
         done = [
             {

@@ -215,8 +215,8 @@ def store(
         receipt=receipt,
         at=at,
     )
-    # What the workbench's list filters on (office.console.facts).
-    filing_facts.record(
+    # What the workbench's list filters on (office.console.facts); waiting for review.
+    filing_facts.received(
         db,
         filing_facts.facts(
             filing_id=filing_id,
@@ -282,6 +282,7 @@ def return_latest(db: Connection, actor: Actor, filing_id: str, reason: str) -> 
         .where((_t.id == filing_id) & (_t.revision == held.revision))
         .values(status=RETURNED, reason=reason, returned_at=at)
     )
+    filing_facts.done(db, filing_id, held.revision)  # no longer 待审
     changes.append(
         db,
         unit=held.unit,
