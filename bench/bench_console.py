@@ -3,7 +3,8 @@
 Loads ``--rows`` filings with the office bench's bulk loader (bench/bench_office.py),
 fills ``filing_facts`` for them as intake would (enterprises vary, one in 50 in a park,
 one in 20 flagged), records a review of every filing but the newest 1 % and returns
-one in 1,000 (an office that keeps up: what waits is recent), then times, as a
+one in 1,000 (an office that keeps up: what waits is recent) — with the 待审 marker
+``filing_facts.waiting`` as intake, 审核通过 and 退回 leave it — then times, as a
 reviewer of office 430300 would ask them:
 
 - ``office.console.listing.page`` — the first page, a deep page (keyset), a unit

@@ -85,9 +85,11 @@ def _select(where: ColumnElement[bool], limit: int) -> Select[Any]:
 
 
 def _rows(db: Connection, where: ColumnElement[bool], limit: int) -> list[tuple[Row, Point]]:
+    found = db.execute(_select(where, limit)).all()
+    held = held_filings.get_many(db, [(row.id, row.revision) for row in found])
     out = []
-    for row in db.execute(_select(where, limit)).all():
-        got = held_filings.get(db, row.id, row.revision)
+    for row in found:
+        got = held.get((row.id, row.revision))
         if got is not None:
             out.append(
                 (summaries.row(got[0], got[1]), (int(row.receipt_year), int(row.receipt_no)))
