@@ -182,8 +182,35 @@ async def checked_form(request: Request, who: Viewer) -> dict[str, str]:
     return form
 
 
+# Pages reached from a nav entry whose path does not start with the entry's own.
+NAV_ALSO: dict[str, str] = {
+    "/console/pending": "pending",
+    "/console/plans": "crosscheck",
+    "/console/repeats": "crosscheck",
+    "/console/park-replies": "filings",
+}
+
+
 def nav_for(actor: Actor) -> list[tuple[str, str, str]]:
     return [entry for entry in NAV if access.may_open(actor, entry[0])]
+
+
+def current_nav(path: str) -> str | None:
+    """The nav entry a page belongs to, so its sub-pages (a filing, a preview, the
+    calendar) keep their section marked: the longest entry path the page's path is or
+    starts below; 待审's ``/console/`` only for itself."""
+    best: tuple[int, str] | None = None
+    for key, href, _label in NAV:
+        base = href.rstrip("/")
+        if path == href or (href != "/console/" and path.startswith(base + "/")):
+            if best is None or len(href) > best[0]:
+                best = (len(href), key)
+    if best is not None:
+        return best[1]
+    for prefix, key in NAV_ALSO.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return key
+    return None
 
 
 def render(
@@ -197,6 +224,7 @@ def render(
         who=who,
         nav=nav_for(who.actor) if who else [],
         path=request.url.path,
+        nav_current=current_nav(request.url.path),
         **context,
     )
     return HTMLResponse(page, status_code=status, headers=HEADERS)

@@ -12,7 +12,7 @@
 <context>
     <name>Autofill</name>
     <message>
-        <location filename="../../desktop/ui/editor/autofill.py" line="+122"/>
+        <location filename="../../desktop/ui/editor/autofill.py" line="+126"/>
         <source>（执法证已过期）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -20,7 +20,7 @@
 <context>
     <name>ChoiceField</name>
     <message>
-        <location filename="../../desktop/ui/editor/fields.py" line="+437"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="+451"/>
         <location line="+17"/>
         <source>（请选择）</source>
         <translation type="unfinished"></translation>
@@ -70,7 +70,7 @@
 <context>
     <name>ConfirmSubmit</name>
     <message>
-        <location filename="../../desktop/ui/submit_dialogs.py" line="+59"/>
+        <location filename="../../desktop/ui/submit_dialogs.py" line="+63"/>
         <source>提交备案</source>
         <translation type="unfinished"></translation>
     </message>
@@ -80,12 +80,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>请留意以下提醒：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>取消</source>
         <translation type="unfinished"></translation>
     </message>
@@ -197,13 +197,13 @@
 <context>
     <name>DateTimeField</name>
     <message>
-        <location filename="../../desktop/ui/editor/fields.py" line="-122"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="-136"/>
         <source>yyyy年MM月dd日 HH:mm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+36"/>
+        <location line="+39"/>
         <location line="+3"/>
         <location line="+19"/>
         <source>未填写</source>
@@ -280,7 +280,7 @@
 <context>
     <name>Event</name>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="+24"/>
+        <location filename="../../desktop/ui/labels.py" line="+29"/>
         <source>创建</source>
         <translation type="unfinished"></translation>
     </message>
@@ -348,7 +348,7 @@
 <context>
     <name>FilingEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor/editor.py" line="+209"/>
+        <location filename="../../desktop/ui/editor/editor.py" line="+213"/>
         <source>此备案表已提交，只能查看，不能修改。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -368,7 +368,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+440"/>
+        <location line="+442"/>
         <source>改为名册中“%2”的执法证号 %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -378,7 +378,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor/problems.py" line="+45"/>
+        <location filename="../../desktop/ui/editor/problems.py" line="+46"/>
         <source>错误：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -444,7 +444,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>上次发送没有成功：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -479,7 +479,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
+        <source>优化营商环境部门提示：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>园区管委会回复：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>备案办公室拒收了这份备案：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -633,7 +643,7 @@
 <context>
     <name>FilingsModel</name>
     <message>
-        <location filename="../../desktop/ui/filings_model.py" line="+193"/>
+        <location filename="../../desktop/ui/filings_model.py" line="+203"/>
         <source>此列不能排序</source>
         <translation type="unfinished"></translation>
     </message>
@@ -675,6 +685,11 @@
     <message>
         <location line="+2"/>
         <source>最后修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>优化营商环境部门提示：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1014,7 +1029,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/ui/app.py" line="-57"/>
-        <location filename="../../desktop/ui/main_window.py" line="+111"/>
+        <location filename="../../desktop/ui/main_window.py" line="+112"/>
         <source>涉企行政执法检查备案</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1206,7 +1221,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+177"/>
+        <location filename="../../desktop/ui/main_window.py" line="+183"/>
         <source>已自动保存 %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1221,12 +1236,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+126"/>
         <source>已丢弃草稿。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/submit_dialogs.py" line="+84"/>
+        <location filename="../../desktop/ui/submit_dialogs.py" line="+89"/>
         <source>已保存。发现 %1 个错误、%2 个提醒，请查看表中标出的地方。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1236,12 +1251,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-59"/>
+        <location filename="../../desktop/ui/main_window.py" line="-73"/>
         <source>已提交，已放入发件箱（已排队），联网时发送给优化营商环境部门。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+36"/>
         <source>已生成%1，改正后重新提交。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1274,7 +1289,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/preview_action.py" line="+37"/>
+        <location filename="../../desktop/ui/preview_action.py" line="+39"/>
         <source>已打印。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1287,7 +1302,7 @@
 <context>
     <name>MultilineField</name>
     <message>
-        <location filename="../../desktop/ui/editor/fields.py" line="-122"/>
+        <location filename="../../desktop/ui/editor/fields.py" line="-125"/>
         <source>%1 / %2 字</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1295,7 +1310,7 @@
 <context>
     <name>NoticeArea</name>
     <message numerus="yes">
-        <location filename="../../desktop/ui/notices.py" line="+217"/>
+        <location filename="../../desktop/ui/notices.py" line="+218"/>
         <source>还有 %n 条通知，关闭上面的通知后显示。</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1319,12 +1334,12 @@
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../desktop/ui/preview.py" line="+100"/>
+        <location filename="../../desktop/ui/preview.py" line="+112"/>
         <source>正在打印第 %1 页，共 %2 页</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+89"/>
         <source>预览与打印</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1371,7 +1386,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>预览无法显示。请关闭后重试。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1446,8 +1461,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>离开一项后，发现的问题列在这里；点“保存并检查”可查看全部问题。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已检查全部填写项。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1456,7 +1476,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>暂未发现问题。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1840,7 +1860,7 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../desktop/ui/labels.py" line="-23"/>
+        <location filename="../../desktop/ui/labels.py" line="-28"/>
         <source>草稿</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1865,7 +1885,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+7"/>
+        <source>已审核通过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>第 %n 版</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1909,11 +1934,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+88"/>
         <source>打开</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-70"/>
         <source>已备案，回执号 %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1931,7 +1957,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
+        <source>园区管委会回复了“%1”的备案：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>备案办公室不认可本单位的令牌（可能已被收回或输入有误）。请向优化营商环境办公室索取新的令牌，点“输入令牌…”在连接设置中保存。待发送的备案会继续保留。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2078,7 +2109,7 @@
 <context>
     <name>Wording</name>
     <message>
-        <location filename="../../desktop/ui/wording.py" line="+22"/>
+        <location filename="../../desktop/ui/wording.py" line="+23"/>
         <source>系统密钥环已锁定，请先解锁（登录桌面时输入的密码）。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2307,6 +2338,71 @@
         <source>没有找到这份备案表，可能已被删除或数据文件已更换。</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+21"/>
+        <source>找不到文件：%1。请重新选择文件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>这是一个文件夹，不是文件：%1。请选择一个表格文件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>无法读取文件（%1）。请确认文件没有被其他程序占用后重新选择。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>文件过大（超过 %1 MB），无法导入。请拆分后分批导入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>这是旧版 Excel 文件（.xls），无法直接导入。请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8 后再选择它。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>无法识别文件的文字编码。请在 Excel 中“另存为”CSV UTF-8 或 Excel 工作簿（.xlsx）后再选择它。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>这不是文本格式的 CSV 文件。请选择 CSV 或 Excel 工作簿（.xlsx）文件。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>CSV 文件格式有误（%1）。请在 Excel 中重新另存为 CSV 后再选择它。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>工作表超过 %1 行，无法导入。请拆分后分批导入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>文件超过 %1 行，无法导入。请拆分后分批导入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>文件内容过多，无法导入：%1。请删去多余的内容或拆分后分批导入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>无法打开这个 Excel 文件，文件可能已损坏或有密码保护。请在 Excel 中打开后另存为 .xlsx 或 CSV UTF-8，再选择它。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>没有找到表头：文件前 %1 行中应有一行包含 %2 这几列（列名可以是常见的同义说法）。</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Workers</name>
@@ -2339,7 +2435,7 @@
 <context>
     <name>box</name>
     <message>
-        <location filename="../../desktop/ui/submit_dialogs.py" line="-117"/>
+        <location filename="../../desktop/ui/submit_dialogs.py" line="-124"/>
         <source>还不能提交</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2357,7 +2453,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+101"/>
         <source>丢弃草稿</source>
         <translation type="unfinished"></translation>
     </message>
