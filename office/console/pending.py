@@ -65,10 +65,8 @@ def _waiting(actor: Actor) -> ColumnElement[bool]:
     return (x.office == actor.office) & (x.waiting == literal_column("1"))
 
 
-def _after(point: Point | None) -> ColumnElement[bool]:
+def _after(point: Point) -> ColumnElement[bool]:
     f = filings.c
-    if point is None:
-        return f.receipt_no.is_not(None)  # never marked: everything is new
     year, number = point
     return or_(f.receipt_year > year, and_(f.receipt_year == year, f.receipt_no > number))
 
@@ -97,18 +95,22 @@ def _rows(db: Connection, where: ColumnElement[bool], limit: int) -> list[tuple[
     return out
 
 
-def _count_query(where: ColumnElement[bool]) -> Select[Any]:
+def _count_query(
+    waiting: ColumnElement[bool], split: ColumnElement[bool] | None = None
+) -> Select[Any]:
+    """How many ``waiting`` selects, and ``split`` (a condition on the receipt) when given:
+    without it, from the waiting rows' index alone, no filing read."""
     x, f = filing_facts.c, filings.c
-    return (
-        select(func.count())
-        .select_from(filings)
-        .join(filing_facts, (x.id == f.id) & (x.revision == f.revision))
-        .where(where)
-    )
+    query = select(func.count()).select_from(filing_facts).where(waiting)
+    if split is not None:
+        query = query.join(filings, (x.id == f.id) & (x.revision == f.revision)).where(split)
+    return query
 
 
-def _count(db: Connection, where: ColumnElement[bool]) -> int:
-    return int(db.execute(_count_query(where)).scalar_one())
+def _count(
+    db: Connection, waiting: ColumnElement[bool], split: ColumnElement[bool] | None = None
+) -> int:
+    return int(db.execute(_count_query(waiting, split)).scalar_one())
 
 
 def pending(db: Connection, actor: Actor, limit: int = PAGE_LIMIT) -> list[Row]:
@@ -139,15 +141,16 @@ def view(db: Connection, actor: Actor, limit: int = PAGE_LIMIT) -> PendingView:
     seen = seen_point(db, actor)
     point = seen[0] if seen else None
     waiting = _waiting(actor)
-    new = _rows(db, waiting & _after(point), limit)
-    earlier = _rows(db, waiting & ~_after(point), limit) if point else []
+    after = _after(point) if point else None  # never marked: everything is new
+    new = _rows(db, waiting if after is None else waiting & after, limit)
+    earlier = _rows(db, waiting & ~after, limit) if after is not None else []
     newest = max((p for _, p in new), default=None)
     return PendingView(
         new=[row for row, _ in new],
         earlier=[row for row, _ in earlier],
-        new_count=_count(db, waiting & _after(point)) if len(new) >= limit else len(new),
-        earlier_count=_count(db, waiting & ~_after(point))
-        if len(earlier) >= limit
+        new_count=_count(db, waiting, after) if len(new) >= limit else len(new),
+        earlier_count=_count(db, waiting, ~after)
+        if after is not None and len(earlier) >= limit
         else len(earlier),
         seen_at=seen[1] if seen else None,
         mark=f"{newest[0]}-{newest[1]}" if newest else "",

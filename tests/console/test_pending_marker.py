@@ -232,6 +232,7 @@ def test_sqlite_reads_only_the_waiting_rows_through_the_partial_index(tmp_path: 
             plans = [
                 _plan(db, pending._select(waiting, pending.PAGE_LIMIT)),
                 _plan(db, pending._count_query(waiting)),
+                _plan(db, pending._count_query(waiting, pending._after((2026, 1)))),
                 _plan(db, listing._select(db, actor, Filters(status="filed"))),
             ]
     finally:
