@@ -202,9 +202,9 @@ def current_nav(path: str) -> str | None:
     best: tuple[int, str] | None = None
     for key, href, _label in NAV:
         base = href.rstrip("/")
-        if path == href or (href != "/console/" and path.startswith(base + "/")):
-            if best is None or len(href) > best[0]:
-                best = (len(href), key)
+        below = path == href or (href != "/console/" and path.startswith(base + "/"))
+        if below and (best is None or len(href) > best[0]):
+            best = (len(href), key)
     if best is not None:
         return best[1]
     for prefix, key in NAV_ALSO.items():
