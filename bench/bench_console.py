@@ -4,8 +4,9 @@ Loads ``--rows`` filings with the office bench's bulk loader (bench/bench_office
 fills ``filing_facts`` and ``report_facts`` for them as intake would (enterprises vary,
 one in 50 in a park, one in 20 flagged, one in 5 post-hoc, each inspection ended the
 day it was filed), records a review of every filing but the newest 1 % and returns one
-in 1,000 (an office that keeps up: what waits is recent), then times, as a reviewer of
-office 430300 would ask them:
+in 1,000 (an office that keeps up: what waits is recent) — with the 待审 marker
+``filing_facts.waiting`` as intake, 审核通过 and 退回 leave it — then times, as a
+reviewer of office 430300 would ask them:
 
 - ``office.console.listing.page`` — the first page, a deep page (keyset), a unit
   filter, a credit-code filter, an enterprise-name filter, a status filter (已退回: few
@@ -53,6 +54,7 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
         received = [
             r[0] for r in db.exec_driver_sql("SELECT received_at FROM filings ORDER BY receipt_no")
         ]
+    reviewed_below = rows - rows // 100  # the newest 1 % waits for review
     for first in range(0, rows, BATCH):
         batch: list[dict[str, Any]] = []
         for n in range(first, min(first + BATCH, rows)):
@@ -69,6 +71,8 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
                     "received_at": received[n],
                     "park": "湘潭高新技术产业开发区" if n % 50 == 0 else None,
                     "flagged": int(n % 20 == 0),
+                    # what intake, 审核通过 and 退回 leave: neither reviewed nor returned
+                    "waiting": int(n >= reviewed_below and n % 1000 != 999),
                 }
             )
         # What the counts read (office/report_facts.py): each inspection ended the day
@@ -88,7 +92,6 @@ def fill_facts(store: OfficeStore, rows: int) -> None:
         with store.write() as db:
             db.execute(filing_facts.insert(), batch)
             db.execute(report_facts.insert(), counted)
-    reviewed_below = rows - rows // 100  # the newest 1 % waits for review
     for first in range(0, reviewed_below, BATCH):
         done = [
             {

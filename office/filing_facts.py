@@ -1,6 +1,12 @@
 """``filing_facts``: one row per filing with what the workbench's list filters on
 (office/console), from its latest revision — written by ``office.filings.store`` in
-the same transaction, so the list never parses a million JSON bodies."""
+the same transaction, so the list never parses a million JSON bodies.
+
+``waiting`` says whether the latest revision waits for review (received, neither
+returned nor reviewed: 待审 and the list's 已接收). It is kept in the transactions that
+change it — set by ``received`` at intake, cleared by ``done`` on 审核通过 and 退回 —
+so that 待审 reads only the waiting rows instead of probing every filing's status and
+reviews."""
 
 from __future__ import annotations
 
@@ -54,3 +60,18 @@ def record(db: Connection, values: dict[str, Any]) -> None:
         db.execute(filing_facts.insert().values(**values))
     else:
         db.execute(update(filing_facts).where(filing_facts.c.id == values["id"]).values(**values))
+
+
+def received(db: Connection, values: dict[str, Any]) -> None:
+    """A new revision at intake (``values`` from ``facts``): recorded, and waiting. A
+    new revision has no review and is not returned, so a returned filing resubmitted,
+    or a reviewed one revised, waits for review again."""
+    record(db, {**values, "waiting": 1})
+
+
+def done(db: Connection, filing_id: str, revision: int) -> None:
+    """审核通过 or 退回 of ``revision`` (the latest): the filing waits no more."""
+    x = filing_facts.c
+    db.execute(
+        update(filing_facts).where((x.id == filing_id) & (x.revision == revision)).values(waiting=0)
+    )

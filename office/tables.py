@@ -271,6 +271,10 @@ filing_facts = Table(
     Column("received_at", Text, nullable=False),
     Column("park", Text),
     Column("flagged", Integer, nullable=False),  # 1 when intake recorded warnings
+    # 1 while the latest revision waits for review (received, neither returned nor
+    # reviewed): set at intake, cleared by 审核通过 and 退回 in their transactions;
+    # added by 0011_pending_marker (office/console/pending.py)
+    Column("waiting", Integer, nullable=False, server_default=text("1")),
     Index("ix_filing_facts_office_received_at_id", "office", "received_at", "id"),
     Index("ix_filing_facts_uscc", "uscc"),
     Index("ix_filing_facts_office_enterprise", "office", "enterprise"),
@@ -537,6 +541,19 @@ Index(
     filing_facts.c.id,
     sqlite_where=text("park IS NOT NULL"),
     postgresql_where=text("park IS NOT NULL"),
+)
+
+# --- 待审 at scale (office/console/pending.py, migration 0011_pending_marker)
+# What waits for review is a small, recent part of an office's filings: 待审, its counts
+# and the list's 已接收 filter walk only those rows, oldest (or newest) first.
+Index(
+    "ix_filing_facts_waiting",
+    filing_facts.c.waiting,  # first: an equality SQLite's planner prefers without ANALYZE
+    filing_facts.c.office,
+    filing_facts.c.received_at,
+    filing_facts.c.id,
+    sqlite_where=text("waiting = 1"),
+    postgresql_where=text("waiting = 1"),
 )
 
 # --- 统计汇总 at scale (office/reports/counts.py, office/report_facts.py, migration

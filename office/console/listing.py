@@ -158,7 +158,9 @@ def conditions(db: Connection, actor: Actor, flt: Filters) -> list[ColumnElement
     elif flt.status == "reviewed":
         out.append(is_reviewed)
     elif flt.status == "filed":
-        out.append(and_(f.status == "filed", ~is_reviewed))
+        # 已接收: waiting for review (neither returned nor reviewed), the marker 待审
+        # reads, through the partial index ix_filing_facts_waiting (written out, as above).
+        out.append(x.waiting == literal_column("1"))
     if flt.q:
         text = flt.q
         if looks_exact(text):  # a receipt, an id or a credit code: through their indexes

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select, update
 
 from forms.record import format_timestamp, now
-from office import audit, changes, filings
+from office import audit, changes, filing_facts, filings
 from office.errors import OfficeError
 from office.staff import Actor, require
 from office.tables import notes, return_templates, reviews
@@ -42,6 +42,7 @@ def approve(db: Connection, actor: Actor, filing_id: str) -> filings.Held:
             id=filing_id, revision=held.revision, office=held.office, actor=actor.name, at=at
         )
     )
+    filing_facts.done(db, filing_id, held.revision)  # no longer 待审
     changes.append(
         db,
         unit=held.unit,

@@ -361,6 +361,9 @@ def test_a_postgresql_office_before_the_checks_takes_notices_after_migrating(
         # …and the list's partial indexes (0010_list_indexes).
         for index in ("ix_filings_returned", "ix_filing_facts_office_park"):
             db.execute(text(f"DROP INDEX {index}"))
+        # …and 待审's marker and its partial index (0011_pending_marker).
+        db.execute(text("DROP INDEX ix_filing_facts_waiting"))
+        db.execute(text("ALTER TABLE filing_facts DROP COLUMN waiting"))
         db.execute(text("DROP TABLE report_facts"))  # what the reports count (0012)
         db.execute(text("ALTER TABLE changes DROP CONSTRAINT ck_changes_type"))
         db.execute(

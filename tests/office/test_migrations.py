@@ -176,3 +176,17 @@ def test_filings_held_before_the_cross_filing_checks_take_part_in_them(old_db: P
         indexed = dict(conn.execute("SELECT id, revision FROM inspections").fetchall())
         latest = dict(conn.execute("SELECT id, MAX(revision) FROM filings GROUP BY id").fetchall())
     assert set(indexed) == ids and indexed == latest
+
+
+def test_the_filings_held_wait_for_review_unless_returned(old_db: Path) -> None:
+    """0011_pending_marker fills 待审's marker: the old release's filings were never
+    reviewed, so each waits unless its latest revision was returned."""
+    office_cli(old_db, "migrate")
+    with sqlite3.connect(old_db) as conn:
+        marked = dict(conn.execute("SELECT id, waiting FROM filing_facts").fetchall())
+        latest = conn.execute(
+            "SELECT id, status FROM filings f WHERE revision = "
+            "(SELECT MAX(revision) FROM filings g WHERE g.id = f.id)"
+        ).fetchall()
+    assert marked == {i: int(status == "filed") for i, status in latest}
+    assert sorted(marked.values()) == [0, 1, 1, 1]

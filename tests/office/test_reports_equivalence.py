@@ -122,7 +122,7 @@ def test_migration_0012_fills_the_columns_of_the_filings_held(full):
     # migrated: the filings already held count as before.
     with full.write() as db:
         db.execute(text("DROP TABLE report_facts"))
-        command.stamp(migrations._config(db), "0010_list_indexes")
+        command.stamp(migrations._config(db), "0011_pending_marker")
         command.upgrade(migrations._config(db), "head")
     with full.read() as db:
         filled = db.execute(select(func.count(), func.sum(report_facts.c.revisions))).one()

@@ -7,7 +7,7 @@ the cross-filing checks of any revision — filled here for the filings already 
 with the indexes the counts read them by.
 
 Revision ID: 0012_report_facts
-Revises: 0010_list_indexes
+Revises: 0011_pending_marker
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_report_facts"
-down_revision = "0010_list_indexes"
+down_revision = "0011_pending_marker"
 branch_labels = None
 depends_on = None
 
