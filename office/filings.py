@@ -246,7 +246,7 @@ def store(
             warnings=warnings,
         ),
     )
-    # What the period's counts need (office.reports.counts), on the same row.
+    # What the period's counts need (office.reports.counts): its report_facts row.
     report_facts.record(db, filing_id=filing_id, received_at=at, body=body, warnings=warnings)
     # The office copies every filing to the justice bureau and tells the park's
     # management committee about an enterprise in a park (潭优发〔2024〕2号, measure 1).

@@ -82,7 +82,7 @@ def record(
     db: Connection, *, filing_id: str, received_at: str, body: bytes, warnings: list[Any]
 ) -> None:
     """Insert or update the filing's row for the revision received at ``received_at``
-    (after ``office.filing_facts.record`` wrote the filing's list row)."""
+    (after the filing's ``filing_facts`` row was written: it copies from it)."""
     x, r = filing_facts.c, report_facts.c
     listed = db.execute(
         select(x.revision, x.office, x.unit, x.kind, x.enterprise, x.uscc).where(x.id == filing_id)
