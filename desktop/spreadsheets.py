@@ -18,7 +18,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -244,21 +244,6 @@ def _find_columns(header: list[str], fields: Fields) -> tuple[list[Column], list
 # --- reading files ------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as text: numbers without ".0", dates as ISO dates."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
 _ENCODING_MESSAGE = (
     "无法识别文件的文字编码。请在 Excel 中“另存为”CSV UTF-8 或 Excel 工作簿（.xlsx）后再导入。"
 )
@@ -385,7 +370,7 @@ def _header_row(rows: list[list[Any]], kind: str) -> int | None:
     """The index of the first row in which the required fields' headers are found."""
     fields, required = _SCHEMAS[kind]
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns, _ = _find_columns([_cell_text(v) for v in row], fields)
+        columns, _ = _find_columns([normalize.cell_text(v) for v in row], fields)
         if {c.field for c in columns} >= set(required):
             return i
     return None
@@ -398,12 +383,12 @@ def _table(path: Path, kind: str) -> tuple[list[Column], list[str], Iterator, st
     if header_index is None:
         wanted = "、".join(f"“{fields[f][0]}”" for f in required)
         raise ImportFailed(ImportCode.NO_HEADER, rows=HEADER_SEARCH_ROWS, columns=wanted)
-    header = [_cell_text(v) for v in rows[header_index]]
+    header = [normalize.cell_text(v) for v in rows[header_index]]
     columns, ignored = _find_columns(header, fields)
 
     def records() -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
         for offset, row in enumerate(rows[header_index + 1 :]):
-            cells = [_cell_text(v).strip() for v in row]
+            cells = [normalize.cell_text(v).strip() for v in row]
             if not any(cells):
                 continue  # blank lines between blocks
             values = {c.field: (cells[c.index] if c.index < len(cells) else "") for c in columns}

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
+from typing import Any
 
 # Look-alikes people type for the middle dot in names (·).
 NAME_DOTS = "\u00b7\u30fb\u2022\u2027\u2219\u22c5\u0387\u16eb\u2e31\uff0e\uff65\u318d\u00b7.\u30fb"
@@ -126,3 +128,20 @@ def _by_type_once(field_type: str, text: str) -> str:
     if field_type in ("choice", "uuid", "datetime", "form_id"):
         return text.strip()
     return single_line(text)
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text its reader saw: whole numbers without ".0" (credit
+    codes and phones typed as numbers), dates as ISO dates, booleans as 是/否. The desk's
+    imports and the office's reference lists read cells alike."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)

@@ -22,7 +22,6 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from forms import identifiers, normalize
@@ -151,21 +150,6 @@ def _find_columns(header: Sequence[str], kind: ListKind) -> dict[str, int]:
     return found
 
 
-def _cell_text(value: Any) -> str:
-    """A cell as text: whole numbers without ".0" (codes typed as numbers), dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
 # --- reading --------------------------------------------------------------------------------
 
 
@@ -235,7 +219,7 @@ def _sheet_rows(data: bytes, kind: ListKind, max_rows: int) -> tuple[str, list[l
 
 def _header_index(rows: list[list[Any]], kind: ListKind) -> int | None:
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if set(kind.required) <= set(_find_columns([_cell_text(v) for v in row], kind)):
+        if set(kind.required) <= set(_find_columns([normalize.cell_text(v) for v in row], kind)):
             return i
     return None
 
@@ -257,7 +241,7 @@ def read_list(section: str, data: bytes, *, max_rows: int = MAX_LIST_ITEMS) -> P
         raise UploadRefused(_NOT_XLSX)
     _check_archive(data)
     sheet, rows = _sheet_rows(data, kind, max_rows)
-    if not any(any(_cell_text(v).strip() for v in row) for row in rows):
+    if not any(any(normalize.cell_text(v).strip() for v in row) for row in rows):
         raise UploadRefused("工作表是空的：没有表头，也没有数据。")
     index = _header_index(rows, kind)
     if index is None:
@@ -266,7 +250,7 @@ def read_list(section: str, data: bytes, *, max_rows: int = MAX_LIST_ITEMS) -> P
             f"没有找到表头：前 {HEADER_SEARCH_ROWS} 行中应有一行包含 {wanted} 列"
             "（可下载模板对照）。"
         )
-    header = [_cell_text(v).strip() for v in rows[index]]
+    header = [normalize.cell_text(v).strip() for v in rows[index]]
     columns = _find_columns(header, kind)
     result = ParsedList(section, sheet)
     result.columns = [
@@ -276,7 +260,7 @@ def read_list(section: str, data: bytes, *, max_rows: int = MAX_LIST_ITEMS) -> P
     seen: dict[str, int] = {}
     for offset, row in enumerate(rows[index + 1 :]):
         number = index + offset + 2  # as the spreadsheet numbers its rows
-        cells = [_cell_text(v).strip() for v in row]
+        cells = [normalize.cell_text(v).strip() for v in row]
         if not any(cells):
             continue  # blank lines between blocks
         values = {f: (cells[i] if i < len(cells) else "") for f, i in columns.items()}

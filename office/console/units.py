@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from forms.record import SHANGHAI
 from office import offices, tokens
 from office.console import web
+from office.console.web import Unknown
 from office.errors import OfficeError
 from office.logs import log_event
 from office.staff import Actor, Forbidden, require
@@ -172,10 +173,6 @@ def issue(db: Connection, actor: Actor, typed: str, address: str) -> Issued:
     )
 
 
-class Unknown(OfficeError):  # noqa: N818 - answered 404, like an unknown filing
-    """No such token or unit in the actor's office (another office's is as unknown)."""
-
-
 def token_of_office(db: Connection, actor: Actor, token_id: int) -> tokens.TokenInfo:
     """The token ``token_id`` of the actor's office; another office's is as unknown."""
     office = _own_office(actor)
@@ -218,12 +215,6 @@ DONE = {
     "unchanged": "该令牌已经吊销，没有变化。",
     "none": "该单位没有需要吊销的有效令牌。",
 }
-
-
-def _status(exc: OfficeError) -> int:
-    if isinstance(exc, Forbidden):
-        return 403
-    return 404 if isinstance(exc, Unknown) else 400
 
 
 def _rows(store: OfficeStore, actor: Actor) -> list[UnitRow]:
@@ -328,7 +319,7 @@ async def revoke_token_action(request: Request, token_id: str, who: web.SignedIn
             )
         info = await run_in_threadpool(_revoke_token, store, who.actor, number)
     except OfficeError as exc:
-        raise web.Refused(_status(exc), str(exc)) from None
+        raise web.Refused(web.status_of(exc), str(exc)) from None
     log_event("token_revoked", unit=info.unit, token_id=info.id, count=int(info.active))
     return RedirectResponse(
         f"/console/units?done={'revoked' if info.active else 'unchanged'}", status_code=303
@@ -369,7 +360,7 @@ async def revoke_unit_action(request: Request, who: web.SignedIn) -> Response:
             )
         unit, count = await run_in_threadpool(_revoke_unit, store, who.actor, typed)
     except OfficeError as exc:
-        raise web.Refused(_status(exc), str(exc)) from None
+        raise web.Refused(web.status_of(exc), str(exc)) from None
     log_event("token_revoked", unit=unit, token_id=None, count=count)
     if not count:
         return RedirectResponse("/console/units?done=none", status_code=303)

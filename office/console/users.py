@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from office import offices, reference, users
 from office.console import web
 from office.console.units import when_text
+from office.console.web import Unknown
 from office.errors import OfficeError
 from office.logs import log_event
 from office.staff import ROLE_TEXT, Actor, Forbidden, require
@@ -51,10 +52,6 @@ class NewUser:
     username: str = ""
     role: str = ""
     park: str = ""
-
-
-class Unknown(OfficeError):  # noqa: N818 - answered 404
-    """No such account in the actor's office (another office's is as unknown)."""
 
 
 def _own_office(actor: Actor) -> str:
@@ -181,12 +178,6 @@ DONE = {
 }
 
 
-def _status(exc: OfficeError) -> int:
-    if isinstance(exc, Forbidden):
-        return 403
-    return 404 if isinstance(exc, Unknown) else 400
-
-
 def _list_data(store: OfficeStore, actor: Actor, done_id: int | None) -> dict[str, object]:
     with store.read() as db:
         named = users.get_by_id(db, done_id) if done_id is not None else None
@@ -290,7 +281,7 @@ async def disable_action(request: Request, user_id: str, who: web.SignedIn) -> R
     try:
         user = await run_in_threadpool(_disable, web.store_of(request), who.actor, number)
     except OfficeError as exc:
-        raise web.Refused(_status(exc), str(exc)) from None
+        raise web.Refused(web.status_of(exc), str(exc)) from None
     log_event("user_disabled", username=user.username)
     return RedirectResponse(f"/console/users?done=disabled&id={user.id}", status_code=303)
 
@@ -306,7 +297,7 @@ async def _password_page(
     try:
         user = await run_in_threadpool(_target, web.store_of(request), who.actor, user_id)
     except OfficeError as exc:
-        raise web.Refused(_status(exc), str(exc)) from None
+        raise web.Refused(web.status_of(exc), str(exc)) from None
     return web.render(
         request,
         "users/password.html",

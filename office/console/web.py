@@ -32,7 +32,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from office import auth
 from office.console import access
-from office.staff import ROLE_TEXT, Actor
+from office.errors import OfficeError
+from office.staff import ROLE_TEXT, Actor, Forbidden
 from office.store import OfficeStore
 
 HERE = Path(__file__).resolve().parent
@@ -189,6 +190,19 @@ NAV_ALSO: dict[str, str] = {
     "/console/repeats": "crosscheck",
     "/console/park-replies": "filings",
 }
+
+
+class Unknown(OfficeError):  # noqa: N818 - answered 404, like an unknown filing
+    """No such token, unit or account in the actor's office (another office's is as
+    unknown as one that never existed)."""
+
+
+def status_of(exc: OfficeError) -> int:
+    """The HTTP status a page answers a store's refusal with: 403 for a role that may not,
+    404 for what the actor may not know exists, 400 for what was typed."""
+    if isinstance(exc, Forbidden):
+        return 403
+    return 404 if isinstance(exc, Unknown) else 400
 
 
 def nav_for(actor: Actor) -> list[tuple[str, str, str]]:
