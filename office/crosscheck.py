@@ -79,6 +79,13 @@ class Findings:
     flags: list[tuple[str, str]] = field(default_factory=list)  # (code, other filing id)
     notices: list[tuple[Inspection, str]] = field(default_factory=list)  # (first, message)
 
+    def add(
+        self, code: str, message: str, *, field: str, severity: str = "warning", other: str = ""
+    ) -> None:
+        """A warning for the clerk and the flag the office stores with it, always as a pair."""
+        self.warnings.append(_warning(code, message, field=field, severity=severity))
+        self.flags.append((code, other))
+
 
 def enterprise_key(uscc: str, name: str) -> str:
     """The enterprise compared: its credit code, else its name's key."""
@@ -188,15 +195,13 @@ def findings(db: Connection, this: Inspection, ref: Reference) -> Findings:
         if not within_workdays(calendar, this.start_day, other.start_day, window):
             continue
         day = other.start_day.isoformat()
-        out.warnings.append(
-            _warning(
-                JOINT,
-                f"{other.unit}已备案于 {day} 检查该企业，与本次检查相隔不超过 {window} 个"
-                "工作日。建议联合检查，优化营商环境部门可协助安排（联系联合检查）。",
-                field="inspection_start",
-            )
+        out.add(
+            JOINT,
+            f"{other.unit}已备案于 {day} 检查该企业，与本次检查相隔不超过 {window} 个"
+            "工作日。建议联合检查，优化营商环境部门可协助安排（联系联合检查）。",
+            field="inspection_start",
+            other=other.id,
         )
-        out.flags.append((JOINT, other.id))
         out.notices.append(
             (
                 other,
@@ -235,49 +240,37 @@ def findings(db: Connection, this: Inspection, ref: Reference) -> Findings:
         last_day = max(
             [o.start_day for o in near + same_matter] + ([last] if last else [])
         ).isoformat()
-        out.warnings.append(
-            _warning(
-                REPEATED,
-                f"可能重复检查：{'；'.join(reasons)}。本单位本年度第 {times} 次检查该企业，"
-                f"此前最近一次在 {last_day}。请避免重复检查（无事不扰）。",
-                field="enterprise",
-            )
+        out.add(
+            REPEATED,
+            f"可能重复检查：{'；'.join(reasons)}。本单位本年度第 {times} 次检查该企业，"
+            f"此前最近一次在 {last_day}。请避免重复检查（无事不扰）。",
+            field="enterprise",
         )
-        out.flags.append((REPEATED, ""))
 
     if on_list(ref.data.get("white_list") or [], this.enterprise):
-        out.warnings.append(
-            _warning(
-                WHITE_LIST,
-                f"该企业列入白名单，应减少检查频次、无事不扰（依据：{WHITE_LIST_BASIS}）。",
-                field="enterprise",
-            )
+        out.add(
+            WHITE_LIST,
+            f"该企业列入白名单，应减少检查频次、无事不扰（依据：{WHITE_LIST_BASIS}）。",
+            field="enterprise",
         )
-        out.flags.append((WHITE_LIST, ""))
     if on_list(ref.data.get("key_supervision") or [], this.enterprise):
-        out.warnings.append(
-            _warning(
-                KEY_SUPERVISION,
-                f"该企业列入重点监管企业名单（依据：{KEY_SUPERVISION_BASIS}）。",
-                field="enterprise",
-                severity="info",
-            )
+        out.add(
+            KEY_SUPERVISION,
+            f"该企业列入重点监管企业名单（依据：{KEY_SUPERVISION_BASIS}）。",
+            field="enterprise",
+            severity="info",
         )
-        out.flags.append((KEY_SUPERVISION, ""))
 
     if this.kind == "prior":
         refs = plan_refs(db, this.unit, this.start_day.year)
         if refs is not None and this.plan_ref not in [r for r in refs if r]:
             cited = f"所填“{this.plan_ref[:40]}”" if this.plan_ref else "未填写抽查计划"
-            out.warnings.append(
-                _warning(
-                    UNPLANNED,
-                    f"本次检查不在本单位已登记的 {this.start_day.year} 年度“双随机”抽查计划内"
-                    f"（{cited}，不是计划中的事项）。原则上未经备案的涉企行政检查不得开展。",
-                    field="plan_ref",
-                )
+            out.add(
+                UNPLANNED,
+                f"本次检查不在本单位已登记的 {this.start_day.year} 年度“双随机”抽查计划内"
+                f"（{cited}，不是计划中的事项）。原则上未经备案的涉企行政检查不得开展。",
+                field="plan_ref",
             )
-            out.flags.append((UNPLANNED, ""))
     return out
 
 
